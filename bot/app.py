@@ -1,0 +1,215 @@
+"""The daemon: wires IRC sessions, the router, the event store and publishing together.
+
+This is the thin shell around the pure core. Every channel event is queued for the
+database first, then routed; replies go out once the event that caused them is committed,
+so a crash can lose neither a logged line nor the state derived from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.config import Config
+from bot.events import Event, Kind
+from bot.ircconn import Session
+from bot.minutes import LogLine, format_irc_log, render_minutes
+from bot.publish import relative_name, url_for, write_file
+from bot.router import (
+    PERSONAS,
+    RRSAGENT,
+    ZAKIM,
+    Effect,
+    Leave,
+    Publish,
+    Reply,
+    Router,
+    Settings,
+    fold,
+)
+from bot.store import EventWriter, Store, upgrade
+from bot.plugins import load_plugins
+
+log = logging.getLogger(__name__)
+
+# Only what people say goes into the public log and the minutes; /me lines stay out.
+_LOGGED = {Kind.MESSAGE, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT, Kind.KICK}
+
+
+def log_lines(events: list[Event]) -> list[LogLine]:
+    """The public record of a day, as RRSAgent writes it (joins as ``X has joined #c``)."""
+    lines = []
+    for e in events:
+        if e.kind not in _LOGGED or e.text.startswith("[off]"):
+            continue
+        text = {
+            Kind.JOIN: f"{e.nick} has joined {e.channel}",
+            Kind.PART: f"{e.nick} has left {e.channel}",
+            Kind.QUIT: f"{e.nick} has quit ({e.text})" if e.text else f"{e.nick} has quit",
+            Kind.KICK: f"{e.nick} has kicked {e.text}",
+        }.get(e.kind, e.text)
+        lines.append(LogLine(time=e.time, nick=e.nick, text=text))
+    return lines
+
+
+class Agendum:
+    """One running bot: two personas (one or two connections), one store, one router."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.network = cfg.irc.network
+        self.nicks = {ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick}
+        self.store = Store.open(cfg.storage.url)
+        self.writer = EventWriter(self.store)
+        self.router = Router(self.router_settings(), load_plugins(self.router_settings()))
+        self.sessions: dict[str, Session] = {}
+        shared = fold(self.nicks[ZAKIM]) == fold(self.nicks[RRSAGENT])
+        for persona in PERSONAS:
+            if shared and persona == RRSAGENT:
+                self.sessions[RRSAGENT] = self.sessions[ZAKIM]
+                continue
+            self.sessions[persona] = Session(
+                cfg=cfg.irc,
+                nick=self.nicks[persona],
+                realname=cfg.bot.realname,
+                network=self.network,
+                sink=self.on_event,
+                on_invite=self.on_invite,
+                on_private=self.on_private,
+                on_membership=self.on_membership,
+            )
+        self.stopped = asyncio.Event()
+
+    def router_settings(self) -> Settings:
+        return Settings(nicks=dict(self.nicks), base_url=self.cfg.publish.base_url)
+
+    # ---- start and stop ----------------------------------------------------------------
+
+    async def run(self) -> None:
+        await asyncio.to_thread(upgrade, self.cfg.storage.url)
+        self.writer.start()
+        await self.restore()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopped.set)
+        runners = [asyncio.create_task(s.run()) for s in self.unique_sessions()]
+        await self.stopped.wait()
+        log.info("stopping: quitting IRC and flushing the database")
+        await asyncio.gather(*(s.quit("agendum shutting down") for s in self.unique_sessions()))
+        for task in runners:
+            task.cancel()
+        await asyncio.gather(*runners, return_exceptions=True)
+        await self.writer.close()
+        self.store.close()
+
+    def unique_sessions(self) -> list[Session]:
+        return list({id(s): s for s in self.sessions.values()}.values())
+
+    async def restore(self) -> None:
+        """Rejoin remembered channels and rebuild meeting state by replaying stored events."""
+        since = datetime.now(UTC) - timedelta(hours=self.cfg.bot.replay_hours)
+        channels: dict[str, str] = {fold(c): c for c in self.cfg.irc.channels}
+        for persona, session in self.sessions.items():
+            remembered = await asyncio.to_thread(
+                self.store.joined_channels, self.network, persona
+            )
+            for channel in [*self.cfg.irc.channels, *remembered]:
+                session.wanted[fold(channel)] = channel
+                channels.setdefault(fold(channel), channel)
+        replayed = 0
+        for channel in channels.values():
+            events = await asyncio.to_thread(self.store.events_for, self.network, channel, since)
+            for event in events:
+                self.router.dispatch(event)  # effects dropped: they happened before
+            replayed += len(events)
+        log.info("restored %d channels from %d stored events", len(channels), replayed)
+
+    # ---- events in ---------------------------------------------------------------------
+
+    def recorder(self, channel: str) -> Session:
+        """The one session whose view of ``channel`` is stored (both see every line)."""
+        rrs = self.sessions[RRSAGENT]
+        return rrs if rrs.in_channel(channel) else self.sessions[ZAKIM]
+
+    def is_own(self, nick: str) -> bool:
+        return any(fold(nick) == fold(s.nick) for s in self.unique_sessions())
+
+    def on_event(self, session: Session, event: Event) -> None:
+        if event.from_bot:  # our own line, recorded as it was sent
+            self.writer.put(event)
+            return
+        if session is not self.recorder(event.channel):
+            return
+        if event.kind in (Kind.MESSAGE, Kind.ACTION, Kind.NOTICE) and self.is_own(event.nick):
+            return  # the other persona's line, already recorded when sent
+        committed = self.writer.put(event)
+        effects = self.router.dispatch(event)
+        if effects:
+            asyncio.get_running_loop().create_task(self.apply(effects, committed))
+
+    async def apply(self, effects: list[Effect], committed: asyncio.Future[None]) -> None:
+        await committed
+        for effect in effects:
+            try:
+                await self.apply_one(effect)
+            except Exception:
+                log.exception("could not carry out %r", effect)
+
+    async def apply_one(self, effect: Effect) -> None:
+        if isinstance(effect, Reply):
+            session = self.sessions[effect.persona]
+            if session.in_channel(effect.target):
+                session.say(effect.target, effect.text, action=effect.action)
+        elif isinstance(effect, Publish):
+            await self.publish(effect)
+        elif isinstance(effect, Leave):
+            session = self.sessions[effect.persona]
+            session.part(effect.channel)
+
+    def on_invite(self, session: Session, inviter: str, channel: str) -> None:
+        log.info("%s invited %s to %s", inviter, session.nick, channel)
+        session.join(channel)
+
+    def on_membership(self, session: Session, channel: str, joined: bool) -> None:
+        # Left by request or kicked: forget it; lost connections keep ``wanted`` and rejoin.
+        remember = joined or fold(channel) not in session.wanted
+        if not remember:
+            return
+        for persona, s in self.sessions.items():
+            if s is session:
+                asyncio.get_running_loop().create_task(
+                    asyncio.to_thread(
+                        self.store.remember_channel, self.network, persona, channel, joined
+                    )
+                )
+
+    def on_private(self, session: Session, nick: str, text: str) -> None:
+        personas = [p for p, s in self.sessions.items() if s is session]
+        if text.strip().lower().rstrip("?") == "help":
+            for persona in personas:
+                for line in self.router.help_lines(persona):
+                    session.say(nick, line, notice=True)
+        else:
+            session.say(nick, f"I only take commands in a channel. Try /msg {session.nick} help",
+                        notice=True)
+
+    # ---- publishing --------------------------------------------------------------------
+
+    async def publish(self, effect: Publish) -> None:
+        await self.writer.flush()
+        await asyncio.to_thread(self.write_minutes, effect.channel, effect.day)
+
+    def write_minutes(self, channel: str, day: str) -> list[Path]:
+        start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+        events = self.store.events_for(self.network, channel, start, start + timedelta(days=1))
+        lines = log_lines(events)
+        root = Path(self.cfg.publish.dir)
+        log_url = url_for(self.cfg.publish.base_url, channel, day, "irc.txt")
+        html = render_minutes(lines, day=start.date(), channel=channel, log_url=log_url)
+        return [
+            write_file(root, relative_name(channel, day, "irc.txt"), format_irc_log(lines)),
+            write_file(root, relative_name(channel, day, "minutes.html"), html),
+        ]

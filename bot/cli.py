@@ -1,0 +1,96 @@
+"""``agendum`` command line: ``run``, ``check-config``, ``db upgrade``, ``minutes``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot.config import Config, ConfigError, describe, load_config
+
+DEFAULT_CONFIG = "config.toml"
+
+
+def _config(path: str | None) -> Config:
+    """Load the config named by -c, else $AGENDUM_CONFIG, else ./config.toml; exit 2 if bad."""
+    chosen = path or os.environ.get("AGENDUM_CONFIG") or DEFAULT_CONFIG
+    try:
+        return load_config(chosen)
+    except ConfigError as err:
+        print(f"agendum: invalid configuration: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    cfg = _config(args.config)
+    logging.basicConfig(
+        level=cfg.log.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from bot.app import Agendum
+
+    async def main() -> None:
+        await Agendum(cfg).run()
+
+    asyncio.run(main())
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    cfg = _config(args.config)
+    print(f"# {cfg.path}: OK")
+    print(describe(cfg))
+    return 0
+
+
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.store import upgrade
+
+    cfg = _config(args.config)
+    print(f"database at revision {upgrade(cfg.storage.url)}")
+    return 0
+
+
+def _cmd_minutes(args: argparse.Namespace) -> int:
+    """Render minutes from RRSAgent-style text logs (the engine's own command line)."""
+    from bot.minutes import parse_log, render_minutes
+
+    text = "".join(Path(f).read_text(encoding="utf-8", errors="replace") for f in args.files)
+    if not args.files:
+        text = sys.stdin.read()
+    day = date.fromisoformat(args.date) if args.date else datetime.now(UTC).date()
+    sys.stdout.write(render_minutes(parse_log(text, day), day=day, channel=args.channel))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agendum", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("-c", "--config", help=f"config file (default ${{AGENDUM_CONFIG}} or "
+                       f"{DEFAULT_CONFIG})")
+        return p
+
+    with_config(sub.add_parser("run", help="run the bot")).set_defaults(fn=_cmd_run)
+    with_config(sub.add_parser("check-config", help="validate and print the settings")) \
+        .set_defaults(fn=_cmd_check)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    with_config(db_sub.add_parser("upgrade", help="apply migrations")) \
+        .set_defaults(fn=_cmd_db_upgrade)
+    minutes = sub.add_parser("minutes", help="render minutes from IRC log files (or stdin)")
+    minutes.add_argument("files", nargs="*")
+    minutes.add_argument("--date", help="meeting date YYYY-MM-DD (default today)")
+    minutes.add_argument("--channel", default="#meeting")
+    minutes.set_defaults(fn=_cmd_minutes)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    raise SystemExit(args.fn(args))

@@ -1,0 +1,318 @@
+"""Load and validate agendum's TOML configuration.
+
+Every problem becomes a ConfigError naming the file, the dotted key and the
+line, so a typo in a deployed config is fixed in one look, not via a traceback.
+"""
+
+import difflib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+MASK = "********"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_NICK_RE = re.compile(r"[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]{0,29}")
+_CHANNEL_BAD_RE = re.compile(r"[\s,\x00-\x1f\x7f]")
+_HEADER_RE = re.compile(r"\s*\[\[?([^\[\]=]+)\]\]?\s*(?:#.*)?$")
+_KEY_RE = re.compile(r"""\s*([A-Za-z0-9_\-."' ]+?)\s*=""")
+_SECRETS = {"irc.password", "irc.sasl_password"}
+
+
+@dataclass(frozen=True)
+class IrcConfig:
+    """How to reach the IRC server and how politely to talk to it."""
+
+    network: str = "local"
+    host: str = "127.0.0.1"
+    port: int = 6667
+    tls: bool = False
+    tls_verify: bool = True
+    ca_file: str = ""
+    password: str = field(default="", repr=False)
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
+    channels: tuple[str, ...] = ()
+    send_rate: float = 2.0
+    send_burst: int = 5
+    reconnect_min: float = 1.0
+    reconnect_max: float = 60.0
+    idle_timeout: float = 120.0
+    nick_regain_interval: float = 30.0
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """Nicks the bot answers to, so W3C habits ("Zakim, ...") keep working."""
+
+    zakim_nick: str = "Zakim"
+    rrsagent_nick: str = "RRSAgent"
+    realname: str = "agendum meeting bot"
+    replay_hours: float = 24.0
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    """Where events are kept; any SQLAlchemy URL."""
+
+    url: str = field(default="sqlite:///agendum.db", repr=False)
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    """Where minutes are written and the URL they are served from."""
+
+    dir: Path = Path("public")
+    base_url: str = "http://localhost:8000"
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    """Logging verbosity."""
+
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole effective configuration, plus the file it came from."""
+
+    irc: IrcConfig = field(default_factory=IrcConfig)
+    bot: BotConfig = field(default_factory=BotConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    publish: PublishConfig = field(default_factory=PublishConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    path: Path | None = None
+
+
+_SECTIONS: dict[str, type] = {
+    "irc": IrcConfig, "bot": BotConfig, "storage": StorageConfig,
+    "publish": PublishConfig, "log": LogConfig,
+}
+
+
+class ConfigError(Exception):
+    """A config problem located by file, dotted key and (when known) line."""
+
+    def __init__(self, file: str, key: str, line: int | None, message: str) -> None:
+        self.file, self.key, self.line, self.message = file, key, line, message
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
+_NICK_MSG = ("must be an IRC nick: letters, digits or []\\`_^{|}-,"
+             " not starting with a digit or -, at most 30 chars")
+_POSITIVE = (lambda v: v > 0, "must be a number greater than 0")
+_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "irc.network": (bool, "must not be empty"),
+    "irc.host": (bool, "must not be empty"),
+    "irc.port": (lambda v: 1 <= v <= 65535, "must be an integer between 1 and 65535"),
+    "irc.send_rate": _POSITIVE,
+    "irc.send_burst": (lambda v: v >= 1, "must be an integer >= 1"),
+    "irc.reconnect_min": _POSITIVE,
+    "irc.idle_timeout": _POSITIVE,
+    "irc.nick_regain_interval": _POSITIVE,
+    "bot.zakim_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
+    "bot.rrsagent_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
+    "bot.realname": (bool, "must not be empty"),
+    "bot.replay_hours": _POSITIVE,
+    "publish.dir": (bool, "must not be empty"),
+    "log.level": (lambda v: v.upper() in LOG_LEVELS, f"must be one of {', '.join(LOG_LEVELS)}"),
+}
+
+
+def _valid_channel(name: str) -> bool:
+    return 2 <= len(name) <= 50 and name[0] in "#&" and not _CHANNEL_BAD_RE.search(name)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map dotted keys (and prefixes) to the first line writing them: tomllib has no positions."""
+    found: dict[str, int] = {}
+    section: list[str] = []
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        if m := _HEADER_RE.match(raw):
+            section = parts = [p.strip().strip("\"'") for p in m[1].split(".")]
+        elif m := _KEY_RE.match(raw):
+            parts = section + [p.strip().strip("\"'") for p in m[1].split(".")]
+        else:
+            continue
+        for i in range(1, len(parts) + 1):
+            found.setdefault(".".join(parts[:i]), lineno)
+    return found
+
+
+class _Loader:
+    """Validation state for one file: its name and where each key is written."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file, self.lines = file, _key_lines(text)
+
+    def fail(self, key: str, message: str, at: str | None = None) -> NoReturn:
+        """Raise at the line of *at* (default *key*), falling back to its enclosing table."""
+        probe = at or key
+        while probe and probe not in self.lines:
+            probe = probe.rpartition(".")[0]
+        raise ConfigError(self.file, key, self.lines.get(probe), message)
+
+    def value(self, key: str, raw: Any, default: Any) -> Any:
+        """Type-check *raw* against the default's type, apply the key's rule, convert."""
+        if isinstance(default, bool):
+            ok, want = isinstance(raw, bool), "true or false"
+        elif isinstance(default, int):
+            ok, want = isinstance(raw, int) and not isinstance(raw, bool), "an integer"
+        elif isinstance(default, float):
+            ok = isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
+            want = "a finite number"
+        elif isinstance(default, tuple):
+            ok = isinstance(raw, list) and all(isinstance(v, str) for v in raw)
+            want = "a list of strings"
+        else:
+            ok, want = isinstance(raw, str), "a string"
+        if not ok:
+            self.fail(key, f"must be {want}, not {type(raw).__name__}")  # no value: may be secret
+        check, message = _RULES.get(key, (lambda v: True, ""))
+        if not check(raw):
+            self.fail(key, f"{message}, got {raw!r}")
+        if key == "log.level":
+            return raw.upper()
+        return type(default)(raw)
+
+    def section(self, name: str, table: Any) -> Any:
+        """Build one section's dataclass, rejecting unknown keys by name."""
+        cls = _SECTIONS[name]
+        if not isinstance(table, dict):
+            self.fail(name, f"must be a table ([{name}])")
+        defaults = cls()
+        known = [f.name for f in fields(cls)]
+        values = {}
+        for key, raw in table.items():
+            if key not in known:
+                self.fail(f"{name}.{key}", "unknown key" + _hint(key, known))
+            values[key] = self.value(f"{name}.{key}", raw, getattr(defaults, key))
+        return cls(**values)
+
+    def build(self, data: dict[str, Any], path: Path) -> Config:
+        """Check sections and cross-field rules; resolve paths against the file's folder."""
+        base = path.parent
+        for name in data:
+            if name not in _SECTIONS:
+                self.fail(name, "unknown section" + _hint(name, list(_SECTIONS)))
+        parts = {name: self.section(name, data.get(name, {})) for name in _SECTIONS}
+        irc, raw_irc = parts["irc"], data.get("irc", {})
+        for ch in irc.channels:
+            if not _valid_channel(ch):
+                self.fail("irc.channels", f"{ch!r} is not a channel name: must start with # or &,"
+                          " be at most 50 chars, and have no spaces, commas or control chars")
+        if irc.reconnect_max < irc.reconnect_min:
+            at = "irc.reconnect_max" if "reconnect_max" in raw_irc else "irc.reconnect_min"
+            self.fail("irc.reconnect_max", "must be >= irc.reconnect_min", at=at)
+        for have, need in (("sasl_username", "sasl_password"), ("sasl_password", "sasl_username")):
+            if getattr(irc, have) and not getattr(irc, need):
+                self.fail(f"irc.{need}", f"must be set when irc.{have} is", at=f"irc.{have}")
+        if irc.tls and "port" not in raw_irc:
+            irc = replace(irc, port=6697)
+        if irc.ca_file:
+            irc = replace(irc, ca_file=str(base / irc.ca_file))
+        try:  # messages are ours: SQLAlchemy's would echo the URL and its password
+            url = _resolve_sqlite(parts["storage"].url, base)
+        except NoSuchModuleError:
+            self.fail("storage.url", "unknown database dialect or driver")
+        except (ArgumentError, ValueError):
+            self.fail("storage.url", "not a valid SQLAlchemy URL (e.g. sqlite:///agendum.db)")
+        pub = parts["publish"]
+        pub = replace(pub, dir=base / pub.dir, base_url=pub.base_url.rstrip("/"))
+        return Config(irc=irc, bot=parts["bot"], storage=StorageConfig(url=url), publish=pub,
+                      log=parts["log"], path=path)
+
+
+def _hint(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(known)})"
+
+
+def _resolve_sqlite(url: str, base: Path) -> str:
+    """Anchor relative sqlite files to the config folder so any cwd works; validate the URL."""
+    u = make_url(url)
+    u.get_dialect()
+    db = u.database
+    if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return url
+    if Path(db).is_absolute():
+        return url
+    return u.set(database=str(base / db)).render_as_string(hide_password=False)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, parse and validate *path*; every problem is raised as a ConfigError."""
+    file, p = str(path), Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(file, "", None, "config file not found") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(file, "", None, f"cannot read config file: {exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(file, "", at, f"not valid UTF-8 ({exc.reason})") from None
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\s*\(at line (\d+), column \d+\)", msg)
+        line = int(m[1]) if m else None
+        msg = msg[: m.start()] + msg[m.end():] if m else msg
+        raise ConfigError(file, "", line, f"TOML syntax error: {msg}") from None
+    except RecursionError:
+        raise ConfigError(file, "", None, "TOML syntax error: nested too deeply") from None
+    return _Loader(file, text).build(parsed, p.absolute())
+
+
+def default_config() -> Config:
+    """The built-in defaults; relative paths stay relative to the cwd (no config file)."""
+    return Config()
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _mask_url(url: str) -> str:
+    """Hide the password (and any password-like query value) of a database URL."""
+    token = "AGENDUMMASKEDSECRET"
+    try:
+        u = make_url(url)
+    except (ArgumentError, ValueError):
+        return MASK
+    query = {k: token if "pass" in k.lower() else v for k, v in u.query.items()}
+    u = u.set(password=token if u.password else u.password, query=query)
+    return u.render_as_string(hide_password=False).replace(token, MASK)
+
+
+def describe(cfg: Config) -> str:
+    """Effective settings as `section.key = value` lines, secrets masked, for check-config."""
+    out = []
+    for name in _SECTIONS:
+        sub = getattr(cfg, name)
+        for f in fields(sub):
+            key, value = f"{name}.{f.name}", getattr(sub, f.name)
+            if key in _SECRETS and value:
+                value = MASK
+            elif key == "storage.url":
+                value = _mask_url(value)
+            out.append(f"{key} = {_toml(value)}")
+    return "\n".join(out)

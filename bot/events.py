@@ -1,0 +1,49 @@
+"""The one data type every layer shares: something that happened on a channel.
+
+Events are plain, immutable values. The IRC shell creates them, the store persists them,
+and plugins fold them into meeting state. Because the stored events are the truth,
+any state (queue, attendance, minutes) can be rebuilt by replaying them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    MESSAGE = "message"
+    ACTION = "action"  # CTCP ACTION, i.e. /me
+    NOTICE = "notice"
+    JOIN = "join"
+    PART = "part"
+    QUIT = "quit"
+    NICK = "nick"  # text holds the new nick
+    KICK = "kick"  # text holds "<victim> <reason>"
+    TOPIC = "topic"
+    MODE = "mode"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of channel history. ``from_bot`` marks lines the bot itself sent."""
+
+    time: datetime  # timezone-aware UTC
+    network: str
+    channel: str  # display form, e.g. "#wg"
+    kind: Kind
+    nick: str
+    text: str = ""
+    from_bot: bool = False
+    msgid: str | None = None
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def day(self) -> str:
+        """The UTC day the event belongs to, as RRSAgent splits logs (YYYY-MM-DD)."""
+        return self.time.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

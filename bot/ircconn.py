@@ -1,0 +1,481 @@
+"""One IRC connection, kept alive, on top of ``irc.client_aio`` (the protocol core).
+
+The library parses lines and sends commands; this module adds what it lacks (see the
+stack brief): CAP negotiation with SASL PLAIN and server-time, reconnect with backoff and
+jitter, a watchdog for silent servers, nick regain, a token-bucket writer that never blocks
+the loop, CR/LF sanitising, UTF-8 aware splitting, and lenient decoding of odd bytes.
+
+It turns what the server says into :class:`bot.events.Event` values and hands them to the
+``sink``; it knows nothing about commands, plugins or the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import random
+import ssl
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from irc.client import Event as IrcEvent
+from irc.client_aio import AioConnection, AioReactor, IrcProtocol
+from irc.connection import AioFactory
+from jaraco.stream.buffer import LenientDecodingLineBuffer
+
+from bot.config import IrcConfig
+from bot.events import Event, Kind, utcnow
+from bot.router import fold
+from bot.text import TokenBucket, sanitize, split_utf8, text_budget
+
+log = logging.getLogger(__name__)
+
+WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
+_ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
+
+
+class _Protocol(IrcProtocol):
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.connection.session._lost(self.connection, exc)
+
+
+class _Connection(AioConnection):
+    """The library's connection with lenient decoding and events routed to our session."""
+
+    buffer_class = LenientDecodingLineBuffer  # one latin-1 byte must not drop the connection
+    protocol_class = _Protocol
+    session: Session
+
+    def process_data(self, new_data: bytes) -> None:
+        self.session.last_seen = time.monotonic()
+        self.buffer.feed(new_data)
+        for line in self.buffer:
+            if not line:
+                continue
+            try:
+                self._process_line(line)
+            except Exception:  # a line we cannot parse must not kill the connection
+                log.exception("%s: could not handle %r", self.session.wanted_nick, line)
+
+    def _handle_event(self, event: IrcEvent) -> None:
+        self.session._handle(self, event)
+
+
+def _event_time(event: IrcEvent) -> tuple[datetime, str | None]:
+    tags = {t["key"]: t["value"] for t in (event.tags or [])}
+    stamp = tags.get("time")
+    when = utcnow()
+    if stamp:
+        with contextlib.suppress(ValueError):
+            when = datetime.fromisoformat(stamp).astimezone(UTC)
+    return when, tags.get("msgid")
+
+
+Sink = Callable[["Session", Event], None]
+
+
+class Session:
+    """A connection serving one or two personas, with everything needed to stay connected."""
+
+    def __init__(
+        self,
+        *,
+        cfg: IrcConfig,
+        nick: str,
+        realname: str,
+        network: str,
+        sink: Sink,
+        on_invite: Callable[[Session, str, str], None] | None = None,
+        on_private: Callable[[Session, str, str], None] | None = None,
+        on_membership: Callable[[Session, str, bool], None] | None = None,
+    ) -> None:
+        self.cfg = cfg
+        self.wanted_nick = nick
+        self.realname = realname
+        self.network = network
+        self.sink = sink
+        self.on_invite = on_invite
+        self.on_private = on_private
+        self.on_membership = on_membership
+        self.wanted: dict[str, str] = {}  # channel key -> name: where we want to be
+        self.joined: dict[str, str] = {}  # channel key -> name: where we are
+        self.members: dict[str, set[str]] = {}  # channel key -> folded nicks, for QUIT/NICK
+        self.conn: _Connection | None = None
+        self.registered = asyncio.Event()
+        self.stopping = False
+        self.last_seen = time.monotonic()
+        self.out: deque[tuple[str, Event | None]] = deque()
+        self._out_ready = asyncio.Event()
+        self._cap_offered: set[str] = set()
+        self._cap_done = False
+        self._lost_event = asyncio.Event()
+        self.connects = 0
+        self.bucket = TokenBucket(cfg.send_rate, cfg.send_burst)
+
+    # ---- public API ---------------------------------------------------------------------
+
+    @property
+    def nick(self) -> str:
+        return self.conn.real_nickname if self.conn is not None else self.wanted_nick
+
+    def is_connected(self) -> bool:
+        return self.conn is not None and self.conn.is_connected() and self.registered.is_set()
+
+    def in_channel(self, channel: str) -> bool:
+        return fold(channel) in self.joined
+
+    def join(self, channel: str) -> None:
+        self.wanted[fold(channel)] = channel
+        if self.is_connected():
+            self._send_now(f"JOIN {channel}")
+
+    def part(self, channel: str, message: str = "") -> None:
+        self.wanted.pop(fold(channel), None)
+        if self.is_connected():
+            self._send_now(f"PART {channel} :{sanitize(message)}" if message else f"PART {channel}")
+
+    def say(self, target: str, text: str, *, action: bool = False, notice: bool = False) -> None:
+        """Queue ``text`` for ``target``, split under the line limit and paced by the bucket."""
+        command = "NOTICE" if notice else "PRIVMSG"
+        budget = text_budget(self.nick, command, target) - (len("\x01ACTION \x01") if action else 0)
+        kind = Kind.ACTION if action else Kind.NOTICE if notice else Kind.MESSAGE
+        for piece in split_utf8(sanitize(text), budget):
+            body = f"\x01ACTION {piece}\x01" if action else piece
+            record = None
+            if target[:1] in "#&+!":
+                record = Event(
+                    utcnow(), self.network, target, kind, self.nick, piece, from_bot=True
+                )
+            self.out.append((f"{command} {target} :{body}", record))
+        self._out_ready.set()
+
+    async def run(self) -> None:
+        """Connect, serve until the connection drops, back off, and do it again."""
+        attempt = 0
+        while not self.stopping:
+            try:
+                await asyncio.wait_for(self._connect(), timeout=30)
+                await asyncio.wait_for(self.registered.wait(), timeout=60)
+                attempt = 0
+                await self._serve()
+            except (TimeoutError, OSError) as exc:
+                log.warning("%s: connection to %s:%s failed: %r", self.wanted_nick,
+                            self.cfg.host, self.cfg.port, exc)
+            finally:
+                self._drop()
+            if self.stopping:
+                break
+            delay = min(self.cfg.reconnect_max, self.cfg.reconnect_min * 2**attempt)
+            delay *= random.uniform(0.5, 1.0)  # jitter: two bots don't reconnect in lock-step
+            attempt += 1
+            log.info("%s: reconnecting in %.1fs", self.wanted_nick, delay)
+            await asyncio.sleep(delay)
+
+    async def quit(self, message: str = "agendum shutting down") -> None:
+        self.stopping = True
+        conn = self.conn
+        if conn is None or not conn.is_connected():
+            return
+        try:
+            self._send_now(f"QUIT :{sanitize(message)}")
+        except Exception:
+            return
+        try:
+            await asyncio.wait_for(self._lost_event.wait(), timeout=3)
+        except TimeoutError:
+            conn.transport.close()
+
+    # ---- connection life cycle --------------------------------------------------------
+
+    async def _connect(self) -> None:
+        reactor = AioReactor(loop=asyncio.get_running_loop())
+        conn = _Connection(reactor)
+        conn.session = self
+        self.conn = conn
+        self._lost_event.clear()
+        self.registered.clear()
+        self._cap_offered, self._cap_done = set(), False
+        self._nick_attempt = 0
+        kwargs: dict[str, Any] = {}
+        if self.cfg.tls:
+            ctx = ssl.create_default_context(cafile=self.cfg.ca_file or None)
+            if not self.cfg.tls_verify:
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+            kwargs["ssl"] = ctx
+        base = AioFactory(**kwargs)
+
+        async def factory(protocol: Any, address: Any) -> Any:
+            transport, proto = await base(protocol, address)
+            transport.write(b"CAP LS 302\r\n")  # before NICK/USER: holds registration for CAP
+            return transport, proto
+
+        self.last_seen = time.monotonic()
+        await conn.connect(
+            self.cfg.host,
+            self.cfg.port,
+            self.wanted_nick,
+            password=self.cfg.password or None,
+            username=self.wanted_nick.lower()[:10],
+            ircname=self.realname,
+            connect_factory=factory,
+        )
+        self.connects += 1
+
+    async def _serve(self) -> None:
+        tasks = [
+            asyncio.create_task(self._writer()),
+            asyncio.create_task(self._watchdog()),
+            asyncio.create_task(self._regain_nick()),
+        ]
+        try:
+            await self._lost_event.wait()
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    def _lost(self, conn: _Connection, exc: Exception | None) -> None:
+        if conn is not self.conn:
+            return
+        log.warning("%s: connection lost (%s)", self.wanted_nick, exc)
+        self._lost_event.set()
+
+    def _drop(self) -> None:
+        conn = self.conn
+        if conn is not None and conn.transport is not None:
+            conn.transport.abort()
+        for key in list(self.joined):
+            self.joined.pop(key)
+        self.members.clear()
+        self.registered.clear()
+
+    async def _writer(self) -> None:
+        while True:
+            if not self.out:
+                self._out_ready.clear()
+                await self._out_ready.wait()
+                continue
+            wait = self.bucket.delay(time.monotonic())
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            line, record = self.out.popleft()
+            self.bucket.take(time.monotonic())
+            self._send_now(line)
+            if record is not None:
+                self.sink(self, record)
+
+    async def _watchdog(self) -> None:
+        idle = self.cfg.idle_timeout
+        while True:
+            await asyncio.sleep(idle / 6)
+            silent = time.monotonic() - self.last_seen
+            if silent > idle:
+                log.warning("%s: server silent for %.0fs, dropping", self.wanted_nick, silent)
+                if self.conn is not None and self.conn.transport is not None:
+                    self.conn.transport.abort()
+                self._lost_event.set()
+                return
+            if silent > idle / 3:
+                self._send_now(f"PING :{int(time.time())}")
+
+    async def _regain_nick(self) -> None:
+        while True:
+            await asyncio.sleep(self.cfg.nick_regain_interval)
+            if fold(self.nick) != fold(self.wanted_nick):
+                self._send_now(f"NICK {self.wanted_nick}")
+
+    def _send_now(self, line: str) -> None:
+        """Write a line immediately (protocol traffic and paced output both end here)."""
+        conn = self.conn
+        if conn is None or not conn.is_connected() or conn.transport is None:
+            return
+        conn.transport.write(conn._prep_message(sanitize(line)))
+
+    # ---- what the server says ----------------------------------------------------------
+
+    def _handle(self, conn: _Connection, ev: IrcEvent) -> None:
+        if conn is not self.conn:
+            return
+        handler = getattr(self, f"_on_{ev.type}", None)
+        if handler is not None:
+            handler(ev)
+
+    def _on_ping(self, ev: IrcEvent) -> None:
+        self._send_now(f"PONG :{ev.target}")
+
+    def _on_cap(self, ev: IrcEvent) -> None:
+        args = list(ev.arguments)
+        sub = args[0].upper() if args else ""
+        if sub == "LS":
+            more = len(args) > 2 and args[1] == "*"
+            self._cap_offered |= set(args[-1].split())
+            if more:
+                return
+            offered = {c.split("=", 1)[0]: c for c in self._cap_offered}
+            want = WANTED_CAPS & offered.keys()
+            if self._want_sasl() and "sasl" in offered:
+                mechs = offered["sasl"].partition("=")[2]
+                if not mechs or "PLAIN" in mechs.upper().split(","):
+                    want.add("sasl")
+            if want:
+                self._send_now("CAP REQ :" + " ".join(sorted(want)))
+            else:
+                self._cap_end()
+        elif sub == "ACK":
+            acked = set(args[-1].split())
+            if "sasl" in acked and self._want_sasl():
+                self._send_now("AUTHENTICATE PLAIN")
+            else:
+                self._cap_end()
+        elif sub == "NAK":
+            self._cap_end()
+
+    def _want_sasl(self) -> bool:
+        return bool(self.cfg.sasl_username and self.cfg.sasl_password)
+
+    def _on_authenticate(self, ev: IrcEvent) -> None:
+        if ev.target != "+":
+            return
+        blob = f"\0{self.cfg.sasl_username}\0{self.cfg.sasl_password}".encode()
+        encoded = base64.b64encode(blob).decode()
+        chunks = [encoded[i : i + 400] for i in range(0, len(encoded), 400)]
+        for chunk in chunks:
+            self._send_now(f"AUTHENTICATE {chunk}")
+        if not chunks or len(chunks[-1]) == 400:
+            self._send_now("AUTHENTICATE +")
+
+    def _on_saslsuccess(self, ev: IrcEvent) -> None:
+        log.info("%s: SASL login succeeded", self.wanted_nick)
+        self._cap_end()
+
+    def _sasl_failed(self, ev: IrcEvent) -> None:
+        log.error("%s: SASL login failed (%s)", self.wanted_nick, ev.type)
+        self._cap_end()
+
+    _on_saslfail = _on_sasltoolong = _on_saslaborted = _on_nicklocked = _sasl_failed
+    _on_saslalready = _on_saslsuccess
+
+    def _cap_end(self) -> None:
+        if not self._cap_done:
+            self._cap_done = True
+            self._send_now("CAP END")
+
+    def _on_welcome(self, ev: IrcEvent) -> None:
+        self._cap_done = True
+        self.registered.set()
+        log.info("%s: registered as %s", self.wanted_nick, self.nick)
+        names = list(self.wanted.values())
+        while names:  # several channels per JOIN, each line well under the limit
+            batch: list[str] = []
+            while names and len(",".join([*batch, names[0]])) < 400:
+                batch.append(names.pop(0))
+            self._send_now("JOIN " + ",".join(batch or [names.pop(0)]))
+
+    def _nick_taken(self, ev: IrcEvent) -> None:
+        if self.registered.is_set():
+            return  # a regain attempt failed; keep the fallback nick and try later
+        suffix = _ALT_SUFFIXES[min(self._nick_attempt, len(_ALT_SUFFIXES) - 1)]
+        self._nick_attempt += 1
+        alt = (self.wanted_nick + suffix)[:30]
+        if self.conn is not None:
+            self.conn.real_nickname = alt
+        self._send_now(f"NICK {alt}")
+
+    _on_nicknameinuse = _on_unavailresource = _on_erroneusnickname = _nick_taken
+
+    def _record(self, ev: IrcEvent, channel: str, kind: Kind, text: str = "") -> None:
+        when, msgid = _event_time(ev)
+        nick = ev.source.nick if ev.source else ""
+        self.sink(self, Event(when, self.network, channel, kind, nick or "", text, msgid=msgid))
+
+    def _on_pubmsg(self, ev: IrcEvent) -> None:
+        self._record(ev, ev.target, Kind.MESSAGE, ev.arguments[0] if ev.arguments else "")
+
+    def _on_action(self, ev: IrcEvent) -> None:
+        if ev.target and ev.target[:1] in "#&+!":
+            self._record(ev, ev.target, Kind.ACTION, ev.arguments[0] if ev.arguments else "")
+
+    def _on_pubnotice(self, ev: IrcEvent) -> None:
+        self._record(ev, ev.target, Kind.NOTICE, ev.arguments[0] if ev.arguments else "")
+
+    def _on_privmsg(self, ev: IrcEvent) -> None:
+        if self.on_private is not None and ev.source:
+            self.on_private(self, ev.source.nick, ev.arguments[0] if ev.arguments else "")
+
+    def _on_invite(self, ev: IrcEvent) -> None:
+        if self.on_invite is not None and ev.arguments and ev.source:
+            self.on_invite(self, ev.source.nick, ev.arguments[0])
+
+    def _on_topic(self, ev: IrcEvent) -> None:
+        self._record(ev, ev.target, Kind.TOPIC, ev.arguments[0] if ev.arguments else "")
+
+    def _on_mode(self, ev: IrcEvent) -> None:
+        self._record(ev, ev.target, Kind.MODE, " ".join(ev.arguments))
+
+    def _on_join(self, ev: IrcEvent) -> None:
+        channel, who = ev.target, ev.source.nick
+        key = fold(channel)
+        if fold(who) == fold(self.nick):
+            self.joined[key] = channel
+            self.wanted.setdefault(key, channel)
+            self.members[key] = set()
+            if self.on_membership is not None:
+                self.on_membership(self, channel, True)
+        self.members.setdefault(key, set()).add(fold(who))
+        self._record(ev, channel, Kind.JOIN)
+
+    def _on_part(self, ev: IrcEvent) -> None:
+        channel = ev.target
+        self._record(ev, channel, Kind.PART, ev.arguments[0] if ev.arguments else "")
+        self._left(channel, ev.source.nick)
+
+    def _on_kick(self, ev: IrcEvent) -> None:
+        channel = ev.target
+        victim = ev.arguments[0] if ev.arguments else ""
+        reason = ev.arguments[1] if len(ev.arguments) > 1 else ""
+        self._record(ev, channel, Kind.KICK, f"{victim} {reason}".strip())
+        if fold(victim) == fold(self.nick):
+            self.wanted.pop(fold(channel), None)  # kicked: don't force our way back in
+        self._left(channel, victim)
+
+    def _left(self, channel: str, who: str) -> None:
+        key = fold(channel)
+        if fold(who) == fold(self.nick):
+            self.joined.pop(key, None)
+            self.members.pop(key, None)
+            if self.on_membership is not None:
+                self.on_membership(self, channel, False)
+        else:
+            self.members.get(key, set()).discard(fold(who))
+
+    def _on_quit(self, ev: IrcEvent) -> None:
+        who = fold(ev.source.nick)
+        for key, nicks in self.members.items():
+            if who in nicks:
+                nicks.discard(who)
+                self._record(ev, self.joined.get(key, key), Kind.QUIT,
+                             ev.arguments[0] if ev.arguments else "")
+
+    def _on_nick(self, ev: IrcEvent) -> None:
+        old, new = fold(ev.source.nick), ev.target
+        for key, nicks in self.members.items():
+            if old in nicks:
+                nicks.discard(old)
+                nicks.add(fold(new))
+                self._record(ev, self.joined.get(key, key), Kind.NICK, new)
+
+    def _on_namreply(self, ev: IrcEvent) -> None:
+        if len(ev.arguments) < 3:
+            return
+        key = fold(ev.arguments[1])
+        names = {fold(n.lstrip("~&@%+")) for n in ev.arguments[2].split()}
+        self.members.setdefault(key, set()).update(names)
+
+    def _on_error(self, ev: IrcEvent) -> None:
+        log.warning("%s: server error %s", self.wanted_nick, ev.target)

@@ -1,0 +1,240 @@
+"""The database edge: engine set-up, migrations at start-up, and the event repository.
+
+Synchronous SQLAlchemy Core behind a small repository; the async side (``EventWriter``)
+calls it from a worker thread so a slow database never stalls the IRC loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.resources
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from bot.events import Event, Kind
+from bot.router import fold
+from bot.schema import channels, events
+
+log = logging.getLogger(__name__)
+
+
+def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
+    """An engine with SQLite tuned for a logger (WAL, NORMAL sync, busy timeout)."""
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy emit BEGIN (transactional DDL)
+        cur = dbapi_conn.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "busy_timeout=5000",
+            f"foreign_keys={'ON' if foreign_keys else 'OFF'}",
+        ):
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade(url: str) -> str:
+    """Apply every migration up to head; returns the revision reached."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(importlib.resources.files("bot.migrations")))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    engine = make_engine(url, foreign_keys=False, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            if conn.dialect.name == "sqlite":
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"foreign key violations after migration: {problems}")
+            rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    finally:
+        engine.dispose()
+    return str(rev)
+
+
+def _naive_utc(t: datetime) -> datetime:
+    return t.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class Store:
+    """Reads and writes the event log and the remembered channels."""
+
+    engine: Engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        return cls(make_engine(url))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def insert_events(self, batch: Sequence[Event]) -> None:
+        if not batch:
+            return
+        rows = [
+            {
+                "network": e.network,
+                "channel": e.channel,
+                "channel_key": fold(e.channel),
+                "ts": _naive_utc(e.time),
+                "kind": e.kind.value,
+                "nick": e.nick,
+                "text": e.text,
+                "from_bot": e.from_bot,
+                "msgid": e.msgid,
+            }
+            for e in batch
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(events.insert(), rows)
+
+    def events_for(
+        self, network: str, channel: str, since: datetime, until: datetime | None = None
+    ) -> list[Event]:
+        """The channel's events in order, ``since`` <= time < ``until``."""
+        query = (
+            select(events)
+            .where(events.c.network == network)
+            .where(events.c.channel_key == fold(channel))
+            .where(events.c.ts >= _naive_utc(since))
+            .order_by(events.c.id)
+        )
+        if until is not None:
+            query = query.where(events.c.ts < _naive_utc(until))
+        with self.engine.connect() as conn:
+            return [
+                Event(
+                    time=row.ts.replace(tzinfo=UTC),
+                    network=row.network,
+                    channel=row.channel,
+                    kind=Kind(row.kind),
+                    nick=row.nick,
+                    text=row.text,
+                    from_bot=row.from_bot,
+                    msgid=row.msgid,
+                    id=row.id,
+                )
+                for row in conn.execute(query)
+            ]
+
+    def count_events(self, network: str | None = None, channel: str | None = None) -> int:
+        query = select(func.count()).select_from(events)
+        if network is not None:
+            query = query.where(events.c.network == network)
+        if channel is not None:
+            query = query.where(events.c.channel_key == fold(channel))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def remember_channel(self, network: str, persona: str, channel: str, joined: bool) -> None:
+        key = {"network": network, "persona": persona, "channel_key": fold(channel)}
+        values = {"channel": channel, "joined": joined, "updated_at": _naive_utc(datetime.now(UTC))}
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                channels.update()
+                .where(channels.c.network == network)
+                .where(channels.c.persona == persona)
+                .where(channels.c.channel_key == key["channel_key"])
+                .values(**values)
+            )
+            if found.rowcount == 0:
+                conn.execute(channels.insert().values(**key, **values))
+
+    def joined_channels(self, network: str, persona: str) -> list[str]:
+        query = (
+            select(channels.c.channel)
+            .where(channels.c.network == network)
+            .where(channels.c.persona == persona)
+            .where(channels.c.joined.is_(True))
+            .order_by(channels.c.channel_key)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+
+class EventWriter:
+    """Group commit: events queue up while the previous batch is being written.
+
+    At low traffic every event is committed within a fraction of a millisecond; under a
+    flood the batches grow on their own. A failed write is retried, never dropped.
+    """
+
+    def __init__(self, store: Store, max_batch: int = 2000) -> None:
+        self.store = store
+        self.max_batch = max_batch
+        self._queue: asyncio.Queue[tuple[Event, asyncio.Future[None]]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._last: asyncio.Future[None] | None = None
+        self.written = 0
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="event-writer")
+
+    def put(self, event: Event) -> asyncio.Future[None]:
+        """Queue ``event``; the future completes once it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((event, done))
+        self._last = done
+        return done
+
+    def put_many(self, batch: Iterable[Event]) -> None:
+        for e in batch:
+            self.put(e)
+
+    async def flush(self) -> None:
+        """Wait until everything queued so far is committed."""
+        # Batches are written in FIFO order, so the newest future completes last.
+        if self._last is not None:
+            await asyncio.shield(self._last)
+
+    async def close(self) -> None:
+        await self.flush()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        delay = 0.1
+        while True:
+            item = await self._queue.get()
+            batch = [item]
+            while len(batch) < self.max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            while True:
+                try:
+                    await asyncio.to_thread(self.store.insert_events, [e for e, _ in batch])
+                    break
+                except Exception:
+                    log.exception("writing %d events failed; retrying in %.1fs", len(batch), delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10.0)
+            delay = 0.1
+            self.written += len(batch)
+            for _event, fut in batch:
+                if not fut.done():
+                    fut.set_result(None)
