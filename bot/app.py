@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Config
+from bot.dedupe import Deduper
 from bot.events import Event, Kind
 from bot.ircconn import Session
 from bot.minutes import LogLine, format_irc_log, render_minutes
+from bot.plugins import load_plugins
 from bot.publish import relative_name, url_for, write_file
 from bot.router import (
     PERSONAS,
@@ -31,7 +34,6 @@ from bot.router import (
     fold,
 )
 from bot.store import EventWriter, Store, upgrade
-from bot.plugins import load_plugins
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ class Agendum:
         self.nicks = {ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick}
         self.store = Store.open(cfg.storage.url)
         self.writer = EventWriter(self.store)
+        self.deduper = Deduper()
         self.router = Router(self.router_settings(), load_plugins(self.router_settings()))
         self.sessions: dict[str, Session] = {}
         shared = fold(self.nicks[ZAKIM]) == fold(self.nicks[RRSAGENT])
@@ -129,11 +132,6 @@ class Agendum:
 
     # ---- events in ---------------------------------------------------------------------
 
-    def recorder(self, channel: str) -> Session:
-        """The one session whose view of ``channel`` is stored (both see every line)."""
-        rrs = self.sessions[RRSAGENT]
-        return rrs if rrs.in_channel(channel) else self.sessions[ZAKIM]
-
     def is_own(self, nick: str) -> bool:
         return any(fold(nick) == fold(s.nick) for s in self.unique_sessions())
 
@@ -141,10 +139,10 @@ class Agendum:
         if event.from_bot:  # our own line, recorded as it was sent
             self.writer.put(event)
             return
-        if session is not self.recorder(event.channel):
-            return
         if event.kind in (Kind.MESSAGE, Kind.ACTION, Kind.NOTICE) and self.is_own(event.nick):
             return  # the other persona's line, already recorded when sent
+        if not self.deduper.is_new(id(session), event, time.monotonic()):
+            return  # the same line, seen through the other persona's connection
         committed = self.writer.put(event)
         effects = self.router.dispatch(event)
         if effects:

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import codecs
 import contextlib
 import logging
 import random
 import ssl
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from irc.client import Event as IrcEvent
 from irc.client_aio import AioConnection, AioReactor, IrcProtocol
 from irc.connection import AioFactory
-from jaraco.stream.buffer import LenientDecodingLineBuffer
+from jaraco.stream.buffer import LineBuffer
 
 from bot.config import IrcConfig
 from bot.events import Event, Kind, utcnow
@@ -39,6 +40,23 @@ WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
 
 
+def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode only the bytes that are not UTF-8 as latin-1; valid UTF-8 around them stays."""
+    bad = err.object[err.start : err.end]
+    return bytes(bad).decode("latin-1"), err.end
+
+
+codecs.register_error("agendum-latin1", _latin1_fallback)
+
+
+class _MixedDecodingBuffer(LineBuffer):  # type: ignore[misc]
+    """Lines as text: UTF-8, with any stray byte kept as its latin-1 character, never lost."""
+
+    def lines(self) -> Iterator[str]:
+        for line in super().lines():
+            yield line.decode("utf-8", "agendum-latin1")
+
+
 class _Protocol(IrcProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.connection.session._lost(self.connection, exc)
@@ -47,7 +65,7 @@ class _Protocol(IrcProtocol):
 class _Connection(AioConnection):
     """The library's connection with lenient decoding and events routed to our session."""
 
-    buffer_class = LenientDecodingLineBuffer  # one latin-1 byte must not drop the connection
+    buffer_class = _MixedDecodingBuffer  # one latin-1 byte must not drop the connection
     protocol_class = _Protocol
     session: Session
 
@@ -478,4 +496,5 @@ class Session:
         self.members.setdefault(key, set()).update(names)
 
     def _on_error(self, ev: IrcEvent) -> None:
-        log.warning("%s: server error %s", self.wanted_nick, ev.target)
+        level = logging.INFO if self.stopping else logging.WARNING
+        log.log(level, "%s: server error %s", self.wanted_nick, ev.target)
