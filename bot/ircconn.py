@@ -40,8 +40,9 @@ WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
 
 
-def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
     """Decode only the bytes that are not UTF-8 as latin-1; valid UTF-8 around them stays."""
+    assert isinstance(err, UnicodeDecodeError)
     bad = err.object[err.start : err.end]
     return bytes(bad).decode("latin-1"), err.end
 
@@ -49,7 +50,7 @@ def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("agendum-latin1", _latin1_fallback)
 
 
-class _MixedDecodingBuffer(LineBuffer):  # type: ignore[misc]
+class _MixedDecodingBuffer(LineBuffer):
     """Lines as text: UTF-8, with any stray byte kept as its latin-1 character, never lost."""
 
     def lines(self) -> Iterator[str]:
@@ -410,6 +411,7 @@ class Session:
     def _record(self, ev: IrcEvent, channel: str, kind: Kind, text: str = "") -> None:
         when, msgid = _event_time(ev)
         nick = ev.source.nick if ev.source else ""
+        text = text.replace("\0", "\ufffd")  # PostgreSQL text cannot hold NUL
         self.sink(self, Event(when, self.network, channel, kind, nick or "", text, msgid=msgid))
 
     def _on_pubmsg(self, ev: IrcEvent) -> None:

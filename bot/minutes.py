@@ -1,16 +1,17 @@
 """Minutes from a channel log, following scribe.perl's conventions (first slice).
 
-The pipeline is pure and has three stages so the full scribe.perl engine can replace each one:
-``parse_log`` (text -> LogLine), ``build_minutes`` (LogLine -> Minutes record, ids assigned) and
-``render_html`` (Minutes -> HTML through ``templates/minutes.html.j2``).
+Three pure stages, each replaceable by the full scribe.perl-compatible engine later:
+``parse_log`` (text -> LogLine), ``build_minutes`` (LogLine -> Minutes record with scribe.perl's
+paragraph ids) and ``render_html`` (Minutes -> HTML via ``templates/minutes.html.j2``).
 
-Not yet implemented (seams marked ``SEAM``): s///, i/// edits (reported, shown as IRC lines, like
-scribe.perl's failed edits), ``->`` links, slides, verbatim blocks, named anchors, ScribeOptions,
-the HH:MM-only id seed (parsed ``[HH:MM]`` lines seed ids with seconds, scribe.perl uses minutes).
+Not interpreted yet (``SEAM``): s/// and i/// edits (reported in the diagnostics and kept as IRC
+lines, as scribe.perl does with failed edits), ``->`` links, slides, verbatim blocks, named
+anchors, ScribeOptions. ``[HH:MM]`` lines seed ids with seconds where scribe.perl counts minutes.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class LogLine:
     action: bool = False
 
 
-# ---- plain-text log ---------------------------------------------------------------------------
+# ---- plain-text log -----------------------------------------------------------------------------
 
 _NEWLINES = re.compile(r"[\r\n]+")
 _LOG_LINE = re.compile(
@@ -48,11 +49,11 @@ def _utc(t: datetime) -> datetime:
 
 
 def format_irc_log(lines: Iterable[LogLine]) -> str:
-    """RRSAgent's text log; CR/LF inside a message become spaces so one message stays one line."""
+    """RRSAgent's text log; CR/LF inside a message become spaces so a message stays one line."""
     out = []
     for ln in lines:
-        stamp, text = _utc(ln.time).strftime("%H:%M:%S"), _NEWLINES.sub(" ", ln.text)
-        nick = _NEWLINES.sub(" ", ln.nick)
+        stamp = _utc(ln.time).strftime("%H:%M:%S")
+        nick, text = _NEWLINES.sub(" ", ln.nick), _NEWLINES.sub(" ", ln.text)
         out.append(f"{stamp} * {nick} {text}\n" if ln.action else f"{stamp} <{nick}> {text}\n")
     return "".join(out)
 
@@ -60,21 +61,18 @@ def format_irc_log(lines: Iterable[LogLine]) -> str:
 def parse_log(text: str, day: date) -> list[LogLine]:
     """Inverse of ``format_irc_log``; also reads untimed and ``[HH:MM(:SS)]`` lines.
 
-    Untimed lines get midnight, which seeds their paragraph ids with 0 as scribe.perl does.
+    Untimed lines get midnight, which seeds their ids with 0 exactly as in scribe.perl.
     """
     result = []
     for raw in text.removeprefix("\ufeff").split("\n"):
-        m = _LOG_LINE.fullmatch(raw.removesuffix("\r"))
-        if not m:
+        if not (m := _LOG_LINE.fullmatch(raw.removesuffix("\r"))):
             continue
-        h, mi, s = m[1] or m[4] or "0", m[2] or m[5] or "0", m[3] or m[6] or "0"
-        if int(h) > 23 or int(mi) > 59 or int(s) > 59:
+        h, mi, s = (int(m[i] or m[i + 3] or 0) for i in (1, 2, 3))
+        if h > 23 or mi > 59 or s > 59:
             continue
-        when = datetime(day.year, day.month, day.day, int(h), int(mi), int(s), tzinfo=UTC)
-        if m[7] is not None:
-            result.append(LogLine(when, m[7], m[8]))
-        else:
-            result.append(LogLine(when, m[9], m[10], action=True))
+        when = datetime(day.year, day.month, day.day, h, mi, s, tzinfo=UTC)
+        result.append(LogLine(when, m[7], m[8]) if m[7] is not None
+                      else LogLine(when, m[9], m[10], action=True))
     return result
 
 
@@ -83,7 +81,7 @@ def parse_log(text: str, day: date) -> list[LogLine]:
 
 @dataclass(frozen=True)
 class Segment:
-    """One input line of a paragraph; continuation segments get their own span id."""
+    """One input line of a paragraph; continuation segments carry their own span id."""
 
     text: str
     id: str | None = None
@@ -91,13 +89,13 @@ class Segment:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """kind: speaker, summary (descriptive), irc, action or resolution."""
+    """``kind`` is speaker, summary (descriptive), irc, action or resolution."""
 
     kind: str
     id: str
     segments: tuple[Segment, ...]
-    speaker: str = ""  # speaker name, or the nick of an irc line
-    css: str = ""  # "s01"… per speaker, in order of first appearance
+    speaker: str = ""  # the speaker's name, or the nick of an irc line
+    css: str = ""  # "s01", "s02"… per speaker in order of first appearance
 
     @property
     def text(self) -> str:
@@ -134,26 +132,25 @@ class Minutes:
         return f"{self.date.day:02d} {_MONTHS[self.date.month - 1]} {self.date.year}"
 
 
-# ---- paragraph ids ----------------------------------------------------------------------------
+# ---- paragraph ids (links like ...-minutes.html#6c51 must keep working) -------------------------
 
 _2_64 = 1 << 64
 
 
 def id_hash(text: str, start: int) -> int:
-    """scribe.perl's id hash; a sum reaching 2**64 turns Perl's integer into a float -> 0xffff."""
+    """scribe.perl's hash; a sum reaching 2**64 turns Perl's integer into a float: id ffff."""
     h = start
     for byte in text.encode("utf-8"):
-        s = h + byte
-        if s >= _2_64:
+        if h + byte >= _2_64:
             return 0xFFFF
-        h = ((s << 7) & (_2_64 - 1)) + (h >> 11)
+        h = (((h + byte) << 7) & (_2_64 - 1)) + (h >> 11)
         if h >= _2_64:
             return 0xFFFF
     return h & 0xFFFF
 
 
 class IdPool:
-    """Hands out ids in document order, +1 on collision (no wrap-around, so 10000+ occur)."""
+    """Ids in document order; +1 on collision without wrap-around, so 10000 and up occur."""
 
     def __init__(self) -> None:
         self.taken: set[int] = set()
@@ -166,21 +163,15 @@ class IdPool:
         return f"{value:04x}"
 
 
-def seconds_of_day(t: datetime) -> int:
-    t = _utc(t)
-    return t.hour * 3600 + t.minute * 60 + t.second
+# ---- inline text: links -------------------------------------------------------------------------
 
-
-# ---- inline text: links -----------------------------------------------------------------------
-
-_URL = re.compile(r"https?://[^\s<>\"]+", re.I)
-_SAFE_URL = re.compile(r"https?://[^\s<>\"]+", re.I)
+_URL = re.compile(r"https?://[^\s<>\"]+", re.I)  # only these ever become links
 _WBR = re.compile(r"(?<=/)(?=[A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
 class Token:
-    """Plain text (url None) or an http(s) link whose display text breaks after slashes."""
+    """Plain text (``url`` None) or a link, whose display ``parts`` break after slashes."""
 
     text: str
     url: str | None = None
@@ -188,7 +179,7 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    """Split text into plain runs and links; only http(s) URLs ever become links."""
+    """Split text into plain runs and http(s) links (the template's ``tokens`` filter)."""
     out, pos = [], 0
     for m in _URL.finditer(text):
         if m.start() > pos:
@@ -200,35 +191,30 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-def _esc(text: str) -> str:
-    """scribe.perl's escaping (no ``'``), used only for the span-id hash input."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
 def inline_html(text: str) -> str:
-    """The HTML scribe.perl hashes for a span id (escaped text with its links)."""
-    return "".join(
-        _esc(t.text) if t.url is None
-        else f'<a href="{_esc(t.url)}">' + "<wbr>".join(map(_esc, t.parts)) + "</a>"
-        for t in tokens(text)
-    )
+    """The markup scribe.perl hashes for a span id: its escaping (``'`` kept) and link form."""
+    def esc(s: str) -> str:
+        return html.escape(s, quote=False).replace('"', "&quot;")
+    return "".join(esc(t.text) if t.url is None else
+                   f'<a href="{esc(t.url)}">' + "<wbr>".join(map(esc, t.parts)) + "</a>"
+                   for t in tokens(text))
 
 
-# ---- parsing the conventions ------------------------------------------------------------------
+# ---- the conventions ----------------------------------------------------------------------------
 
-_LIST = re.compile(r"(chairs?|scribe(?:nick)?s?|present|regrets?)\s*(:\+|\+:?|-:?|:)\s*(.*)", re.I)
+_LIST = re.compile(
+    r"(chair|present|regret|scribe)(?:(?<=scribe)nick|s)?\s*(:\+|\+:?|-:?|:)\s*(.*)", re.I
+)
 _META = re.compile(r"(meeting|date|agenda)\s*:\s*(.*)", re.I)
 _TOPIC = re.compile(r"(topic|subtopic)\s*:\s*(.*)", re.I)
 _RESOLUTION = re.compile(r"(?:resolution|resolved)\s*:\s*(.*)", re.I)
 _ACTION = re.compile(r"action\s*:\s*(.*)", re.I)
 _AGENDUM = re.compile(r"agendum \d+(?:\. \"(.+?)\"| -- (.+?) --) taken up.*", re.I)
-# scribe.perl commands this slice does not interpret yet (SEAM): kept as text, never speakers.
-_NOT_SPEAKERS = frozenset({"slideset", "scribeoptions", "namedanchorhere", "repo", "repos",
-                           "recording", "issue"})
 _CONTINUATION = re.compile(r"(?:\.\.+|…)\s*(.*)")  # scribe.perl also takes ".."
 _SPEAKER = re.compile(r"([^\s:<>\d][^\s:<>]*):(?!/)\s*(.*)")
-_ESCAPED_NICK = re.compile(r"<([^\s<>]+)>\s?(.*)")
+_NOT_SPEAKERS = frozenset({"slideset", "scribeoptions", "namedanchorhere", "repo", "repos",
+                           "recording", "issue"})  # scribe.perl commands not interpreted yet
+_OWN_NICK = re.compile(r"<([^\s<>]+)>\s?(.*)")
 _EDIT = re.compile(r"[si]/[^/]+/.*|[si]\|[^|]+\|.*")
 _QUEUE = re.compile(  # Zakim's queue and agenda commands; "q-and-a" is not one
     r"(?:(?:q|queue|agenda)\s*[-+?=]|[-+]q|ack(?=\s+[^\s,]+\s*$|\s*$))(?:\s.*)?", re.I
@@ -240,7 +226,7 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def _key(nick: str) -> str:
-    """Scribe.perl ignores trailing underscores that IRC clients add to nicks."""
+    """scribe.perl ignores the trailing underscores IRC clients add to nicks."""
     return nick.rstrip("_").lower()
 
 
@@ -256,8 +242,7 @@ def parse_date(text: str) -> date | None:
         if m := _ISO.fullmatch(text):
             return date(int(m[1]), int(m[2]), int(m[3]))
         if m := _DMY.fullmatch(text):
-            word = m[2].lower()
-            month = next(i for i, n in enumerate(_MONTHS, 1) if n.lower().startswith(word))
+            month = next(i for i, n in enumerate(_MONTHS, 1) if n.lower().startswith(m[2].lower()))
             return date(int(m[3]), month, int(m[1]))
     except (ValueError, StopIteration):
         pass
@@ -267,7 +252,7 @@ def parse_date(text: str) -> date | None:
 @dataclass
 class _Para:
     kind: str
-    start: int
+    start: int  # seconds since midnight: the id seed
     segs: list[str]
     speaker: str = ""
 
@@ -283,74 +268,72 @@ class _Head:
 class _Builder:
     """Walks the log once; ``scribe_only`` mirrors scribe.perl's -scribeOnly option."""
 
-    def __init__(self, day: date, channel: str, bots: Collection[str], scribe_only: bool) -> None:
-        self.title, self.date, self.channel, self.scribe_only = "", day, channel, scribe_only
-        self.bots = frozenset(b.lower() for b in bots)
-        names = "|".join(map(re.escape, sorted(self.bots))) or r"(?!)"
+    def __init__(self, day: date, bots: Collection[str], scribe_only: bool) -> None:
+        self.title, self.date, self.scribe_only = "", day, scribe_only
+        self.bots = frozenset(_key(b) for b in bots)
+        names = "|".join(map(re.escape, sorted(self.bots))) or "(?!)"
         self.to_bot = re.compile(rf"(?:{names})_*\s*[,:].*", re.I)
-        self.lists: dict[str, dict[str, str]] = {k: {} for k in ("chair", "present", "regrets")}
-        self.scribe_names: dict[str, str] = {}
+        self.lists: dict[str, dict[str, str]] = {"chair": {}, "present": {}, "regret": {}}
+        self.scribe_names: dict[str, str] = {}  # key -> name shown, in order of appearance
         self.scribes: set[str] = set()
         self.all_scribe = False
         self.agenda_url: str | None = None
         self.heads = [_Head("", 0, 0, [])]
-        self.last: dict[str, _Para] = {}  # per scribe nick: their latest record
+        self.last: dict[str, _Para] = {}  # per scribe: their latest record, for "..." lines
         self.speakers: dict[str, str] = {}
         self.diagnostics: list[str] = []
 
-    # -- commands
     def is_command(self, text: str) -> bool:
         rules = (_LIST, _META, _TOPIC, _RESOLUTION, _ACTION, _QUEUE, self.to_bot)
         return any(r.fullmatch(text) for r in rules)
 
-    def set_scribes(self, op: str, value: str, nick: str) -> None:
-        entries = _names(value, commas_only=True) or ([nick] if op != ":" else [])
-        if op in (":", ":+") and entries:
-            self.scribes, self.all_scribe = set(), False
-        for entry in entries:
-            if entry == "*":
-                self.all_scribe = op != "-"
-                continue
-            who, _, real = entry.replace("=", "/").partition("/")
-            who = who.strip()
-            if op == "-":
-                self.scribes.discard(_key(who))
-            else:
-                self.scribes.add(_key(who))
-                self.scribe_names.setdefault(_key(who), real.strip() or who)
-
     def set_list(self, name: str, op: str, value: str, nick: str) -> None:
-        target = self.lists[next(k for k in self.lists if name.startswith(k[:5]))]
-        entries = _names(value, commas_only=name.startswith("chair"))
-        if not entries and op != ":":
-            entries = [nick]
+        """Chair/Scribe/Present/Regrets with ``:`` (replace), ``+`` or ``-``; no names = me."""
+        op = "-" if "-" in op else "+" if "+" in op else ":"
+        entries = _names(value, commas_only=name in ("chair", "scribe"))
+        entries = entries or ([nick] if op != ":" else [])
+        if name == "scribe":
+            self.set_scribes(op, entries)
+            return
+        target = self.lists[name]
         if op == ":" and entries:
             target.clear()
         for entry in entries:
-            if op.startswith("-"):
+            if op == "-":
                 target.pop(entry.lower(), None)
             else:
                 target.setdefault(entry.lower(), entry)
+
+    def set_scribes(self, op: str, entries: list[str]) -> None:
+        """Entries are ``nick``, ``nick = Real Name``, ``nick/Real Name`` or ``*`` (everyone)."""
+        if op == ":" and entries:
+            self.scribes, self.all_scribe = set(), False
+        for entry in entries:
+            who, _, real = (w.strip() for w in entry.replace("=", "/").partition("/"))
+            if entry == "*":
+                self.all_scribe = op != "-"
+            elif op == "-":
+                self.scribes.discard(_key(who))
+            else:
+                self.scribes.add(_key(who))
+                self.scribe_names.setdefault(_key(who), real or who)
 
     def meta(self, name: str, value: str) -> None:
         name, value = name.lower(), value.strip()
         if name == "meeting" and value:
             self.title = value
         elif name == "date":
-            parsed = parse_date(value)
-            if parsed is None:
+            if (parsed := parse_date(value)) is None:
                 self.diagnostics.append(f"Date not understood: {value}")
             self.date = parsed or self.date
         elif name == "agenda":
-            url = value.split()[0] if value else ""
-            if _SAFE_URL.fullmatch(url):
+            if _URL.fullmatch(url := (value.split() or [""])[0]):
                 self.agenda_url = url
             else:
                 self.diagnostics.append(f"Agenda is not an http(s) URL: {value}")
 
-    # -- records
     def head(self, title: str, start: int, level: int) -> None:
-        if level == 2 and not any(h.level == 1 for h in self.heads):
+        if level == 2 and len(self.heads) == 1:
             self.diagnostics.append(f"Subtopic without a topic, taken as a topic: {title}")
             level = 1
         if title:
@@ -369,8 +352,8 @@ class _Builder:
             self.add("irc", start, text, nick)
 
     def continuation(self, start: int, text: str, nick: str) -> None:
-        """Extend this scribe's last record if nothing came between; otherwise (an IRC line, a
-        heading) start a new paragraph for the same speaker, as scribe.perl does."""
+        """Extend this scribe's last record if nothing came between; after an IRC line or a
+        heading start a new paragraph for the same speaker, as scribe.perl does."""
         last, items = self.last.get(_key(nick)), self.heads[-1].items
         if last is not None and items and items[-1] is last:
             last.segs.append(text)
@@ -380,20 +363,20 @@ class _Builder:
             self.add(last.kind, start, text, last.speaker, nick)
 
     def line(self, ln: LogLine, is_scribe: bool) -> None:
-        nick, start = ln.nick, seconds_of_day(ln.time)
+        t, nick = _utc(ln.time), ln.nick
+        start = t.hour * 3600 + t.minute * 60 + t.second
         raw = _NEWLINES.sub(" ", ln.text)
-        text = raw.strip()  # commands are recognised without spaces, content keeps them
+        text = raw.strip()  # commands are recognised without spaces; content keeps them
         if _OFF.match(text) or ((m := _NOISE.fullmatch(text)) and _key(m[1] or m[2]) == _key(nick)):
             return
-        if _key(nick) in self.bots:
-            if m := _AGENDUM.fullmatch(text):  # Zakim's agenda: a topic (-useZakimTopics)
+        if _key(nick) in self.bots:  # bots' lines never show, but some carry meeting data
+            if m := _AGENDUM.fullmatch(text):  # Zakim's agenda (-useZakimTopics)
                 self.head((m[1] or m[2]).strip(), start, 1)
-            elif m := _META.fullmatch(text):  # e.g. trackbot's "Meeting:" and "Date:"
+            elif m := _META.fullmatch(text):  # trackbot's "Meeting:" and "Date:"
                 self.meta(m[1], m[2])
-            return
-        if ln.action:
+        elif ln.action:
             self.irc(start, f"* {nick}", text)
-        elif text.startswith("\\"):
+        elif text.startswith("\\"):  # escaped: never a command
             if is_scribe:
                 self.add("summary", start, text[1:], nick=nick)
             else:
@@ -401,10 +384,7 @@ class _Builder:
         elif _QUEUE.fullmatch(text) or self.to_bot.fullmatch(text):
             pass
         elif m := _LIST.fullmatch(text):
-            if m[1].lower().startswith("scribe"):
-                self.set_scribes(m[2], m[3], nick)
-            else:
-                self.set_list(m[1].lower(), m[2], m[3], nick)
+            self.set_list(m[1].lower(), m[2], m[3], nick)
         elif m := _META.fullmatch(text):
             self.meta(m[1], m[2])
         elif m := _TOPIC.fullmatch(text):
@@ -413,10 +393,10 @@ class _Builder:
             self.add("resolution", start, m[1], nick=nick)
         elif m := _ACTION.fullmatch(text):
             self.add("action", start, m[1], nick=nick)
-        elif _EDIT.fullmatch(text):  # SEAM: s/// and i/// are applied by the full engine
+        elif _EDIT.fullmatch(text):  # SEAM: the full engine applies s/// and i///
             self.diagnostics.append(f"Not applied (edits not supported yet): {text}")
             self.irc(start, nick, text)
-        elif (m := _ESCAPED_NICK.fullmatch(text)) and _key(m[1]) == _key(nick):
+        elif (m := _OWN_NICK.fullmatch(text)) and _key(m[1]) == _key(nick):
             self.irc(start, nick, m[2])  # "<me> aside": the scribe speaking as themself
         elif not is_scribe:
             self.irc(start, nick, raw)
@@ -428,12 +408,12 @@ class _Builder:
             self.add("summary", start, raw, nick=nick)
 
 
-def _guess_scribe(b: _Builder, lines: Sequence[LogLine]) -> None:
-    """First scribe command applies to earlier lines; else guess as scribe.perl does."""
+def _initial_scribes(b: _Builder, lines: Sequence[LogLine]) -> None:
+    """The first scribe command also covers earlier lines; with none, guess like scribe.perl."""
     for ln in lines:
         m = _LIST.fullmatch(ln.text.strip())
-        if _key(ln.nick) not in b.bots and m and m[1].lower().startswith("scribe"):
-            b.set_scribes(m[2], m[3], ln.nick)
+        if m and m[1].lower() == "scribe" and _key(ln.nick) not in b.bots:
+            b.set_list("scribe", m[2], m[3], ln.nick)
             return
     counts: dict[str, int] = {}
     for ln in lines:
@@ -441,57 +421,56 @@ def _guess_scribe(b: _Builder, lines: Sequence[LogLine]) -> None:
         if _key(ln.nick) not in b.bots and _SPEAKER.fullmatch(text) and not b.is_command(text):
             counts[ln.nick] = counts.get(ln.nick, 0) + 1
     if counts:
-        nick = max(counts, key=lambda n: counts[n])  # first seen wins a tie
+        nick = max(counts, key=lambda n: counts[n])  # the first seen wins a tie
         b.diagnostics.append(f"No scribenick or scribe found. Guessed: {nick}")
-        b.set_scribes(":", nick, nick)
+        b.set_list("scribe", ":", nick, nick)
     else:
-        b.diagnostics.append("No scribe found and no speaker lines: all lines taken as minutes")
+        b.diagnostics.append("No scribe and no speaker lines: all lines taken as minutes")
         b.all_scribe = True
 
 
 def _freeze(b: _Builder) -> tuple[tuple[Paragraph, ...], tuple[Topic, ...]]:
-    """Assign ids in document order: heading, then each paragraph and its continuation spans."""
-    pool, frozen = IdPool(), []
+    """Assign ids in document order: heading, then each paragraph followed by its spans."""
+    pool, flat = IdPool(), []
     for head in b.heads:
-        hid = pool.take(head.title, head.start) if head.level else ""
         paras = []
+        hid = pool.take(head.title, head.start) if head.level else ""
         for p in head.items:
             pid = pool.take("\t".join(p.segs), p.start)
-            segs = [Segment(p.segs[0])]
-            for i, seg in enumerate(p.segs[1:], 2):
-                tail = "</p>\n" if i == len(p.segs) else ""
-                segs.append(Segment(seg, pool.take(inline_html(seg) + tail, 0)))
-            css = b.speakers.get(p.speaker.lower(), "") if p.kind == "speaker" else ""
+            segs = [Segment(p.segs[0])] + [  # span text: escaped; the last one ends in </p>\n
+                Segment(s, pool.take(inline_html(s) + ("</p>\n" if i == len(p.segs) else ""), 0))
+                for i, s in enumerate(p.segs[1:], 2)]
+            css = b.speakers[p.speaker.lower()] if p.kind == "speaker" else ""
             paras.append(Paragraph(p.kind, pid, tuple(segs), p.speaker, css))
-        frozen.append((head.level, Topic(head.title, hid, tuple(paras))))
+        flat.append((head.level, Topic(head.title, hid, tuple(paras))))
     topics: list[Topic] = []
-    for level, topic in frozen[1:]:
+    for level, topic in flat[1:]:
         if level == 1:
             topics.append(topic)
         else:
-            parent = topics[-1]
-            topics[-1] = Topic(parent.title, parent.id, parent.items, (*parent.subtopics, topic))
-    return frozen[0][1].items, tuple(topics)
+            up = topics[-1]
+            topics[-1] = Topic(up.title, up.id, up.items, (*up.subtopics, topic))
+    return flat[0][1].items, tuple(topics)
 
 
 def build_minutes(
     lines: Sequence[LogLine], *, day: date, channel: str, log_url: str | None = None,
-    bots: Collection[str] = DEFAULT_BOTS, scribe_only: bool = True,
+    bots: Collection[str] = DEFAULT_BOTS, scribe_only: bool = False,
 ) -> Minutes:
-    """Interpret the scribe conventions in ``lines`` into a Minutes record.
+    """Interpret the scribe conventions in ``lines``.
 
-    ``scribe_only=True`` drops other people's lines (scribe.perl's -scribeOnly); with False they
-    appear as ``irc`` paragraphs, which is scribe.perl's own default.
+    ``scribe_only=True`` leaves other people's lines out (scribe.perl's -scribeOnly); with False
+    they appear as ``irc`` paragraphs, scribe.perl's own default. ``bots``' lines never appear.
     """
-    b = _Builder(day, channel, bots, scribe_only)
-    _guess_scribe(b, lines)
+    b = _Builder(day, bots, scribe_only)
+    _initial_scribes(b, lines)
     for ln in lines:
         b.line(ln, b.all_scribe or _key(ln.nick) in b.scribes)
     if not b.title:
         b.title = f"{channel} meeting"
         b.diagnostics.append("No meeting title found")
-    if log_url is not None and not _SAFE_URL.fullmatch(log_url):
-        b.diagnostics.append("Log URL is not an http(s) URL; not linked")
+    if log_url is not None and not _URL.fullmatch(log_url):
+        b.diagnostics.append("Log URL is not an http(s) URL: not linked")
         log_url = None
     preamble, topics = _freeze(b)
     paras = [*preamble]
@@ -499,10 +478,9 @@ def build_minutes(
         paras += [*t.items, *(p for s in t.subtopics for p in s.items)]
     return Minutes(
         title=b.title, date=b.date, channel=channel,
-        chairs=tuple(b.lists["chair"].values()),
-        scribes=tuple(b.scribe_names.values()),
+        chairs=tuple(b.lists["chair"].values()), scribes=tuple(b.scribe_names.values()),
         present=tuple(sorted(b.lists["present"].values(), key=str.lower)),
-        regrets=tuple(sorted(b.lists["regrets"].values(), key=str.lower)),
+        regrets=tuple(sorted(b.lists["regret"].values(), key=str.lower)),
         agenda_url=b.agenda_url, log_url=log_url, preamble=preamble, topics=topics,
         actions=tuple(p for p in paras if p.kind == "action"),
         resolutions=tuple(p for p in paras if p.kind == "resolution"),
@@ -530,7 +508,7 @@ def _version() -> str:
 
 
 def render_html(m: Minutes, *, draft: bool = True) -> str:
-    """scribe.perl's document structure; all user text goes through autoescaping."""
+    """scribe.perl's document structure; user text is only ever printed autoescaped."""
     return _ENV.get_template("minutes.html.j2").render(m=m, draft=draft, version=_version())
 
 
@@ -538,4 +516,6 @@ def render_minutes(
     lines: Sequence[LogLine], *, day: date, channel: str, log_url: str | None = None,
     draft: bool = True,
 ) -> str:
-    return render_html(build_minutes(lines, day=day, channel=channel, log_url=log_url), draft=draft)
+    """Convenience for the bot: build, then render."""
+    m = build_minutes(lines, day=day, channel=channel, log_url=log_url)
+    return render_html(m, draft=draft)

@@ -7,6 +7,7 @@ lower case, the leading ``#``/``&`` dropped and every byte outside ``[a-z0-9_.-]
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -14,11 +15,21 @@ from urllib.parse import quote
 
 from bot.router import fold
 
+_MAX_SLUG = 120  # file names stay far below the usual 255-byte limit
+
 
 def channel_slug(channel: str) -> str:
-    name = fold(channel).lstrip("#&") or "_"
-    slug = quote(name, safe="-_")
-    return slug.replace(".", "%2E")
+    """``#WG`` -> ``wg``; other prefixes and odd characters stay, percent-encoded, so two
+    channels never share a file and no name can climb out of the publish folder."""
+    name = fold(channel)
+    if name == "#":
+        return "%00"  # no other name encodes to this: channel names never hold NUL
+    name = name[1:] if name.startswith("#") else name
+    slug = quote(name.encode("utf-8", "surrogatepass"), safe="-_").replace(".", "%2E")
+    if len(slug) > _MAX_SLUG:  # long non-ASCII names: keep a readable head, stay unique
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        slug = f"{slug[:100].rsplit('%', 1)[0]}-{digest}"
+    return slug
 
 
 def relative_name(channel: str, day: str, suffix: str) -> str:
@@ -28,7 +39,8 @@ def relative_name(channel: str, day: str, suffix: str) -> str:
 
 
 def url_for(base_url: str, channel: str, day: str, suffix: str) -> str:
-    return f"{base_url.rstrip('/')}/{relative_name(channel, day, suffix)}"
+    """The published URL; the file name's own ``%`` signs are encoded once more."""
+    return f"{base_url.rstrip('/')}/{quote(relative_name(channel, day, suffix), safe='/')}"
 
 
 def write_file(root: Path, relative: str, content: str) -> Path:

@@ -193,10 +193,14 @@ class Router:
         self, personas: Iterable[str], event: Event, text: str, *, addressed: bool, via_action: bool
     ) -> list[Effect]:
         text = _POLITE_SUFFIX.sub("", _POLITE_PREFIX.sub("", text.strip())).strip()
+        if not text:
+            return []
         effects: list[Effect] = []
+        understood = False
         for persona in personas:
             if addressed and re.fullmatch(r"help\??", text, re.IGNORECASE):
                 effects += self._help(persona, event)
+                understood = True
                 continue
             for rule in self._rules[persona]:
                 if not addressed and not rule.unaddressed:
@@ -207,10 +211,10 @@ class Router:
                 cmd = Command(event, text, addressed, via_action, match)
                 answer = rule.handler(cmd) or ()
                 effects += self._resolve(persona, cmd, answer)
+                understood = True
                 break
-            else:
-                if addressed:
-                    effects.append(self._not_understood(persona, event, text))
+        if addressed and not understood:  # one answer, even when one nick serves both
+            effects.append(self._not_understood(next(iter(personas)), event, text))
         return effects
 
     def _resolve(

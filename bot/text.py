@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 _CONTROL = re.compile(r"[\r\n\0]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # The server prefixes our line with ":nick!user@host "; assume the worst case it may add.
 _MAX_LINE = 512
@@ -14,8 +15,11 @@ _WORST_HOST = 63
 
 
 def sanitize(text: str) -> str:
-    """Flatten CR, LF and NUL into spaces: a ``\\r`` must never inject an IRC command."""
-    return _CONTROL.sub(" ", text)
+    """Flatten CR, LF and NUL into spaces: a ``\\r`` must never inject an IRC command.
+
+    Lone surrogates (which cannot be encoded) become U+FFFD.
+    """
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
 
 
 def text_budget(nick: str, command: str, target: str) -> int:

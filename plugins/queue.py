@@ -94,7 +94,7 @@ class QueuePlugin(Plugin):
         self.queues[fold(channel)] = queue
 
     @command(
-        rf"{_Q}\s*\+\s*(?:(?P<names>[^:]*?)\s+)?(?:also\s+)?(?:to\b|:)\s*(?P<note>.+)",
+        rf"{_Q}\s*\+\s*(?:(?P<names>(?!also\b)[^:]*?)\s+)?(?:also\s+)?(?:to\b|:)\s*(?P<note>.+)",
         unaddressed=True,
     )
     def queue_with_note(self, cmd: Command) -> None:

@@ -16,6 +16,8 @@ from tests.support.ircclient import IrcTestClient
 from tests.support.ircd import IrcServer
 
 CHANNEL = "#meeting"
+BotFactory = Callable[..., AgendumProcess]
+ClientFactory = Callable[..., IrcTestClient]
 BOT_JOIN = 20.0
 
 
@@ -162,7 +164,7 @@ def test_draft_minutes_publishes_files_at_dated_url(
 
 
 def test_reconnects_after_server_restart_and_keeps_queue(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
     ircd: IrcServer,
 ) -> None:
     agendum_factory()
@@ -182,7 +184,7 @@ def test_reconnects_after_server_restart_and_keeps_queue(
 
 
 def test_restart_of_agendum_keeps_queue_and_channels(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     bot = agendum_factory(channels=[CHANNEL])
     alice = irc_client_factory("alice")
@@ -214,7 +216,7 @@ def test_restart_of_agendum_keeps_queue_and_channels(
 
 
 def test_sigterm_quits_politely_and_exits_zero(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     bot = agendum_factory()
     alice = irc_client_factory("alice")
@@ -226,7 +228,7 @@ def test_sigterm_quits_politely_and_exits_zero(
 
 
 def test_nick_in_use_falls_back_then_regains(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     squatter = irc_client_factory("Zakim")
     squatter.join(CHANNEL)
@@ -242,7 +244,7 @@ def test_nick_in_use_falls_back_then_regains(
 
 
 def test_long_reply_is_split_on_utf8_boundaries(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     agendum_factory()
     alice = irc_client_factory("alice")
@@ -266,7 +268,7 @@ def test_long_reply_is_split_on_utf8_boundaries(
 
 
 def test_postgresql_storage_end_to_end(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
     pg_url: str,
 ) -> None:
     bot = agendum_factory(db_url=pg_url)
@@ -287,7 +289,7 @@ def test_postgresql_storage_end_to_end(
 
 
 def test_tls_connection(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
     ircd_factory: Callable[..., IrcServer],
 ) -> None:
     secure = ircd_factory(tls=True)
@@ -304,7 +306,7 @@ def test_tls_connection(
 
 
 def test_burst_of_lines_is_logged_without_loss(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient],
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     bot = agendum_factory()
     senders = [irc_client_factory(f"blaster{i}") for i in range(3)]
