@@ -331,3 +331,49 @@ def test_burst_of_lines_is_logged_without_loss(
         time.sleep(0.2)
     assert count == 3 * per_sender
     assert bot.alive()
+
+
+def test_every_kind_of_channel_event_is_stored(
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
+) -> None:
+    bot = agendum_factory()
+    alice = irc_client_factory("alice")  # first in the channel: operator
+    alice.join(CHANNEL)
+    wait_bots(alice)
+    bob = irc_client_factory("bob")
+    bob.join(CHANNEL)
+    carol = irc_client_factory("carol")
+    carol.join(CHANNEL)
+    alice.say(CHANNEL, "a message")
+    alice.action(CHANNEL, "waves")
+    alice.notice(CHANNEL, "a notice")
+    alice.raw(f"TOPIC {CHANNEL} :Agenda: https://example.org/agenda")
+    alice.raw(f"MODE {CHANNEL} +v bob")
+    bob.change_nick("bobby")
+    alice.raw(f"KICK {CHANNEL} bobby :off topic")
+    carol.part(CHANNEL, "lunch")
+    alice.say(CHANNEL, "last words")
+    alice.raw("QUIT :gone home")
+
+    expected = {
+        ("message", "alice", "a message"),
+        ("action", "alice", "waves"),
+        ("notice", "alice", "a notice"),
+        ("topic", "alice", "Agenda: https://example.org/agenda"),
+        ("mode", "alice", "+v bob"),
+        ("nick", "bob", "bobby"),
+        ("kick", "alice", "bobby off topic"),
+        ("part", "carol", "lunch"),
+        ("join", "carol", ""),
+        ("message", "alice", "last words"),
+        ("quit", "alice", '"gone home"'),  # ngIRCd quotes the quit message itself
+    }
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        stored = events_in_db(bot.db_url)
+        if expected <= set(stored):
+            break
+        time.sleep(0.1)
+    assert expected - set(stored) == set(), stored
+    for event in expected:  # seen by both personas, stored once
+        assert stored.count(event) == 1, event
