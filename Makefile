@@ -13,16 +13,20 @@ $(BIN)/agendum: pyproject.toml
 
 venv: $(BIN)/agendum
 
+# A scripted meeting: throw-away IRC server, agendum on SQLite, published minutes.
 demo: venv
-	$(BIN)/python -m bot.demo
+	$(BIN)/python -m demo
 
-test: venv
-	$(BIN)/ruff check bot plugins migrations tests bench
+lint: venv
+	$(BIN)/ruff check bot plugins migrations tests bench demo
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+
+# Installs/starts what the tests need (ngIRCd, PostgreSQL...; see scripts/test-services).
+test: lint
+	eval "$$(bash scripts/test-services)" && $(BIN)/pytest -q
 
 bench: venv
 	$(BIN)/python bench/bench_bot.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info demo-out

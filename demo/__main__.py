@@ -1,4 +1,4 @@
-"""``make demo``: a whole meeting on embedded defaults, on this machine, in about 15 seconds.
+"""``make demo`` (``python -m demo`` from the repository): a whole meeting on this machine.
 
 Starts a throw-away IRC server on loopback, runs agendum (a real ``agendum run`` process on
 SQLite), plays a short scripted W3C-style meeting through simulated participants, asks
@@ -14,6 +14,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from bot.devircd import IrcServer
+from tests.support.ircd import IrcServer  # the same throw-away server the tests use
 
 CHANNEL = "#demo"
 
@@ -58,6 +59,7 @@ class Participant:
         self.reader: asyncio.StreamReader
         self.writer: asyncio.StreamWriter
         self.heard: asyncio.Queue[str] = asyncio.Queue()
+        self.said_by_bots: list[str] = []
 
     async def connect(self, port: int) -> None:
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
@@ -140,10 +142,33 @@ async def play(irc_port: int, pace: float) -> str:
         print(f"  <{nick}> {line}")
         people[nick].send(f"PRIVMSG {CHANNEL} :{line}")
         await asyncio.sleep(pace)
-    reply = await chair.wait_for("I have made the request to generate")
+        show_bot_lines(chair)
+    deadline = time.monotonic() + 20
+    while not (url := MINUTES_URL.search("\n".join(chair.said_by_bots))):
+        if time.monotonic() > deadline:
+            raise TimeoutError("RRSAgent did not announce the minutes")
+        await asyncio.sleep(0.1)
+        show_bot_lines(chair)
     for person in people.values():
         person.send("QUIT :demo over")
-    return reply.split(" :", 1)[1]
+    return url.group(1)
+
+
+MINUTES_URL = re.compile(r"I have made the request to generate (\S+)")
+BOT_LINE = re.compile(r"^:(Zakim|RRSAgent)!\S+ PRIVMSG #\S+ :(.*)$")
+
+
+def show_bot_lines(person: Participant) -> None:
+    """Print what Zakim and RRSAgent said since last time, as an IRC client shows it."""
+    while not person.heard.empty():
+        m = BOT_LINE.match(person.heard.get_nowait())
+        if m:
+            nick, text = m.groups()
+            if text.startswith("\x01ACTION "):
+                print(f"  * {nick} {text[8:].rstrip(chr(1))}")
+            else:
+                print(f"  <{nick}> {text}")
+            person.said_by_bots.append(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,9 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             print("agendum is running (log: demo-out/agendum.log); the meeting:")
-            url = asyncio.run(play(irc_port, args.pace))
-            minutes_url = url.rsplit(" ", 1)[0]
-            print(f"\nRRSAgent: {url}")
+            minutes_url = asyncio.run(play(irc_port, args.pace))
             relative = minutes_url.removeprefix(base_url + "/")
             print(f"\nMinutes:  {minutes_url}")
             print(f"File:     {workdir / 'public' / relative}")
