@@ -95,6 +95,17 @@ def _event_time(event: IrcEvent) -> tuple[datetime, str | None]:
     return when, tags.get("msgid")
 
 
+def backoff_delay(
+    attempt: int, low: float, high: float, jitter: Callable[[], float] = random.random
+) -> float:
+    """Exponential backoff capped at ``high``, with jitter taking off up to half.
+
+    Jitter keeps two personas (or many bots) from hammering a recovering server in step.
+    """
+    base = min(high, low * 2 ** min(attempt, 32))
+    return base * (0.5 + 0.5 * jitter())
+
+
 Sink = Callable[["Session", Event], None]
 
 
@@ -189,8 +200,7 @@ class Session:
                 self._drop()
             if self.stopping:
                 break
-            delay = min(self.cfg.reconnect_max, self.cfg.reconnect_min * 2**attempt)
-            delay *= random.uniform(0.5, 1.0)  # jitter: two bots don't reconnect in lock-step
+            delay = backoff_delay(attempt, self.cfg.reconnect_min, self.cfg.reconnect_max)
             attempt += 1
             log.info("%s: reconnecting in %.1fs", self.wanted_nick, delay)
             await asyncio.sleep(delay)

@@ -2,14 +2,14 @@
 or on ``sqlalchemy.url`` when a developer runs ``alembic`` by hand."""
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool
 
 from bot.schema import metadata
 
 config = context.config
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -24,6 +24,8 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    assert url, "set sqlalchemy.url in alembic.ini"
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.begin() as conn:
         _run(conn)

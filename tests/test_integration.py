@@ -377,3 +377,21 @@ def test_every_kind_of_channel_event_is_stored(
     assert expected - set(stored) == set(), stored
     for event in expected:  # seen by both personas, stored once
         assert stored.count(event) == 1, event
+
+
+def test_help_in_channel_and_by_private_message(
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
+) -> None:
+    agendum_factory()
+    alice = irc_client_factory("alice")
+    alice.join(CHANNEL)
+    wait_bots(alice)
+    alice.say(CHANNEL, "Zakim, help")
+    listing = alice.wait_for(nick="Zakim", target=CHANNEL, text="understands", timeout=5).text
+    assert "q+" in listing and "ack" in listing and "present+" in listing
+    alice.say("RRSAgent", "help")
+    private = alice.wait_for(nick="RRSAgent", command="NOTICE", text="understands", timeout=5)
+    assert "draft minutes" in private.text
+    alice.say("Zakim", "q?")
+    alice.wait_for(nick="Zakim", command="NOTICE", text="only take commands in a channel",
+                   timeout=5)

@@ -1,0 +1,47 @@
+"""The schema exists only through migrations, and they match what the code describes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from bot.schema import metadata
+from bot.store import upgrade
+
+
+def test_migrations_match_the_declared_schema(db_url: str) -> None:
+    assert upgrade(db_url) == "0001"
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = compare_metadata(context, metadata)
+    engine.dispose()
+    assert diffs == []
+
+
+def test_wheel_installs_one_import_package_with_plugins_migrations_and_templates(
+    tmp_path: Path,
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+         "-w", str(tmp_path), str(root)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (wheel,) = tmp_path.glob("agendum-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/", 1)[0] for n in names}
+    assert {t for t in tops if not t.endswith(".dist-info")} == {"bot"}
+    for needed in (
+        "bot/plugins/queue.py",
+        "bot/migrations/env.py",
+        "bot/migrations/versions/0001_events_and_channels.py",
+        "bot/templates/minutes.html.j2",
+    ):
+        assert needed in names
