@@ -11,8 +11,10 @@ import asyncio
 import logging
 import signal
 import time
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.config import Config
 from bot.dedupe import Deduper
@@ -67,7 +69,8 @@ class Agendum:
         self.store = Store.open(cfg.storage.url)
         self.writer = EventWriter(self.store)
         self.deduper = Deduper()
-        self.router = Router(self.router_settings(), load_plugins(self.router_settings()))
+        settings = Settings(nicks=dict(self.nicks), base_url=cfg.publish.base_url)
+        self.router = Router(settings, load_plugins(settings))
         self.sessions: dict[str, Session] = {}
         shared = fold(self.nicks[ZAKIM]) == fold(self.nicks[RRSAGENT])
         for persona in PERSONAS:
@@ -85,9 +88,7 @@ class Agendum:
                 on_membership=self.on_membership,
             )
         self.stopped = asyncio.Event()
-
-    def router_settings(self) -> Settings:
-        return Settings(nicks=dict(self.nicks), base_url=self.cfg.publish.base_url)
+        self.background: set[asyncio.Task[Any]] = set()
 
     # ---- start and stop ----------------------------------------------------------------
 
@@ -146,7 +147,13 @@ class Agendum:
         committed = self.writer.put(event)
         effects = self.router.dispatch(event)
         if effects:
-            asyncio.get_running_loop().create_task(self.apply(effects, committed))
+            self.spawn(self.apply(effects, committed))
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run ``work`` in the background, holding a reference until it is done."""
+        task = asyncio.get_running_loop().create_task(work)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
     async def apply(self, effects: list[Effect], committed: asyncio.Future[None]) -> None:
         await committed
@@ -178,11 +185,9 @@ class Agendum:
             return
         for persona, s in self.sessions.items():
             if s is session:
-                asyncio.get_running_loop().create_task(
-                    asyncio.to_thread(
-                        self.store.remember_channel, self.network, persona, channel, joined
-                    )
-                )
+                self.spawn(asyncio.to_thread(
+                    self.store.remember_channel, self.network, persona, channel, joined
+                ))
 
     def on_private(self, session: Session, nick: str, text: str) -> None:
         personas = [p for p, s in self.sessions.items() if s is session]

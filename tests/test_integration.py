@@ -349,7 +349,9 @@ def test_every_kind_of_channel_event_is_stored(
     alice.notice(CHANNEL, "a notice")
     alice.raw(f"TOPIC {CHANNEL} :Agenda: https://example.org/agenda")
     alice.raw(f"MODE {CHANNEL} +v bob")
+    alice.wait_for(command="MODE", nick="alice", timeout=5)  # before bob is renamed
     bob.change_nick("bobby")
+    alice.wait_for(command="NICK", nick="bob", timeout=5)
     alice.raw(f"KICK {CHANNEL} bobby :off topic")
     carol.part(CHANNEL, "lunch")
     alice.say(CHANNEL, "last words")
