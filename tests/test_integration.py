@@ -397,3 +397,27 @@ def test_help_in_channel_and_by_private_message(
     alice.say("Zakim", "q?")
     alice.wait_for(nick="Zakim", command="NOTICE", text="only take commands in a channel",
                    timeout=5)
+
+
+def test_replies_are_paced_by_a_token_bucket(
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
+) -> None:
+    agendum_factory(send_rate=2.0, send_burst=3)
+    alice = irc_client_factory("alice")
+    alice.join(CHANNEL)
+    wait_bots(alice)
+    time.sleep(2)  # let the bucket refill after the bots' joins
+    alice.say(CHANNEL, "Zakim, q?")
+    start = time.monotonic()
+    alice.wait_for(nick="Zakim", text="speaker queue", timeout=5)
+    quiet_reply = time.monotonic() - start
+    time.sleep(2)
+    start = time.monotonic()
+    alice.raw("".join(f"PRIVMSG {CHANNEL} :Zakim, q?\r\n" for _ in range(7)).encode())
+    arrivals = []
+    for _ in range(7):
+        alice.wait_for(nick="Zakim", text="speaker queue", timeout=10)
+        arrivals.append(time.monotonic() - start)
+    assert quiet_reply < 1.0  # a single reply after a quiet moment is not delayed
+    assert arrivals[2] < 1.0  # the burst allowance goes out at once
+    assert arrivals[-1] >= 1.5  # the other four are paced at 2 lines/s (about 2 s)

@@ -16,7 +16,8 @@ class AgendumProcess:
     """``agendum run -c <config>`` in a subprocess; its output goes to ``log_path``."""
 
     def __init__(self, workdir: Path, *, irc_port: int, db_url: str, channels: list[str],
-                 extra: str = "", zakim: str = "Zakim", rrsagent: str = "RRSAgent") -> None:
+                 extra: str = "", zakim: str = "Zakim", rrsagent: str = "RRSAgent",
+                 send_rate: float = 50.0, send_burst: int = 20) -> None:
         self.workdir = workdir
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url
@@ -31,8 +32,8 @@ class AgendumProcess:
 host = "127.0.0.1"
 port = {irc_port}
 channels = [{chans}]
-send_rate = 50.0
-send_burst = 20
+send_rate = {send_rate}
+send_burst = {send_burst}
 reconnect_min = 0.2
 reconnect_max = 2.0
 nick_regain_interval = 1.0

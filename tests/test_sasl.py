@@ -1,0 +1,304 @@
+"""SASL PLAIN and IRCv3 tags against a real network: InspIRCd 3 + Atheme 7 services.
+
+agendum runs as a real process (``tests.support.daemon``); the network is started once
+for the module (``tests.support.services``), each test uses its own channel and its own
+agendum process.  Needs ``apt-get install inspircd atheme-services``: without them the
+tests fail (not skip), so a CI that forgot the packages cannot go green.
+
+One ``[irc]`` section means both personas log in with the same SASL credentials, so the
+network must (and does) allow several sessions per account.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import signal
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.support.daemon import AgendumProcess
+from tests.support.ircclient import IrcTestClient, ParsedLine
+from tests.support.services import ServicesError, ServicesNetwork, available
+
+pytestmark = pytest.mark.integration
+
+ACCOUNT = "zakimacct"
+PASSWORD = "correct-horse-battery-staple"
+BOT_JOIN = 20.0
+BotFactory = Callable[..., AgendumProcess]
+ClientFactory = Callable[..., IrcTestClient]
+
+
+# -- fixtures ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def services() -> Iterator[ServicesNetwork]:
+    """InspIRCd + Atheme, linked, with the account ACCOUNT registered."""
+    if not available():
+        pytest.fail("InspIRCd and Atheme are needed: apt-get install inspircd atheme-services",
+                    pytrace=False)
+    net = ServicesNetwork()
+    error = None
+    try:
+        net.start()
+        net.register(ACCOUNT, PASSWORD)
+    except ServicesError as e:
+        error = str(e)
+    if error is not None:
+        net.stop()
+        pytest.fail(error, pytrace=False)
+    try:
+        yield net
+    finally:
+        net.stop()
+
+
+@pytest.fixture
+def channel(request: pytest.FixtureRequest) -> str:
+    """A channel of this test's own: the network lives for the whole module."""
+    name: str = request.node.name
+    return "#" + name.removeprefix("test_").replace("_", "-")[:40]
+
+
+@pytest.fixture
+def agendum(services: ServicesNetwork, tmp_path: Path, channel: str
+            ) -> Iterator[BotFactory]:
+    started: list[AgendumProcess] = []
+
+    def make(*, sasl: tuple[str, str] | None = None) -> AgendumProcess:
+        extra = ""
+        if sasl is not None:
+            extra = f'sasl_username = "{sasl[0]}"\nsasl_password = "{sasl[1]}"\n'
+        proc = AgendumProcess(
+            tmp_path / f"bot{len(started)}",
+            irc_port=services.port,
+            db_url=f"sqlite:///{tmp_path / f'agendum{len(started)}.db'}",
+            channels=[channel],
+            extra=extra,
+        )
+        started.append(proc.start())
+        return proc
+
+    yield make
+    for proc in started:
+        proc.stop()
+
+
+@pytest.fixture
+def client(services: ServicesNetwork, request: pytest.FixtureRequest
+           ) -> Iterator[ClientFactory]:
+    """``client(nick, caps=())`` -> IrcTestClient registered on the services network."""
+    clients: list[IrcTestClient] = []
+    counter = itertools.count(1)
+
+    def make(nick: str | None = None, caps: tuple[str, ...] = ()) -> IrcTestClient:
+        c = IrcTestClient(services.host, services.port, nick or f"tester{next(counter)}")
+        clients.append(c)
+        c.connect()
+        if caps:  # CAP REQ after registration: allowed by CAP 302, done by InspIRCd
+            c.raw("CAP REQ :" + " ".join(caps))
+            ack = c.wait_for(command="CAP", timeout=5)
+            assert ack.params[1] == "ACK", ack.raw
+            assert set(ack.text.split()) == set(caps), ack.raw
+        return c
+
+    yield make
+    for c in clients:
+        with contextlib.suppress(Exception):
+            c.quit(timeout=1.0)
+    if getattr(request.node, "_rep_call", None) is None or request.node._rep_call.failed:
+        print(f"\n--- {services!r} ---\n{services.log_text(tail=40)}")
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def wait_bots(c: IrcTestClient, channel: str,
+              nicks: tuple[str, ...] = ("Zakim", "RRSAgent")) -> None:
+    c.wait_names(channel, lambda names: {n.lower() for n in nicks} <= {x.lower() for x in names},
+                 timeout=BOT_JOIN)
+
+
+def whois_account(c: IrcTestClient, nick: str) -> str | None:
+    """The account of ``nick`` per WHOIS (numeric 330), or None when not logged in."""
+    c.drain()
+    c.raw(f"WHOIS {nick}")
+    account = None
+    while True:
+        ln = c.wait_for(lambda ln: ln.command in ("330", "318", "401")
+                        and len(ln.params) > 1 and ln.params[1].lower() == nick.lower(),
+                        timeout=5)
+        if ln.command == "330":
+            assert ln.text == "is logged in as", ln.raw
+            account = ln.params[2]
+        elif ln.command == "401":
+            raise AssertionError(f"WHOIS {nick}: {ln.raw}")
+        else:
+            return account
+
+
+def db_rows(bot: AgendumProcess, sql: str, *args: object) -> list[tuple[object, ...]]:
+    path = bot.db_url.removeprefix("sqlite:///")
+    if not Path(path).exists():
+        return []
+    with contextlib.closing(sqlite3.connect(path, timeout=5)) as db:
+        try:
+            return db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError:  # table not created yet
+            return []
+
+
+def wait_rows(bot: AgendumProcess, sql: str, *args: object, count: int = 1,
+              timeout: float = 10.0) -> list[tuple[object, ...]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = db_rows(bot, sql, *args)
+        if len(rows) >= count or time.monotonic() >= deadline:
+            return rows
+        time.sleep(0.05)
+
+
+def server_time(line: ParsedLine) -> datetime:
+    """The ``time`` tag of ``line`` as naive UTC (how the events table stores ``ts``)."""
+    assert "time" in line.tags, f"no server-time tag: {line.raw}"
+    return datetime.fromisoformat(line.tags["time"]).astimezone(UTC).replace(tzinfo=None)
+
+
+# -- tests ------------------------------------------------------------------------------
+
+
+def test_both_personas_log_in_with_sasl_plain(
+    services: ServicesNetwork, agendum: BotFactory, client: ClientFactory, channel: str
+) -> None:
+    bot = agendum(sasl=(ACCOUNT, PASSWORD))
+    bot.wait_log("Zakim: SASL login succeeded")
+    bot.wait_log("RRSAgent: SASL login succeeded")
+    alice = client("alice", caps=("account-tag",))
+    alice.join(channel)
+    wait_bots(alice, channel)
+    assert whois_account(alice, "Zakim") == ACCOUNT
+    assert whois_account(alice, "RRSAgent") == ACCOUNT
+    assert whois_account(alice, "alice") is None
+    alice.say(channel, "Zakim, q?")
+    reply = alice.wait_for(nick="Zakim", command="PRIVMSG", text="no one", timeout=5)
+    assert reply.tags.get("account") == ACCOUNT  # account-tag: the server vouches for it
+    assert "SASL login failed" not in bot.log_text()
+
+
+def test_wrong_sasl_password_still_connects_and_answers(
+    services: ServicesNetwork, agendum: BotFactory, client: ClientFactory, channel: str
+) -> None:
+    bot = agendum(sasl=(ACCOUNT, "not the password"))
+    bot.wait_log("Zakim: SASL login failed")
+    bot.wait_log("RRSAgent: SASL login failed")
+    alice = client("alice")
+    alice.join(channel)
+    wait_bots(alice, channel)  # 904, CAP END, registered and joined all the same
+    alice.say(channel, "Zakim, q?")
+    alice.wait_for(nick="Zakim", command="PRIVMSG", text="no one", timeout=5)
+    assert whois_account(alice, "Zakim") is None
+    assert whois_account(alice, "RRSAgent") is None
+    assert "SASL login succeeded" not in bot.log_text()
+
+
+def test_event_time_and_msgid_come_from_the_server(
+    services: ServicesNetwork, agendum: BotFactory, client: ClientFactory, channel: str
+) -> None:
+    bot = agendum(sasl=(ACCOUNT, PASSWORD))
+    alice = client("alice", caps=("server-time", "message-tags", "echo-message"))
+    alice.join(channel)
+    wait_bots(alice, channel)
+    # Server and bot share a clock, so a bot that stamped lines on receipt would pass a
+    # naive check.  Freeze the bot while the lines are sent: it reads them a second later,
+    # and only the server's time tag can give the right timestamp.
+    assert bot.proc is not None
+    said: list[ParsedLine] = []
+    os.kill(bot.proc.pid, signal.SIGSTOP)
+    try:
+        for i in range(3):
+            text = f"timestamp probe {i} {uuid.uuid4().hex}"
+            alice.say(channel, text)
+            said.append(alice.wait_for(nick="alice", command="PRIVMSG", text=text, timeout=5))
+        time.sleep(1.0)
+    finally:
+        os.kill(bot.proc.pid, signal.SIGCONT)
+    resumed = datetime.now(UTC).replace(tzinfo=None)
+    for echo in said:
+        assert resumed - server_time(echo) > timedelta(milliseconds=900)
+        assert echo.tags.get("msgid"), echo.raw
+        rows = wait_rows(bot, "SELECT ts, msgid, kind, nick FROM events WHERE text = ?",
+                         echo.text)
+        assert len(rows) == 1, rows
+        ts, msgid, kind, nick = rows[0]
+        assert (kind, nick) == ("message", "alice")
+        stored = datetime.fromisoformat(str(ts))
+        assert stored.tzinfo is None  # naive UTC
+        assert abs(stored - server_time(echo)) <= timedelta(milliseconds=1), (ts, echo.raw)
+        assert msgid == echo.tags["msgid"]
+
+
+def test_each_channel_line_is_stored_once_with_msgid(
+    services: ServicesNetwork, agendum: BotFactory, client: ClientFactory, channel: str
+) -> None:
+    bot = agendum(sasl=(ACCOUNT, PASSWORD))
+    alice = client("alice", caps=("server-time", "message-tags", "echo-message"))
+    bob = client("bob")
+    alice.join(channel)
+    bob.join(channel)
+    wait_bots(alice, channel)
+    tag = uuid.uuid4().hex[:8]
+    lines = [f"line {n} {tag}" for n in range(20)]
+    for text in lines:
+        alice.say(channel, text)
+        bob.say(channel, text)  # the same text from two people: two lines
+    alice.say(channel, f"repeat {tag}")
+    alice.say(channel, f"repeat {tag}")  # the same text twice: two lines (two msgids)
+    alice.action(channel, f"waves {tag}")
+    alice.say(channel, "Zakim, q?")
+    alice.wait_for(nick="Zakim", command="PRIVMSG", text="no one", timeout=10)
+    expected = 2 * len(lines) + 3
+    rows = wait_rows(bot, "SELECT nick, text, msgid, kind FROM events WHERE text LIKE ?",
+                     f"%{tag}", count=expected)
+    time.sleep(0.5)  # late duplicates from the second persona's connection would land now
+    rows = db_rows(bot, "SELECT nick, text, msgid, kind FROM events WHERE text LIKE ?",
+                   f"%{tag}")
+    got = sorted((str(n), str(t)) for n, t, _, _ in rows)
+    want = sorted([("alice", t) for t in lines] + [("bob", t) for t in lines]
+                  + [("alice", f"repeat {tag}")] * 2 + [("alice", f"waves {tag}")])
+    assert got == want
+    msgids = [m for _, _, m, _ in rows]
+    assert all(msgids) and len(set(msgids)) == len(msgids)
+    kinds = {str(t): k for _, t, _, k in rows}
+    assert kinds[f"waves {tag}"] == "action"
+    # the echoes alice saw carry the same msgids as the stored rows
+    echoed = {ln.tags.get("msgid") for ln in alice.lines
+              if ln.command == "PRIVMSG" and ln.prefix_nick == "alice" and tag in ln.text}
+    assert echoed == {m for n, _, m, _ in rows if n == "alice"}
+    # and nothing was stored twice, in the whole table
+    dupes = db_rows(bot, "SELECT msgid, count(*) FROM events WHERE msgid IS NOT NULL "
+                         "GROUP BY msgid HAVING count(*) > 1")
+    assert dupes == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bot bug: bot/ircconn.py Session has no SASL timeout; with AUTHENTICATE unanswered it "
+    "never sends CAP END, times out waiting for 001 after 60 s and reconnects into the same "
+    "stall (irc-stack-brief 1c: send CAP END after about 15 s)"))
+def test_unanswered_sasl_gives_up_and_registers(
+    services: ServicesNetwork, agendum: BotFactory, client: ClientFactory, channel: str
+) -> None:
+    alice = client("alice")
+    alice.join(channel)
+    with services.services_stalled():
+        bot = agendum(sasl=(ACCOUNT, PASSWORD))
+        alice.wait_for(command="JOIN", nick="Zakim", target=channel, timeout=20)
+    bot.wait_log("Zakim: registered as")
