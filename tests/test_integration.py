@@ -421,3 +421,21 @@ def test_replies_are_paced_by_a_token_bucket(
     assert quiet_reply < 1.0  # a single reply after a quiet moment is not delayed
     assert arrivals[2] < 1.0  # the burst allowance goes out at once
     assert arrivals[-1] >= 1.5  # the other four are paced at 2 lines/s (about 2 s)
+
+
+def test_one_nick_for_both_personas_uses_one_connection(
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory,
+) -> None:
+    agendum_factory(zakim="agendum", rrsagent="agendum")
+    alice = irc_client_factory("alice")
+    alice.join(CHANNEL)
+    wait_bots(alice, nicks=("agendum",))
+    assert not {"zakim", "rrsagent"} & {n.lower() for n in alice.names(CHANNEL)}
+    alice.say(CHANNEL, "q+")
+    alice.say(CHANNEL, "agendum, q?")
+    assert alice.wait_for(nick="agendum", text="speaker queue", timeout=5).text == (
+        "I see alice on the speaker queue"
+    )
+    alice.say(CHANNEL, "agendum, draft minutes")
+    alice.wait_for(nick="agendum", text="request to generate", timeout=10)
+    alice.assert_no(nick="agendum", text="understand", within=1.0)

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -132,7 +132,10 @@ class Browser:
             self.blocked.append(url)
             route.abort("blockedbyclient")
 
-    def open(self, url: str, *, wait_until: str = "load") -> Visit:
+    def open(
+        self, url: str, *,
+        wait_until: Literal["commit", "domcontentloaded", "load", "networkidle"] = "load",
+    ) -> Visit:
         """A new page at ``url``; dialogs are recorded and dismissed."""
         page = self.context.new_page()
         visit = Visit(page, self.blocked)
@@ -145,7 +148,7 @@ class Browser:
             dialog.dismiss()
 
         page.on("dialog", on_dialog)
-        page.goto(url, wait_until=wait_until)  # type: ignore[arg-type]
+        page.goto(url, wait_until=wait_until)
         return visit
 
     def close_pages(self) -> None:
