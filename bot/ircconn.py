@@ -37,6 +37,7 @@ from bot.text import TokenBucket, sanitize, split_utf8, text_budget
 log = logging.getLogger(__name__)
 
 WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
+SASL_TIMEOUT = 10.0  # seconds to wait for services before registering without an account
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
 
 
@@ -143,6 +144,7 @@ class Session:
         self._out_ready = asyncio.Event()
         self._cap_offered: set[str] = set()
         self._cap_done = False
+        self._sasl_timer: asyncio.TimerHandle | None = None
         self._lost_event = asyncio.Event()
         self.connects = 0
         self.bucket = TokenBucket(cfg.send_rate, cfg.send_burst)
@@ -360,6 +362,8 @@ class Session:
             acked = set(args[-1].split())
             if "sasl" in acked and self._want_sasl():
                 self._send_now("AUTHENTICATE PLAIN")
+                loop = asyncio.get_running_loop()
+                self._sasl_timer = loop.call_later(SASL_TIMEOUT, self._sasl_timed_out)
             else:
                 self._cap_end()
         elif sub == "NAK":
@@ -390,13 +394,23 @@ class Session:
     _on_saslfail = _on_sasltoolong = _on_saslaborted = _on_nicklocked = _sasl_failed
     _on_saslalready = _on_saslsuccess
 
-    def _cap_end(self) -> None:
+    def _sasl_timed_out(self) -> None:
+        if not self._cap_done:
+            log.error("%s: SASL login timed out; continuing without an account", self.wanted_nick)
+            self._send_now("AUTHENTICATE *")
+            self._cap_end()
+
+    def _cap_end(self, *, send: bool = True) -> None:
+        if self._sasl_timer is not None:
+            self._sasl_timer.cancel()
+            self._sasl_timer = None
         if not self._cap_done:
             self._cap_done = True
-            self._send_now("CAP END")
+            if send:
+                self._send_now("CAP END")
 
     def _on_welcome(self, ev: IrcEvent) -> None:
-        self._cap_done = True
+        self._cap_end(send=False)  # registered: CAP negotiation, if any, is over
         self.registered.set()
         log.info("%s: registered as %s", self.wanted_nick, self.nick)
         names = list(self.wanted.values())

@@ -289,10 +289,6 @@ def test_each_channel_line_is_stored_once_with_msgid(
     assert dupes == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot bug: bot/ircconn.py Session has no SASL timeout; with AUTHENTICATE unanswered it "
-    "never sends CAP END, times out waiting for 001 after 60 s and reconnects into the same "
-    "stall (irc-stack-brief 1c: send CAP END after about 15 s)"))
 def test_unanswered_sasl_gives_up_and_registers(
     services: ServicesNetwork, agendum: BotFactory, client: ClientFactory, channel: str
 ) -> None:

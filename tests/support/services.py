@@ -286,11 +286,11 @@ class _Probe:
                 prefix = ""
                 if line.startswith(":"):
                     prefix, _, line = line[1:].partition(" ")
-                head, _, trailing = line.partition(" :")
+                head, sep, trailing = line.partition(" :")
                 words = head.split()
                 if not words:
                     continue
-                params = words[1:] + ([trailing] if _ else [])
+                params = words[1:] + ([trailing] if sep else [])
                 if words[0] == "PING":
                     self.send("PONG :" + (params[-1] if params else ""))
                     continue
