@@ -198,6 +198,8 @@ class Session:
             except (TimeoutError, OSError) as exc:
                 log.warning("%s: connection to %s:%s failed: %r", self.wanted_nick,
                             self.cfg.host, self.cfg.port, exc)
+            except Exception:  # whatever went wrong, the bot must come back
+                log.exception("%s: connection failed unexpectedly", self.wanted_nick)
             finally:
                 self._drop()
             if self.stopping:
@@ -280,8 +282,7 @@ class Session:
         conn = self.conn
         if conn is not None and conn.transport is not None:
             conn.transport.abort()
-        for key in list(self.joined):
-            self.joined.pop(key)
+        self.joined.clear()  # ``wanted`` stays: those channels are rejoined on reconnect
         self.members.clear()
         self.registered.clear()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -439,3 +441,23 @@ def test_one_nick_for_both_personas_uses_one_connection(
     alice.say(CHANNEL, "agendum, draft minutes")
     alice.wait_for(nick="agendum", text="request to generate", timeout=10)
     alice.assert_no(nick="agendum", text="understand", within=1.0)
+
+
+def test_watchdog_drops_a_silent_server_and_reconnects(
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory, ircd: IrcServer,
+) -> None:
+    bot = agendum_factory(extra="idle_timeout = 2.0\n")
+    alice = irc_client_factory("alice")
+    alice.join(CHANNEL)
+    wait_bots(alice)
+    assert ircd.pid is not None
+    os.kill(ircd.pid, signal.SIGSTOP)  # the server hangs: no data, no FIN
+    try:
+        bot.wait_log("Zakim: server silent", timeout=10)
+        bot.wait_log("RRSAgent: server silent", timeout=10)
+    finally:
+        os.kill(ircd.pid, signal.SIGCONT)
+    alice.drain()
+    alice.wait_for(command="JOIN", nick="Zakim", target=CHANNEL, timeout=BOT_JOIN)
+    alice.say(CHANNEL, "Zakim, q?")
+    zakim_says(alice, "no one")
