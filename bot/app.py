@@ -35,7 +35,7 @@ from bot.router import (
     Settings,
     fold,
 )
-from bot.store import EventWriter, Store, upgrade
+from bot.store import EventWriter, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Agendum:
     # ---- start and stop ----------------------------------------------------------------
 
     async def run(self) -> None:
-        await asyncio.to_thread(upgrade, self.cfg.storage.url)
+        await asyncio.to_thread(upgrade_in_child, self.cfg.storage.url)
         self.writer.start()
         await self.restore()
         loop = asyncio.get_running_loop()

@@ -10,13 +10,13 @@ import asyncio
 import contextlib
 import importlib.resources
 import logging
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -57,6 +57,9 @@ def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine
 
 def upgrade(url: str) -> str:
     """Apply every migration up to head; returns the revision reached."""
+    from alembic import command  # imported here: the daemon runs this in a child process
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(importlib.resources.files("bot.migrations")))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -73,6 +76,21 @@ def upgrade(url: str) -> str:
     finally:
         engine.dispose()
     return str(rev)
+
+
+def upgrade_in_child(url: str) -> str:
+    """Migrate in a short-lived child process, so Alembic (~12 MB) never enters the daemon.
+
+    The URL travels on stdin, not argv, so a password never shows in the process list.
+    """
+    child = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from bot.store import upgrade; print(upgrade(sys.stdin.read()))"],
+        input=url, capture_output=True, text=True, check=False,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"database migration failed:\n{child.stderr.strip()}")
+    return child.stdout.strip()
 
 
 def _naive_utc(t: datetime) -> datetime:
