@@ -236,10 +236,12 @@ class Router:
     def _not_understood(self, persona: str, event: Event, text: str) -> Reply:
         nick = self.settings.nicks[persona]
         shown = text if len(text) <= 60 else text[:57] + "..."
+        # RRSAgent has always opened with "I'm logging." so people know the record is on.
+        opening = "I'm logging. " if persona == RRSAGENT else ""
         return Reply(
             persona,
             event.channel,
-            f"I don't understand '{shown}', {event.nick}. Try /msg {nick} help",
+            f"{opening}I don't understand '{shown}', {event.nick}. Try /msg {nick} help",
         )
 
     def help_lines(self, persona: str) -> list[str]:

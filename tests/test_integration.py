@@ -95,8 +95,8 @@ def test_joins_answers_queue_and_records_everything(
         "I don't understand 'frobnicate the widget', alice. Try /msg Zakim help"
     )
     alice.say(CHANNEL, "RRSAgent, please make coffee")
-    assert alice.wait_for(nick="RRSAgent", text="understand", timeout=5).text.startswith(
-        "I don't understand 'make coffee', alice"
+    assert alice.wait_for(nick="RRSAgent", text="understand", timeout=5).text == (
+        "I'm logging. I don't understand 'make coffee', alice. Try /msg RRSAgent help"
     )
     bob.raw(b"PRIVMSG #meeting :caf\xe9 is latin-1 \xff\xfe and then valid \xc3\xa9")
     bob.say(CHANNEL, "after the odd bytes")
