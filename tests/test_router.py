@@ -267,7 +267,6 @@ def test_malformed_draft_minutes_is_not_understood(text: str) -> None:
     effects = router.dispatch(ev(text))
     assert not any(isinstance(e, Publish) for e in effects)
     assert "I don't understand" in effects[0].text
-    assert effects[0].text.startswith("I don't understand")
 
 
 # ---- dismissal ------------------------------------------------------------------------------
