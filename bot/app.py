@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from bot.dedupe import Deduper
+from bot.dedupe import Deduper, event_key, raw_message_key
 from bot.events import Event, Kind
 from bot.ircconn import Session
 from bot.minutes import LogLine, format_irc_log, render_minutes
@@ -59,6 +59,10 @@ def log_lines(events: list[Event]) -> list[LogLine]:
     return lines
 
 
+# Channel messages are de-duplicated as raw lines, before parsing (see bot.dedupe).
+_RAW_CHECKED = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE}
+
+
 class Agendum:
     """One running bot: two personas (one or two connections), one store, one router."""
 
@@ -69,6 +73,7 @@ class Agendum:
         self.store = Store.open(cfg.storage.url)
         self.writer = EventWriter(self.store)
         self.deduper = Deduper()
+        self.raw_deduper = Deduper()
         settings = Settings(nicks=dict(self.nicks), base_url=cfg.publish.base_url)
         self.router = Router(settings, load_plugins(settings))
         self.sessions: dict[str, Session] = {}
@@ -87,6 +92,11 @@ class Agendum:
                 on_private=self.on_private,
                 on_membership=self.on_membership,
             )
+        self.unique = list({id(s): s for s in self.sessions.values()}.values())
+        self.index = {id(s): i for i, s in enumerate(self.unique)}
+        if len(self.unique) > 1:  # two connections see every line: keep the first copy
+            for session in self.unique:
+                session.raw_filter = self.first_raw_sighting
         self.stopped = asyncio.Event()
         self.background: set[asyncio.Task[Any]] = set()
 
@@ -99,18 +109,15 @@ class Agendum:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopped.set)
-        runners = [asyncio.create_task(s.run()) for s in self.unique_sessions()]
+        runners = [asyncio.create_task(s.run()) for s in self.unique]
         await self.stopped.wait()
         log.info("stopping: quitting IRC and flushing the database")
-        await asyncio.gather(*(s.quit("agendum shutting down") for s in self.unique_sessions()))
+        await asyncio.gather(*(s.quit("agendum shutting down") for s in self.unique))
         for task in runners:
             task.cancel()
         await asyncio.gather(*runners, return_exceptions=True)
         await self.writer.close()
         self.store.close()
-
-    def unique_sessions(self) -> list[Session]:
-        return list({id(s): s for s in self.sessions.values()}.values())
 
     async def restore(self) -> None:
         """Rejoin remembered channels and rebuild meeting state by replaying stored events."""
@@ -134,7 +141,15 @@ class Agendum:
     # ---- events in ---------------------------------------------------------------------
 
     def is_own(self, nick: str) -> bool:
-        return any(fold(nick) == fold(s.nick) for s in self.unique_sessions())
+        key = fold(nick)
+        return any(key == fold(s.nick) for s in self.unique)
+
+    def first_raw_sighting(self, session: Session, line: str) -> bool:
+        """Skip the other connection's copy of a channel message before it is even parsed."""
+        key = raw_message_key(line)
+        if key is None:
+            return True  # not a channel message: checked by content once parsed
+        return self.raw_deduper.is_new(self.index[id(session)], key, time.monotonic())
 
     def on_event(self, session: Session, event: Event) -> None:
         if event.from_bot:  # our own line, recorded as it was sent
@@ -142,12 +157,14 @@ class Agendum:
             return
         if event.kind in (Kind.MESSAGE, Kind.ACTION, Kind.NOTICE) and self.is_own(event.nick):
             return  # the other persona's line, already recorded when sent
-        if not self.deduper.is_new(id(session), event, time.monotonic()):
-            return  # the same line, seen through the other persona's connection
-        committed = self.writer.put(event)
+        if len(self.unique) > 1 and event.kind not in _RAW_CHECKED:
+            source = self.index[id(session)]
+            if not self.deduper.is_new(source, event_key(event), time.monotonic()):
+                return  # the same event, seen through the other persona's connection
+        self.writer.put(event)
         effects = self.router.dispatch(event)
-        if effects:
-            self.spawn(self.apply(effects, committed))
+        if effects:  # act once the event that caused them is safely stored
+            self.spawn(self.apply(effects, self.writer.committed()))
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run ``work`` in the background, holding a reference until it is done."""

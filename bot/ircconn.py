@@ -37,6 +37,7 @@ from bot.text import TokenBucket, sanitize, split_utf8, text_budget
 log = logging.getLogger(__name__)
 
 WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
+DRAIN_SLICE = 200  # lines parsed before the loop gets to read the sockets again
 SASL_TIMEOUT = 10.0  # seconds to wait for services before registering without an account
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
 
@@ -71,16 +72,36 @@ class _Connection(AioConnection):
     protocol_class = _Protocol
     session: Session
 
+    backlog: deque[str]
+    draining = False
+
     def process_data(self, new_data: bytes) -> None:
+        """Take the bytes off the socket now; parse them in slices between further reads.
+
+        Parsing inside this callback would leave the socket unread while a flood is being
+        handled, and a server with a small send queue (ngIRCd: 32 KiB) then drops the bot.
+        """
         self.session.last_seen = time.monotonic()
         self.buffer.feed(new_data)
-        for line in self.buffer:
-            if not line:
+        self.backlog.extend(self.buffer)
+        if not self.draining and self.backlog:
+            self.draining = True
+            self.reactor.loop.call_soon(self._drain)
+
+    def _drain(self) -> None:
+        backlog, wanted = self.backlog, self.session.raw_filter
+        for _ in range(min(len(backlog), DRAIN_SLICE)):
+            line = backlog.popleft()
+            if not line or (wanted is not None and not wanted(self.session, line)):
                 continue
             try:
                 self._process_line(line)
             except Exception:  # a line we cannot parse must not kill the connection
                 log.exception("%s: could not handle %r", self.session.wanted_nick, line)
+        if backlog:
+            self.reactor.loop.call_soon(self._drain)
+        else:
+            self.draining = False
 
     def _handle_event(self, event: IrcEvent) -> None:
         self.session._handle(self, event)
@@ -133,6 +154,8 @@ class Session:
         self.on_invite = on_invite
         self.on_private = on_private
         self.on_membership = on_membership
+        # Returns False for a raw line that should not even be parsed (a duplicate).
+        self.raw_filter: Callable[[Session, str], bool] | None = None
         self.wanted: dict[str, str] = {}  # channel key -> name: where we want to be
         self.joined: dict[str, str] = {}  # channel key -> name: where we are
         self.members: dict[str, set[str]] = {}  # channel key -> folded nicks, for QUIT/NICK
@@ -229,6 +252,7 @@ class Session:
         reactor = AioReactor(loop=asyncio.get_running_loop())
         conn = _Connection(reactor)
         conn.session = self
+        conn.backlog = deque()
         self.conn = conn
         self._lost_event.clear()
         self.registered.clear()

@@ -12,6 +12,7 @@ import importlib.resources
 import logging
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -204,30 +205,34 @@ class EventWriter:
     def __init__(self, store: Store, max_batch: int = 2000) -> None:
         self.store = store
         self.max_batch = max_batch
-        self._queue: asyncio.Queue[tuple[Event, asyncio.Future[None]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._last: asyncio.Future[None] | None = None
-        self.written = 0
+        self._queued = 0  # events handed to put()
+        self.written = 0  # events committed
+        self._waiters: deque[tuple[int, asyncio.Future[None]]] = deque()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-writer")
 
-    def put(self, event: Event) -> asyncio.Future[None]:
-        """Queue ``event``; the future completes once it is committed."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((event, done))
-        self._last = done
-        return done
+    def put(self, event: Event) -> None:
+        self._queue.put_nowait(event)
+        self._queued += 1
 
     def put_many(self, batch: Iterable[Event]) -> None:
         for e in batch:
             self.put(e)
 
+    def committed(self) -> asyncio.Future[None]:
+        """A future that completes once every event queued so far is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self.written >= self._queued:
+            done.set_result(None)
+        else:
+            self._waiters.append((self._queued, done))
+        return done
+
     async def flush(self) -> None:
-        """Wait until everything queued so far is committed."""
-        # Batches are written in FIFO order, so the newest future completes last.
-        if self._last is not None:
-            await asyncio.shield(self._last)
+        await self.committed()
 
     async def close(self) -> None:
         await self.flush()
@@ -239,13 +244,12 @@ class EventWriter:
     async def _run(self) -> None:
         delay = 0.1
         while True:
-            item = await self._queue.get()
-            batch = [item]
+            batch = [await self._queue.get()]
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             while True:
                 try:
-                    await asyncio.to_thread(self.store.insert_events, [e for e, _ in batch])
+                    await asyncio.to_thread(self.store.insert_events, batch)
                     break
                 except Exception:
                     log.exception("writing %d events failed; retrying in %.1fs", len(batch), delay)
@@ -253,6 +257,7 @@ class EventWriter:
                     delay = min(delay * 2, 10.0)
             delay = 0.1
             self.written += len(batch)
-            for _event, fut in batch:
-                if not fut.done():
-                    fut.set_result(None)
+            while self._waiters and self._waiters[0][0] <= self.written:
+                _, done = self._waiters.popleft()
+                if not done.done():
+                    done.set_result(None)

@@ -404,7 +404,7 @@ def test_help_in_channel_and_by_private_message(
 def test_replies_are_paced_by_a_token_bucket(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
-    agendum_factory(send_rate=2.0, send_burst=3)
+    bot = agendum_factory(send_rate=2.0, send_burst=3)
     alice = irc_client_factory("alice")
     alice.join(CHANNEL)
     wait_bots(alice)
@@ -423,6 +423,8 @@ def test_replies_are_paced_by_a_token_bucket(
     assert quiet_reply < 1.0  # a single reply after a quiet moment is not delayed
     assert arrivals[2] < 1.0  # the burst allowance goes out at once
     assert arrivals[-1] >= 1.5  # the other four are paced at 2 lines/s (about 2 s)
+    asked = [e for e in events_in_db(bot.db_url) if e == ("message", "alice", "Zakim, q?")]
+    assert len(asked) == 8  # identical lines are repeats, not copies: every one is kept
 
 
 def test_one_nick_for_both_personas_uses_one_connection(

@@ -237,7 +237,8 @@ def test_writer_commits_20000_events_and_flush_waits_for_them(store: Store) -> N
         writer.start()
         futures = []
         for i, e in enumerate(events):
-            fut = writer.put(e)
+            writer.put(e)
+            fut = writer.committed()
             if i % 997 == 0 or i == n - 1:
                 fut.add_done_callback(count_when_done(i))
             futures.append(fut)
@@ -256,11 +257,12 @@ def test_writer_commits_20000_events_and_flush_waits_for_them(store: Store) -> N
         assert count >= i + 1, f"future {i} done with only {count} events committed"
 
 
-def test_writer_future_of_a_single_event_completes_after_commit(store: Store) -> None:
+def test_writer_committed_future_of_a_single_event_completes_after_commit(store: Store) -> None:
     async def main() -> int:
         writer = EventWriter(store)
         writer.start()
-        await writer.put(ev("alone"))
+        writer.put(ev("alone"))
+        await writer.committed()
         count = store.count_events()
         await writer.close()
         return count
@@ -286,7 +288,8 @@ def test_writer_flush_with_nothing_queued_returns(store: Store) -> None:
         writer = EventWriter(store)
         writer.start()
         await asyncio.wait_for(writer.flush(), timeout=5)
-        await writer.put(ev("one"))
+        writer.put(ev("one"))
+        await writer.committed()
         await asyncio.wait_for(writer.flush(), timeout=5)
         await asyncio.wait_for(writer.close(), timeout=5)
 
@@ -315,8 +318,8 @@ def test_writer_retries_a_failed_write_and_drops_nothing(store: Store) -> None:
     async def main() -> None:
         writer = EventWriter(flaky)
         writer.start()
-        futures = [writer.put(ev(f"r{i}")) for i in range(10)]
-        await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+        writer.put_many(ev(f"r{i}") for i in range(10))
+        await asyncio.wait_for(writer.committed(), timeout=30)
         await writer.close()
 
     asyncio.run(main())
