@@ -94,8 +94,9 @@ class Agendum:
             )
         self.unique = list({id(s): s for s in self.sessions.values()}.values())
         self.index = {id(s): i for i, s in enumerate(self.unique)}
-        if len(self.unique) > 1:  # two connections see every line: keep the first copy
-            for session in self.unique:
+        for session in self.unique:
+            session.hold_back = self.writer.behind
+            if len(self.unique) > 1:  # two connections see every line: keep the first copy
                 session.raw_filter = self.first_raw_sighting
         self.stopped = asyncio.Event()
         self.background: set[asyncio.Task[Any]] = set()

@@ -8,20 +8,18 @@ wins, which means no line is lost while one persona is still joining.
 Channel messages are checked as raw lines, before the IRC library parses them (the second
 copy of a flood then costs almost nothing); other events (joins, quits, topics...) are
 checked once parsed, by content. Each event goes through exactly one of the two, so the
-counts stay consistent. Keys are kept as hashes, bucketed by second, so a 50,000-line burst
-costs a few megabytes for a few seconds.
+counts stay consistent. Keys are kept as hashes, and only until the other copy arrives.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Hashable
 
 from bot.events import Event
 from bot.router import fold
 
-_SHIFT = 32
-_LOW = (1 << _SHIFT) - 1
+_BITS = 20  # per-connection copy count; a line repeated a million times in 10 s wraps
+_MASK = (1 << _BITS) - 1
 
 
 def event_key(event: Event) -> Hashable:
@@ -51,12 +49,19 @@ def raw_message_key(line: str) -> str | None:
 
 
 class Deduper:
-    """First sightings versus copies, for two connections numbered 0 and 1."""
+    """First sightings versus copies, for two connections numbered 0 and 1.
+
+    Only keys one connection has seen more often than the other are kept: once both have
+    seen a line equally often it is forgotten, so memory follows the lag between the two
+    connections, not the traffic. Keys seen by one connection only (a channel the other
+    persona is not in) are forgotten after ``window`` seconds.
+    """
 
     def __init__(self, window: float = 10.0) -> None:
         self.window = window
-        self._counts: dict[int, int] = {}  # key hash -> copies seen by 0 | by 1 << 32
-        self._buckets: deque[tuple[int, list[int]]] = deque()
+        # key hash -> copies seen by 0 | copies seen by 1 << _BITS | first second << 2 * _BITS
+        self._counts: dict[int, int] = {}
+        self._born: dict[int, set[int]] = {}  # second -> key hashes first seen then
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -67,17 +72,22 @@ class Deduper:
         digest = hash(key)
         packed = self._counts.get(digest)
         if packed is None:
-            packed = 0
             second = int(now)
-            if not self._buckets or self._buckets[-1][0] != second:
-                self._buckets.append((second, []))
-            self._buckets[-1][1].append(digest)
-        mine = ((packed >> (_SHIFT * source)) & _LOW) + 1
-        theirs = (packed >> (_SHIFT * (1 - source))) & _LOW
-        self._counts[digest] = packed + (1 << (_SHIFT * source))
+            packed = second << (2 * _BITS)
+            self._born.setdefault(second, set()).add(digest)
+        mine = ((packed >> (_BITS * source)) & _MASK) + 1
+        theirs = (packed >> (_BITS * (1 - source))) & _MASK
+        if mine == theirs:  # both have seen it equally often: nothing left to match
+            del self._counts[digest]
+            self._born[packed >> (2 * _BITS)].discard(digest)
+        else:
+            self._counts[digest] = packed + (1 << (_BITS * source))
         return theirs < mine
 
     def _expire(self, now: float) -> None:
-        while self._buckets and self._buckets[0][0] + self.window < now:
-            for digest in self._buckets.popleft()[1]:
+        while self._born:
+            second = next(iter(self._born))
+            if second + self.window >= now:
+                return
+            for digest in self._born.pop(second):
                 self._counts.pop(digest, None)

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import random
 import ssl
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
 DRAIN_SLICE = 200  # lines parsed before the loop gets to read the sockets again
+HOLD_BACK_PAUSE = 0.005  # seconds to wait while the database writer is behind
 SASL_TIMEOUT = 10.0  # seconds to wait for services before registering without an account
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
 
@@ -72,34 +74,42 @@ class _Connection(AioConnection):
     protocol_class = _Protocol
     session: Session
 
-    backlog: deque[str]
+    chunks: deque[bytes]  # received, not yet split into lines
+    lines: deque[str]  # split, not yet parsed
     draining = False
 
     def process_data(self, new_data: bytes) -> None:
-        """Take the bytes off the socket now; parse them in slices between further reads.
+        """Only take the bytes off the socket; they are parsed in slices between reads.
 
-        Parsing inside this callback would leave the socket unread while a flood is being
-        handled, and a server with a small send queue (ngIRCd: 32 KiB) then drops the bot.
+        Any work here slows reading, and a server with a small send queue (ngIRCd: 32 KiB)
+        drops a client that falls behind during a flood. Raw chunks are also the most
+        compact way to hold a backlog.
         """
         self.session.last_seen = time.monotonic()
-        self.buffer.feed(new_data)
-        self.backlog.extend(self.buffer)
-        if not self.draining and self.backlog:
+        self.chunks.append(new_data)
+        if not self.draining:
             self.draining = True
             self.reactor.loop.call_soon(self._drain)
 
     def _drain(self) -> None:
-        backlog, wanted = self.backlog, self.session.raw_filter
-        for _ in range(min(len(backlog), DRAIN_SLICE)):
-            line = backlog.popleft()
-            if not line or (wanted is not None and not wanted(self.session, line)):
+        loop, lines, session = self.reactor.loop, self.lines, self.session
+        if session.hold_back is not None and session.hold_back():
+            loop.call_later(HOLD_BACK_PAUSE, self._drain)  # let the database catch up first
+            return
+        if not lines and self.chunks:
+            self.buffer.feed(self.chunks.popleft())
+            wanted = session.raw_filter  # drops the other connection's copies unparsed
+            lines.extend(line for line in self.buffer if wanted is None or wanted(session, line))
+        for _ in range(min(len(lines), DRAIN_SLICE)):
+            line = lines.popleft()
+            if not line:
                 continue
             try:
                 self._process_line(line)
             except Exception:  # a line we cannot parse must not kill the connection
-                log.exception("%s: could not handle %r", self.session.wanted_nick, line)
-        if backlog:
-            self.reactor.loop.call_soon(self._drain)
+                log.exception("%s: could not handle %r", session.wanted_nick, line)
+        if lines or self.chunks:
+            loop.call_soon(self._drain)
         else:
             self.draining = False
 
@@ -156,6 +166,8 @@ class Session:
         self.on_membership = on_membership
         # Returns False for a raw line that should not even be parsed (a duplicate).
         self.raw_filter: Callable[[Session, str], bool] | None = None
+        # Returns True while parsing should wait: unparsed lines are smaller than events.
+        self.hold_back: Callable[[], bool] | None = None
         self.wanted: dict[str, str] = {}  # channel key -> name: where we want to be
         self.joined: dict[str, str] = {}  # channel key -> name: where we are
         self.members: dict[str, set[str]] = {}  # channel key -> folded nicks, for QUIT/NICK
@@ -252,7 +264,7 @@ class Session:
         reactor = AioReactor(loop=asyncio.get_running_loop())
         conn = _Connection(reactor)
         conn.session = self
-        conn.backlog = deque()
+        conn.chunks, conn.lines = deque(), deque()
         self.conn = conn
         self._lost_event.clear()
         self.registered.clear()
@@ -459,9 +471,10 @@ class Session:
 
     def _record(self, ev: IrcEvent, channel: str, kind: Kind, text: str = "") -> None:
         when, msgid = _event_time(ev)
-        nick = ev.source.nick if ev.source else ""
+        nick = sys.intern(ev.source.nick) if ev.source else ""
         text = text.replace("\0", "\ufffd")  # PostgreSQL text cannot hold NUL
-        self.sink(self, Event(when, self.network, channel, kind, nick or "", text, msgid=msgid))
+        event = Event(when, self.network, sys.intern(channel), kind, nick, text, msgid=msgid)
+        self.sink(self, event)
 
     def _on_pubmsg(self, ev: IrcEvent) -> None:
         self._record(ev, ev.target, Kind.MESSAGE, ev.arguments[0] if ev.arguments else "")

@@ -214,6 +214,10 @@ class EventWriter:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-writer")
 
+    def behind(self) -> bool:
+        """True while more than one full batch waits: producers should pause."""
+        return self._queued - self.written > self.max_batch
+
     def put(self, event: Event) -> None:
         self._queue.put_nowait(event)
         self._queued += 1
