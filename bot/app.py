@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 import time
 from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
@@ -104,6 +105,9 @@ class Agendum:
     # ---- start and stop ----------------------------------------------------------------
 
     async def run(self) -> None:
+        # The database writer runs in a thread; hand the GIL back to the IRC loop quickly so
+        # sockets are read within a millisecond even while a batch is being written.
+        sys.setswitchinterval(0.001)
         await asyncio.to_thread(upgrade_in_child, self.cfg.storage.url)
         self.writer.start()
         await self.restore()

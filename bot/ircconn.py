@@ -38,7 +38,7 @@ from bot.text import TokenBucket, sanitize, split_utf8, text_budget
 log = logging.getLogger(__name__)
 
 WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
-DRAIN_SLICE = 200  # lines parsed before the loop gets to read the sockets again
+DRAIN_SLICE = 64  # lines parsed before the loop gets to read the sockets again
 HOLD_BACK_PAUSE = 0.005  # seconds to wait while the database writer is behind
 SASL_TIMEOUT = 10.0  # seconds to wait for services before registering without an account
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
