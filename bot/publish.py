@@ -22,14 +22,17 @@ def channel_slug(channel: str) -> str:
     """``#WG`` -> ``wg``; other prefixes and odd characters stay, percent-encoded, so two
     channels never share a file and no name can climb out of the publish folder."""
     name = fold(channel)
-    if name == "#":
-        return "%00"  # no other name encodes to this: channel names never hold NUL
-    name = name[1:] if name.startswith("#") else name
-    slug = quote(name.encode("utf-8", "surrogatepass"), safe="-_").replace(".", "%2E")
+    plain = name.startswith("#") and len(name) > 1
+    # "&wg", "#" or worse are marked with "%z", which percent-encoding never produces.
+    slug = _quote(name[1:]) if plain else "%z" + _quote(name)
     if len(slug) > _MAX_SLUG:  # long non-ASCII names: keep a readable head, stay unique
         digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
         slug = f"{slug[:100].rsplit('%', 1)[0]}-{digest}"
     return slug
+
+
+def _quote(name: str) -> str:
+    return quote(name.encode("utf-8", "surrogatepass"), safe="-_").replace(".", "%2E")
 
 
 def relative_name(channel: str, day: str, suffix: str) -> str:

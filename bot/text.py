@@ -63,12 +63,12 @@ class TokenBucket:
 
     rate: float
     burst: int
-    tokens: float = -1.0
-    stamp: float = 0.0
+    tokens: float = 0.0
+    stamp: float | None = None  # None until first used: the bucket starts full
 
     def delay(self, now: float) -> float:
         """Seconds to wait before the next line may go out (0 when it may go now)."""
-        if self.tokens < 0:
+        if self.stamp is None:
             self.tokens, self.stamp = float(self.burst), now
         self.tokens = min(float(self.burst), self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
