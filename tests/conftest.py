@@ -22,12 +22,20 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# CI explores the same examples every run (a red build must be reproducible); developers'
+# runs explore new ones each time, which is how new edge cases are found.
+settings.register_profile("ci", derandomize=True, max_examples=300, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # make `tests.support` importable (tests/ has no __init__)

@@ -91,9 +91,16 @@ def test_sanitized_text_never_contains_cr_lf_or_nul(text: str) -> None:
     assert "\0" not in out
 
 
-@given(st.text(alphabet=st.characters(exclude_characters="\r\n\0")))
+@given(st.text(alphabet=st.characters(exclude_characters="\r\n\0", exclude_categories=("Cs",))))
 def test_sanitize_leaves_harmless_text_alone(text: str) -> None:
     assert sanitize(text) == text
+
+
+@pytest.mark.parametrize("surrogate", ["\ud800", "\udfff", "a\udc80b"])
+def test_sanitize_replaces_lone_surrogates_which_cannot_be_sent(surrogate: str) -> None:
+    out = sanitize(surrogate)
+    assert "\ufffd" in out
+    out.encode("utf-8")  # would raise on a surrogate
 
 
 def test_sanitize_turns_a_line_break_into_a_space() -> None:
@@ -111,7 +118,8 @@ channels = st.builds(
     lambda prefix, name: prefix + name,
     st.sampled_from(["#", "&", "##"]),
     st.text(
-        alphabet=st.characters(exclude_characters=" ,\x07\r\n\0:"),
+        # channel names come decoded from IRC or from TOML: never lone surrogates
+        alphabet=st.characters(exclude_characters=" ,\x07\r\n\0:", exclude_categories=("Cs",)),
         min_size=1,
         max_size=50,
     ),
