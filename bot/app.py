@@ -8,6 +8,7 @@ so a crash can lose neither a logged line nor the state derived from it.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -99,6 +100,8 @@ class Agendum:
             session.hold_back = self.writer.behind
             if len(self.unique) > 1:  # two connections see every line: keep the first copy
                 session.raw_filter = self.first_raw_sighting
+        self._own_nicks: tuple[str, ...] = ()
+        self._own_keys: set[str] = set()
         self.stopped = asyncio.Event()
         self.background: set[asyncio.Task[Any]] = set()
 
@@ -111,6 +114,7 @@ class Agendum:
         await asyncio.to_thread(upgrade_in_child, self.cfg.storage.url)
         self.writer.start()
         await self.restore()
+        gc.freeze()  # start-up objects leave the collector's view: full collections stay short
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopped.set)
@@ -146,8 +150,10 @@ class Agendum:
     # ---- events in ---------------------------------------------------------------------
 
     def is_own(self, nick: str) -> bool:
-        key = fold(nick)
-        return any(key == fold(s.nick) for s in self.unique)
+        current = tuple(s.nick for s in self.unique)
+        if current != self._own_nicks:  # nicks change rarely (fallback, regain)
+            self._own_nicks, self._own_keys = current, {fold(n) for n in current}
+        return fold(nick) in self._own_keys
 
     def first_raw_sighting(self, session: Session, line: str) -> bool:
         """Skip the other connection's copy of a channel message before it is even parsed."""

@@ -17,12 +17,14 @@ import codecs
 import contextlib
 import logging
 import random
+import socket
 import ssl
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from irc.client import Event as IrcEvent
@@ -38,9 +40,11 @@ from bot.text import TokenBucket, sanitize, split_utf8, text_budget
 log = logging.getLogger(__name__)
 
 WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
-DRAIN_SLICE = 64  # lines parsed before the loop gets to read the sockets again
+DRAIN_BUDGET = 0.002  # seconds of parsing before the loop gets to read the sockets again
+RECEIVE_BUFFER = 4 << 20  # ask the kernel for room to absorb a flood (it may give less)
 HOLD_BACK_PAUSE = 0.005  # seconds to wait while the database writer is behind
 SASL_TIMEOUT = 10.0  # seconds to wait for services before registering without an account
+_RMEM_MAX = "/proc/sys/net/core/rmem_max"
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
 
 
@@ -54,12 +58,23 @@ def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
 codecs.register_error("agendum-latin1", _latin1_fallback)
 
 
-class _MixedDecodingBuffer(LineBuffer):
-    """Lines as text: UTF-8, with any stray byte kept as its latin-1 character, never lost."""
+def widen_receive_buffer(sock: socket.socket | None, limit_file: str = _RMEM_MAX) -> None:
+    """Ask for a large socket receive buffer where the system allows it.
 
-    def lines(self) -> Iterator[str]:
-        for line in super().lines():
-            yield line.decode("utf-8", "agendum-latin1")
+    A fixed size turns off the kernel's own tuning, so only do it where the allowed
+    maximum is large; elsewhere autotuning is the better bet.
+    """
+    try:
+        allowed = int(Path(limit_file).read_text())
+    except (OSError, ValueError):
+        return
+    if sock is not None and allowed >= RECEIVE_BUFFER:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+
+
+def decode_line(raw: bytes) -> str:
+    """UTF-8, with any stray byte kept as its latin-1 character: a line is never lost."""
+    return raw.rstrip(b"\r").decode("utf-8", "agendum-latin1")
 
 
 class _Protocol(IrcProtocol):
@@ -70,16 +85,17 @@ class _Protocol(IrcProtocol):
 class _Connection(AioConnection):
     """The library's connection with lenient decoding and events routed to our session."""
 
-    buffer_class = _MixedDecodingBuffer  # one latin-1 byte must not drop the connection
+    buffer_class = LineBuffer  # unused: process_data below does the splitting and decoding
     protocol_class = _Protocol
     session: Session
 
     chunks: deque[bytes]  # received, not yet split into lines
-    lines: deque[str]  # split, not yet parsed
+    raw_lines: deque[bytes]  # split, not yet decoded and parsed
+    partial = b""  # the start of a line whose end has not arrived
     draining = False
 
     def process_data(self, new_data: bytes) -> None:
-        """Only take the bytes off the socket; they are parsed in slices between reads.
+        """Only take the bytes off the socket; they are parsed a little at a time.
 
         Any work here slows reading, and a server with a small send queue (ngIRCd: 32 KiB)
         drops a client that falls behind during a flood. Raw chunks are also the most
@@ -92,26 +108,30 @@ class _Connection(AioConnection):
             self.reactor.loop.call_soon(self._drain)
 
     def _drain(self) -> None:
-        loop, lines, session = self.reactor.loop, self.lines, self.session
+        """Parse for at most DRAIN_BUDGET seconds, then let the loop read sockets again."""
+        loop, session, raw_lines = self.reactor.loop, self.session, self.raw_lines
         if session.hold_back is not None and session.hold_back():
             loop.call_later(HOLD_BACK_PAUSE, self._drain)  # let the database catch up first
             return
-        if not lines and self.chunks:
-            self.buffer.feed(self.chunks.popleft())
-            wanted = session.raw_filter  # drops the other connection's copies unparsed
-            lines.extend(line for line in self.buffer if wanted is None or wanted(session, line))
-        for _ in range(min(len(lines), DRAIN_SLICE)):
-            line = lines.popleft()
-            if not line:
+        wanted = session.raw_filter  # drops the other connection's copies unparsed
+        deadline = time.perf_counter() + DRAIN_BUDGET
+        done = 0
+        while raw_lines or self.chunks:
+            if not raw_lines:
+                *complete, self.partial = (self.partial + self.chunks.popleft()).split(b"\n")
+                raw_lines.extend(complete)
                 continue
-            try:
-                self._process_line(line)
-            except Exception:  # a line we cannot parse must not kill the connection
-                log.exception("%s: could not handle %r", session.wanted_nick, line)
-        if lines or self.chunks:
-            loop.call_soon(self._drain)
-        else:
-            self.draining = False
+            line = decode_line(raw_lines.popleft())
+            if line and (wanted is None or wanted(session, line)):
+                try:
+                    self._process_line(line)
+                except Exception:  # a line we cannot parse must not kill the connection
+                    log.exception("%s: could not handle %r", session.wanted_nick, line)
+            done += 1
+            if done % 16 == 0 and time.perf_counter() > deadline:
+                loop.call_soon(self._drain)
+                return
+        self.draining = False
 
     def _handle_event(self, event: IrcEvent) -> None:
         self.session._handle(self, event)
@@ -264,7 +284,7 @@ class Session:
         reactor = AioReactor(loop=asyncio.get_running_loop())
         conn = _Connection(reactor)
         conn.session = self
-        conn.chunks, conn.lines = deque(), deque()
+        conn.chunks, conn.raw_lines = deque(), deque()
         self.conn = conn
         self._lost_event.clear()
         self.registered.clear()
@@ -281,6 +301,7 @@ class Session:
 
         async def factory(protocol: Any, address: Any) -> Any:
             transport, proto = await base(protocol, address)
+            widen_receive_buffer(transport.get_extra_info("socket"))
             transport.write(b"CAP LS 302\r\n")  # before NICK/USER: holds registration for CAP
             return transport, proto
 

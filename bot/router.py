@@ -25,9 +25,12 @@ _POLITE_PREFIX = re.compile(r"^(?:please|pls)\b[\s,]*", re.IGNORECASE)
 _POLITE_SUFFIX = re.compile(r"[\s,]+(?:please|pls)[.!]?$", re.IGNORECASE)
 
 
+_RFC1459 = str.maketrans("[]\\~", "{}|^")
+
+
 def fold(name: str) -> str:
     """RFC 1459 case folding, used for nicks and channel names everywhere we compare them."""
-    return name.lower().translate(str.maketrans("[]\\~", "{}|^"))
+    return name.lower().translate(_RFC1459)
 
 
 # ---- effects: what a handler asks the shell to do -----------------------------------------
