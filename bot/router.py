@@ -33,6 +33,15 @@ def fold(name: str) -> str:
     return name.lower().translate(_RFC1459)
 
 
+_NAME_SPLIT = re.compile(r"\s*,\s*|\s+(?:and\s+)?")
+
+
+def name_list(text: str | None, speaker: str) -> list[str]:
+    """Names in ``q+ a, b and c`` or ``present+ a b``; none, or ``me``, is the speaker."""
+    names = [n for n in _NAME_SPLIT.split(text.strip()) if n] if text else []
+    return [speaker if n.lower() == "me" else n for n in names] or [speaker]
+
+
 # ---- effects: what a handler asks the shell to do -----------------------------------------
 
 

@@ -5,16 +5,7 @@ Zakim stays silent on ``present+``; the list is what matters, and the minutes re
 
 from __future__ import annotations
 
-import re
-
-from bot.router import ZAKIM, Command, Plugin, Say, Settings, command, fold
-
-_SPLIT = re.compile(r"\s*,\s*|\s+")
-
-
-def names_in(text: str | None, speaker: str) -> list[str]:
-    names = [n for n in _SPLIT.split(text.strip()) if n] if text else []
-    return [speaker if n.lower() == "me" else n for n in names] or [speaker]
+from bot.router import ZAKIM, Command, Plugin, Say, Settings, command, fold, name_list
 
 
 def join(present: tuple[str, ...], names: list[str]) -> tuple[str, ...]:
@@ -43,13 +34,13 @@ class AttendancePlugin(Plugin):
 
     @command(r"present\s*(?:\+|:)\s*(?P<names>.*)", unaddressed=True, help="present+ [names] *")
     def present_plus(self, cmd: Command) -> None:
-        key = fold(cmd.channel)
-        self.present[key] = join(self.present.get(key, ()), names_in(cmd.match["names"], cmd.nick))
+        key, names = fold(cmd.channel), name_list(cmd.match["names"], cmd.nick)
+        self.present[key] = join(self.present.get(key, ()), names)
 
     @command(r"present\s*-\s*(?P<names>.*)", unaddressed=True, help="present- [names] *")
     def present_minus(self, cmd: Command) -> None:
-        key = fold(cmd.channel)
-        self.present[key] = leave(self.present.get(key, ()), names_in(cmd.match["names"], cmd.nick))
+        key, names = fold(cmd.channel), name_list(cmd.match["names"], cmd.nick)
+        self.present[key] = leave(self.present.get(key, ()), names)
 
     @command(
         r"(?:who\s+is|who's)\s+(?:here|on\s+the\s+(?:phone|call))\s*\?", help="who is here?"

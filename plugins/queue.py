@@ -6,10 +6,9 @@ plugin class only keeps one queue per channel and phrases the replies the way Za
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
-from bot.router import ZAKIM, Command, Plugin, Say, Settings, command, fold
+from bot.router import ZAKIM, Command, Plugin, Say, Settings, command, fold, name_list
 
 # ---- the pure part ------------------------------------------------------------------------
 
@@ -65,15 +64,6 @@ def describe(queue: Queue) -> Say:
     return Say(f"I see {names} on the speaker queue", me=f"sees {names} on the speaker queue")
 
 
-_NAME_SPLIT = re.compile(r"\s*,\s*|\s+(?:and\s+)?")
-
-
-def parse_names(text: str | None, speaker: str) -> list[str]:
-    """Names in ``q+ a, b`` style lists; none or ``me`` means the speaker."""
-    names = [n for n in _NAME_SPLIT.split(text.strip()) if n] if text else []
-    return [speaker if n.lower() == "me" else n for n in names] or [speaker]
-
-
 # ---- the plugin ---------------------------------------------------------------------------
 
 _Q = r"(?:q|queue)"
@@ -99,14 +89,14 @@ class QueuePlugin(Plugin):
     )
     def queue_with_note(self, cmd: Command) -> None:
         queue = self._get(cmd.channel)
-        for name in parse_names(cmd.match["names"], cmd.nick):
+        for name in name_list(cmd.match["names"], cmd.nick):
             queue = add(queue, name, cmd.match["note"].strip())
         self._set(cmd.channel, queue)
 
     @command(rf"{_Q}\s*\+(?:\s+(?P<names>.*))?", unaddressed=True, help="q+ [names] [to <note>] *")
     def queue_add(self, cmd: Command) -> None:
         queue = self._get(cmd.channel)
-        for name in parse_names(cmd.match["names"], cmd.nick):
+        for name in name_list(cmd.match["names"], cmd.nick):
             queue = add(queue, name)
         self._set(cmd.channel, queue)
 
@@ -114,7 +104,7 @@ class QueuePlugin(Plugin):
     def queue_remove(self, cmd: Command) -> None:
         queue = self._get(cmd.channel)
         given = cmd.match["names"]
-        for name in parse_names(given, cmd.nick):
+        for name in name_list(given, cmd.nick):
             # Abbreviations only count when a name is given explicitly (as in Zakim).
             target = resolve(queue, name) if given and name != cmd.nick else name
             if target is not None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from bot.plugins import load_plugins
@@ -12,10 +10,10 @@ from bot.plugins.attendance import AttendancePlugin
 
 from bot.events import Event, Kind
 from bot.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
+from tests.support.seed import SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"
 WHEN = datetime(2024, 3, 7, 15, 0, tzinfo=UTC)
-SEED = Path("/work/shared/reference/seed-2024-03-07-webmachinelearning-irc.txt")
 
 
 def make_router() -> Router:
@@ -172,10 +170,6 @@ def test_present_lines_from_the_bot_are_ignored() -> None:
 
 # ---- the seed meeting -----------------------------------------------------------------------
 
-_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d) <([^>]+)> (.*)$")
-_BOTS = {"zakim", "rrsagent"}
-SEED_CHANNEL = "#webmachinelearning"
-
 SEED_PRESENT = [
     "Anssi_Kostiainen",
     "Geoff_Gustafson",
@@ -194,22 +188,6 @@ SEED_PRESENT = [
 ]
 
 
-def seed_events() -> list[Event]:
-    out = []
-    for line in SEED.read_text(encoding="utf-8").splitlines():
-        m = _LINE.match(line)
-        assert m is not None, f"unparsable seed line {line!r}"
-        hh, mm, ss, nick, text = m.groups()
-        time = datetime(2024, 3, 7, int(hh), int(mm), int(ss), tzinfo=UTC)
-        kind = Kind.MESSAGE
-        if text == f"{nick} has joined {SEED_CHANNEL}":
-            kind, text = Kind.JOIN, ""
-        elif text == f"{nick} has left {SEED_CHANNEL}":
-            kind, text = Kind.PART, ""
-        out.append(
-            Event(time, "w3c", SEED_CHANNEL, kind, nick, text, from_bot=nick.lower() in _BOTS)
-        )
-    return out
 
 
 def test_seed_meeting_present_list_in_arrival_order() -> None:

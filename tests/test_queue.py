@@ -3,9 +3,7 @@ random operation sequences, and a replay of a real meeting."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from bot.plugins import load_plugins
@@ -15,10 +13,10 @@ from hypothesis import strategies as st
 
 from bot.events import Event, Kind
 from bot.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
+from tests.support.seed import SEED, SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"
 WHEN = datetime(2024, 3, 7, 15, 0, tzinfo=UTC)
-SEED = Path("/work/shared/reference/seed-2024-03-07-webmachinelearning-irc.txt")
 
 
 def make_router() -> Router:
@@ -458,27 +456,6 @@ def test_describe_lists_names_in_order_without_repeats() -> None:
 
 # ---- replaying the seed meeting -------------------------------------------------------------
 
-_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d) <([^>]+)> (.*)$")
-_BOTS = {"zakim", "rrsagent"}
-SEED_CHANNEL = "#webmachinelearning"
-
-
-def seed_events() -> list[Event]:
-    out = []
-    for line in SEED.read_text(encoding="utf-8").splitlines():
-        m = _LINE.match(line)
-        assert m is not None, f"unparsable seed line {line!r}"
-        hh, mm, ss, nick, text = m.groups()
-        time = datetime(2024, 3, 7, int(hh), int(mm), int(ss), tzinfo=UTC)
-        kind = Kind.MESSAGE
-        if text == f"{nick} has joined {SEED_CHANNEL}":
-            kind, text = Kind.JOIN, ""
-        elif text == f"{nick} has left {SEED_CHANNEL}":
-            kind, text = Kind.PART, ""
-        out.append(
-            Event(time, "w3c", SEED_CHANNEL, kind, nick, text, from_bot=nick.lower() in _BOTS)
-        )
-    return out
 
 
 def replay_seed() -> list[tuple[Event, list[str], list]]:

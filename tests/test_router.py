@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from bot.plugins import load_plugins
 
 from bot.events import Event, Kind
 from bot.router import RRSAGENT, ZAKIM, Leave, Publish, Reply, Router, Settings
+from tests.support.seed import SEED
 
 CHANNEL = "#wg"
 NETWORK = "testnet"
 BASE_URL = "https://minutes.example"
 WHEN = datetime(2024, 3, 7, 15, 25, 6, tzinfo=UTC)
-SEED = Path("/work/shared/reference/seed-2024-03-07-webmachinelearning-irc.txt")
 
 
 def make_router(zakim: str = "Zakim", rrsagent: str = "RRSAgent", base_url: str = BASE_URL):
