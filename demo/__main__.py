@@ -130,7 +130,7 @@ async def play(irc_port: int, pace: float) -> str:
         await person.wait_for(" 001 ")
         person.send(f"JOIN {CHANNEL}")
     chair = people["anssik"]
-    await chair.wait_for("JOIN :#demo")
+    await chair.wait_for(" JOIN ")  # ":nick!u@h JOIN #demo" (some servers add a colon)
     for bot in ("Zakim", "RRSAgent"):  # wait until both personas are in the channel
         for _ in range(100):
             chair.send(f"NAMES {CHANNEL}")
