@@ -68,7 +68,7 @@ def events_in_db(db_url: str) -> list[tuple[str, str, str]]:
 
 
 def test_joins_answers_queue_and_records_everything(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient]
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory
 ) -> None:
     bot = agendum_factory()
     alice = irc_client_factory("alice")
@@ -124,7 +124,7 @@ def test_joins_answers_queue_and_records_everything(
 
 
 def test_draft_minutes_publishes_files_at_dated_url(
-    agendum_factory: Callable[..., AgendumProcess], irc_client_factory: Callable[..., IrcTestClient]
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory
 ) -> None:
     bot = agendum_factory()
     chair = irc_client_factory("anssik")

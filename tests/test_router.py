@@ -6,7 +6,6 @@ bot runs them; the expected replies follow Zakim's and RRSAgent's documented wor
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -14,7 +13,7 @@ from bot.plugins import load_plugins
 
 from bot.events import Event, Kind
 from bot.router import RRSAGENT, ZAKIM, Leave, Publish, Reply, Router, Settings
-from tests.support.seed import SEED
+from tests.support.seed import seed_events
 
 CHANNEL = "#wg"
 NETWORK = "testnet"
@@ -371,27 +370,6 @@ def test_non_message_events_never_produce_replies(kind: Kind, text: str) -> None
 
 
 # ---- the seed meeting: RRSAgent answers exactly as it did -----------------------------------
-
-_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d) <([^>]+)> (.*)$")
-_BOTS = {"zakim", "rrsagent"}
-
-
-def seed_events(channel: str = "#webmachinelearning") -> list[Event]:
-    out = []
-    for line in SEED.read_text(encoding="utf-8").splitlines():
-        m = _LINE.match(line)
-        if m is None:
-            continue
-        hh, mm, ss, nick, text = m.groups()
-        time = datetime(2024, 3, 7, int(hh), int(mm), int(ss), tzinfo=UTC)
-        kind = Kind.MESSAGE
-        if text == f"{nick} has joined {channel}":
-            kind, text = Kind.JOIN, ""
-        elif text == f"{nick} has left {channel}":
-            kind, text = Kind.PART, ""
-        out.append(Event(time, "w3c", channel, kind, nick, text, from_bot=nick.lower() in _BOTS))
-    return out
-
 
 def test_seed_meeting_rrsagent_replies_match_the_recorded_ones() -> None:
     router = make_router(base_url="https://www.w3.org")
