@@ -45,6 +45,9 @@ RECEIVE_BUFFER = 4 << 20  # ask the kernel for room to absorb a flood (it may gi
 HOLD_BACK_PAUSE = 0.005  # seconds to wait while the database writer is behind
 SASL_TIMEOUT = 10.0  # seconds to wait for services before registering without an account
 _RMEM_MAX = "/proc/sys/net/core/rmem_max"
+# Lines still parsed from a connection that has since dropped: they were said, so they are
+# logged; its protocol traffic (welcome, CAP, membership) no longer matters.
+_STILL_SAID = {"pubmsg", "action", "pubnotice", "topic"}
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
 
 
@@ -389,8 +392,8 @@ class Session:
     # ---- what the server says ----------------------------------------------------------
 
     def _handle(self, conn: _Connection, ev: IrcEvent) -> None:
-        if conn is not self.conn:
-            return
+        if conn is not self.conn and ev.type not in _STILL_SAID:
+            return  # a dropped connection's backlog: keep what people said, nothing else
         handler = getattr(self, f"_on_{ev.type}", None)
         if handler is not None:
             handler(ev)

@@ -231,13 +231,18 @@ class EventWriter:
         self._queued = 0  # events handed to put()
         self.written = 0  # events committed
         self._waiters: deque[tuple[int, asyncio.Future[None]]] = deque()
+        self.failing = False  # the last write attempt failed; retrying
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-writer")
 
     def behind(self) -> bool:
-        """True while more than one full batch waits: producers should pause."""
-        return self._queued - self.written > self.max_batch
+        """True while more than one full batch waits and writing works: producers pause.
+
+        While the database is failing, pausing would not save memory (events wait either
+        way) but would stop the IRC side from answering the server's PINGs.
+        """
+        return not self.failing and self._queued - self.written > self.max_batch
 
     def put(self, event: Event) -> None:
         self._queue.put_nowait(event)
@@ -277,10 +282,11 @@ class EventWriter:
                     await asyncio.to_thread(self.store.insert_events, batch)
                     break
                 except Exception:
+                    self.failing = True
                     log.exception("writing %d events failed; retrying in %.1fs", len(batch), delay)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 10.0)
-            delay = 0.1
+            delay, self.failing = 0.1, False
             self.written += len(batch)
             while self._waiters and self._waiters[0][0] <= self.written:
                 _, done = self._waiters.popleft()

@@ -325,3 +325,26 @@ def test_writer_retries_a_failed_write_and_drops_nothing(store: Store) -> None:
     asyncio.run(main())
     assert flaky.attempts >= 3
     assert [e.text for e in store.events_for(NET, "#wg", EPOCH)] == [f"r{i}" for i in range(10)]
+
+
+def test_writer_asks_producers_to_pause_only_while_it_can_catch_up(store: Store) -> None:
+    flaky = _FailsFirst(store, fail=3)
+
+    async def main() -> tuple[bool, bool, bool]:
+        writer = EventWriter(flaky, max_batch=10)
+        writer.start()
+        writer.put_many(ev(f"b{i}") for i in range(50))
+        behind_while_queued = writer.behind()
+        while not writer.failing:  # the first write attempt fails
+            await asyncio.sleep(0.01)
+        behind_while_failing = writer.behind()
+        await asyncio.wait_for(writer.committed(), timeout=30)
+        behind_after = writer.behind()
+        await writer.close()
+        return behind_while_queued, behind_while_failing, behind_after
+
+    queued, failing, after = asyncio.run(main())
+    assert queued is True  # 50 waiting > one batch of 10: parsing should pause
+    assert failing is False  # database down: keep parsing so PINGs are still answered
+    assert after is False
+    assert store.count_events() == 50

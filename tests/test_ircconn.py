@@ -1,0 +1,126 @@
+"""The IRC shell's own logic, fed bytes directly: splitting, decoding, stale connections."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections import deque
+from pathlib import Path
+
+import pytest
+from irc.client import Event as IrcEvent
+from irc.client import NickMask
+from irc.client_aio import AioReactor
+
+from bot.config import IrcConfig
+from bot.events import Event, Kind
+from bot.ircconn import Session, _Connection, decode_line, widen_receive_buffer
+
+
+def make_session(events: list[Event]) -> Session:
+    return Session(
+        cfg=IrcConfig(), nick="Zakim", realname="test", network="net",
+        sink=lambda _session, event: events.append(event),
+    )
+
+
+def attach(session: Session) -> _Connection:
+    """A connection object as ``_connect`` builds it, without a socket."""
+    conn = _Connection(AioReactor(loop=asyncio.get_running_loop()))
+    conn.session = session
+    conn.chunks, conn.raw_lines = deque(), deque()
+    conn.real_nickname, conn.real_server_name, conn.handlers = "Zakim", "srv", {}
+    session.conn = conn
+    return conn
+
+
+async def feed(conn: _Connection, *chunks: bytes) -> None:
+    for chunk in chunks:
+        conn.process_data(chunk)
+        await asyncio.sleep(0)
+    while conn.draining:
+        await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        [b":a!u@h PRIVMSG #wg :caf\xc3\xa9 one\r\n:b!u@h PRIVMSG #wg :two\r\n"],
+        [b":a!u@h PRIVMSG #wg :caf\xc3", b"\xa9 one\r", b"\n:b!u@h PRIVMSG #wg :tw", b"o\r\n"],
+        [bytes([c]) for c in b":a!u@h PRIVMSG #wg :caf\xc3\xa9 one\r\n:b!u@h PRIVMSG #wg :two\n"],
+    ],
+)
+def test_lines_split_across_reads_are_rebuilt(chunks: list[bytes]) -> None:
+    events: list[Event] = []
+
+    async def main() -> None:
+        session = make_session(events)
+        await feed(attach(session), *chunks)
+
+    asyncio.run(main())
+    assert [(e.kind, e.nick, e.text) for e in events] == [
+        (Kind.MESSAGE, "a", "café one"),
+        (Kind.MESSAGE, "b", "two"),
+    ]
+
+
+def test_a_flood_is_parsed_completely_in_slices() -> None:
+    events: list[Event] = []
+    data = b"".join(b":a!u@h PRIVMSG #wg :line %d\r\n" % i for i in range(20_000))
+
+    async def main() -> int:
+        conn = attach(make_session(events))
+        slices = 0
+        conn.process_data(data)
+        while conn.draining:
+            slices += 1
+            await asyncio.sleep(0)
+        return slices
+
+    slices = asyncio.run(main())
+    assert [e.text for e in events] == [f"line {i}" for i in range(20_000)]
+    assert slices > 1  # the loop got control back in between
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (b"plain\r", "plain"),
+        (b"caf\xe9 latin-1", "café latin-1"),
+        (b"mixed \xc3\xa9 and \xe9 and \xff", "mixed é and é and ÿ"),
+        (b"\xf0\x9f\x98\x80 emoji", "😀 emoji"),
+        (b"cut \xf0\x9f", "cut ð\x9f"),
+    ],
+)
+def test_decoding_keeps_utf8_and_every_stray_byte(raw: bytes, text: str) -> None:
+    assert decode_line(raw) == text
+
+
+def test_a_dropped_connection_still_logs_what_was_said_but_nothing_else() -> None:
+    events: list[Event] = []
+
+    async def main() -> Session:
+        session = make_session(events)
+        old = attach(session)
+        attach(session)  # reconnected: a new connection object
+        who = NickMask("alice!u@h")
+        session._handle(old, IrcEvent("pubmsg", who, "#wg", ["said before the drop"]))
+        session._handle(old, IrcEvent("welcome", "srv", "Zakim", ["hi"]))
+        session._handle(old, IrcEvent("join", NickMask("Zakim!u@h"), "#wg", []))
+        return session
+
+    session = asyncio.run(main())
+    assert [e.text for e in events] == ["said before the drop"]
+    assert not session.registered.is_set() and not session.joined
+
+
+def test_receive_buffer_is_widened_only_where_the_system_allows(tmp_path: Path) -> None:
+    limit = tmp_path / "rmem_max"
+    with socket.socket() as sock:
+        default = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+        limit.write_text("212992\n")
+        widen_receive_buffer(sock, str(limit))
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) == default
+        limit.write_text(f"{64 << 20}\n")
+        widen_receive_buffer(sock, str(limit))
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) > default
