@@ -55,6 +55,14 @@ def wait_bots(client: IrcTestClient, channel: str = CHANNEL,
                                                   for n in nicks), timeout=BOT_JOIN)
 
 
+def joined(irc_client_factory: ClientFactory, nick: str) -> IrcTestClient:
+    """A client in CHANNEL once both personas are there too."""
+    client = irc_client_factory(nick)
+    client.join(CHANNEL)
+    wait_bots(client)
+    return client
+
+
 def zakim_says(client: IrcTestClient, pattern: str, timeout: float = 5.0) -> str:
     return client.wait_for(nick="Zakim", command="PRIVMSG", text=pattern, timeout=timeout).text
 
@@ -71,9 +79,7 @@ def test_joins_answers_queue_and_records_everything(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory
 ) -> None:
     bot = agendum_factory()
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     bob = irc_client_factory("bob")
     bob.join(CHANNEL)
 
@@ -127,9 +133,7 @@ def test_draft_minutes_publishes_files_at_dated_url(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory
 ) -> None:
     bot = agendum_factory()
-    chair = irc_client_factory("anssik")
-    chair.join(CHANNEL)
-    wait_bots(chair)
+    chair = joined(irc_client_factory, "anssik")
     for line in [
         "Meeting: WebML WG <Teleconference>",
         "Chair: Anssi",
@@ -170,9 +174,7 @@ def test_reconnects_after_server_restart_and_keeps_queue(
     ircd: IrcServer,
 ) -> None:
     agendum_factory()
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     alice.say(CHANNEL, "q+ to remember me")
     alice.say(CHANNEL, "Zakim, q?")
     zakim_says(alice, "I see alice")
@@ -189,9 +191,7 @@ def test_restart_of_agendum_keeps_queue_and_channels(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     bot = agendum_factory(channels=[CHANNEL])
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     alice.join("#invited")
     alice.invite("Zakim", "#invited")
     wait_bots(alice, "#invited", ("Zakim",))
@@ -221,9 +221,7 @@ def test_sigterm_quits_politely_and_exits_zero(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     bot = agendum_factory()
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     assert bot.terminate() == 0
     alice.wait_for(command="QUIT", nick="Zakim", timeout=5)
     alice.wait_for(command="QUIT", nick="RRSAgent", timeout=5)
@@ -236,7 +234,6 @@ def test_nick_in_use_falls_back_then_regains(
     squatter.join(CHANNEL)
     agendum_factory()
     squatter.wait_for(command="JOIN", nick="Zakim_", target=CHANNEL, timeout=BOT_JOIN)
-    squatter.say(CHANNEL, "Zakim_, q?")  # it still answers under the fallback nick? no: by config
     squatter.quit()
     watcher = irc_client_factory("watcher")
     watcher.join(CHANNEL)
@@ -249,9 +246,7 @@ def test_long_reply_is_split_on_utf8_boundaries(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     agendum_factory()
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     names = [f"{'é€😀' * 5}{i}" for i in range(30)]
     for chunk in range(0, 30, 5):
         alice.say(CHANNEL, "q+ " + ", ".join(names[chunk:chunk + 5]))
@@ -264,9 +259,9 @@ def test_long_reply_is_split_on_utf8_boundaries(
     for piece in pieces:
         assert len(piece.raw.encode("utf-8")) + 2 <= 512
         assert "\ufffd" not in piece.text
-    joined = " ".join(p.text for p in pieces)
+    reply = " ".join(p.text for p in pieces)
     for name in names:
-        assert name in joined
+        assert name in reply
 
 
 def test_postgresql_storage_end_to_end(
@@ -274,9 +269,7 @@ def test_postgresql_storage_end_to_end(
     pg_url: str,
 ) -> None:
     bot = agendum_factory(db_url=pg_url)
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     alice.say(CHANNEL, "q+ to test postgres")
     alice.say(CHANNEL, "Topic: Stored in PostgreSQL")
     alice.say(CHANNEL, "RRSAgent, draft minutes")
@@ -339,9 +332,7 @@ def test_every_kind_of_channel_event_is_stored(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     bot = agendum_factory()
-    alice = irc_client_factory("alice")  # first in the channel: operator
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")  # first in the channel: operator
     bob = irc_client_factory("bob")
     bob.join(CHANNEL)
     carol = irc_client_factory("carol")
@@ -387,9 +378,7 @@ def test_help_in_channel_and_by_private_message(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     agendum_factory()
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     alice.say(CHANNEL, "Zakim, help")
     listing = alice.wait_for(nick="Zakim", target=CHANNEL, text="understands", timeout=5).text
     assert "q+" in listing and "ack" in listing and "present+" in listing
@@ -405,9 +394,7 @@ def test_replies_are_paced_by_a_token_bucket(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     bot = agendum_factory(send_rate=2.0, send_burst=3)
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     time.sleep(2)  # let the bucket refill after the bots' joins
     alice.say(CHANNEL, "Zakim, q?")
     start = time.monotonic()
@@ -449,9 +436,7 @@ def test_watchdog_drops_a_silent_server_and_reconnects(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory, ircd: IrcServer,
 ) -> None:
     bot = agendum_factory(extra="idle_timeout = 2.0\n")
-    alice = irc_client_factory("alice")
-    alice.join(CHANNEL)
-    wait_bots(alice)
+    alice = joined(irc_client_factory, "alice")
     assert ircd.pid is not None
     os.kill(ircd.pid, signal.SIGSTOP)  # the server hangs: no data, no FIN
     try:
