@@ -1,0 +1,189 @@
+"""The s/old/new/ and i/where/line/ corrections, applied before any convention is interpreted.
+
+scribe.perl's rules: the old string is literal (backslashes are not special); the first
+delimiter ends it and a final delimiter (optionally followed by ``g`` or ``G``) ends the new
+string, so ``s/a/b/c/`` replaces ``a`` by ``b/c`` (with a warning). Plain ``s`` changes the most
+recent earlier line that contains the old string, ``g`` every earlier line, ``G`` every line.
+``i`` inserts a line before the most recent earlier line containing the location string.
+Successful commands disappear from the minutes, failed ones stay for a human to fix.
+
+scribe.perl rescans the whole log for every command (quadratic). Here the lines are grouped in
+blocks whose joined text is cached, so a search skips a block with one C-level ``in`` test and a
+command costs time proportional to the distance to its target, not to the log.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+_BLOCK = 256
+_COMMAND = re.compile(r"([si])([/|])(.*)", re.S)
+
+
+@dataclass
+class Line:
+    """A log line during editing; ``text`` changes, ``seed`` is the id seed of the line."""
+
+    nick: str
+    text: str
+    seed: int
+    time: str | None = None
+    action: bool = False
+    inserted: bool = False
+    command: bool = False  # an s/// or i/// line (never a target)
+    removed: bool = False  # a successful command
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A parsed s/// or i/// command."""
+
+    verb: str  # "s" or "i"
+    old: str
+    new: str
+    flag: str  # "", "g" or "G"
+    warning: str | None
+
+
+def parse_edit(text: str) -> Edit | None:
+    """The command in ``text`` (already stripped), or None if it is not one."""
+    m = _COMMAND.fullmatch(text)
+    if not m:
+        return None
+    verb, delim, rest = m[1], m[2], m[3]
+    old, sep, tail = rest.partition(delim)
+    if not old or not sep:
+        return None
+    flag = ""
+    if verb == "s" and tail[-2:] in (delim + "g", delim + "G"):
+        flag, tail = tail[-1], tail[:-2]
+    elif tail.endswith(delim):
+        tail = tail[:-1]
+    warning = None
+    if delim in tail:
+        warning = f"Warning: ‘{text}’ interpreted as replacing ‘{old}’ by ‘{tail}’"
+        if verb == "i":
+            warning = f"Warning: ‘{text}’ interpreted as inserting ‘{tail}’ before ‘{old}’"
+    return Edit(verb, old, tail, flag, warning)
+
+
+class _Blocks:
+    """The editable lines in blocks of ``_BLOCK``, each held as one joined string while edits
+    run: searching is ``str.rfind`` and a global replacement is ``str.replace``, both at C
+    speed. ``finish`` writes the texts back to the lines."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.joined: list[str] = []
+        self.idx: list[list[int]] = []
+        for first in range(0, len(lines), _BLOCK):
+            idx = [i for i in range(first, min(first + _BLOCK, len(lines)))
+                   if not lines[i].command]
+            self.idx.append(idx)
+            self.joined.append("\n".join(lines[i].text for i in idx))
+        self.starts: dict[int, list[int]] = {}
+
+    def line_starts(self, number: int) -> list[int]:
+        if (starts := self.starts.get(number)) is None:
+            starts, pos = [0], 0
+            joined = self.joined[number]
+            while (pos := joined.find("\n", pos) + 1) > 0:
+                starts.append(pos)
+            self.starts[number] = starts
+        return starts
+
+    def limit(self, number: int, end: int) -> int:
+        """Offset in the block's text where lines at or after index ``end`` begin."""
+        idx = self.idx[number]
+        k = bisect_left(idx, end)
+        return len(self.joined[number]) if k == len(idx) else self.line_starts(number)[k] - 1
+
+    def set(self, number: int, text: str) -> None:
+        self.joined[number] = text
+        self.starts.pop(number, None)
+
+    def replace_nearest(self, old: str, new: str, end: int) -> bool:
+        """Replace the first ``old`` in the nearest line above ``end`` that has one."""
+        for number in range((end - 1) // _BLOCK, -1, -1):
+            joined = self.joined[number]
+            if old not in joined:
+                continue
+            pos = joined.rfind(old, 0, self.limit(number, end))
+            if pos < 0:
+                continue
+            starts = self.line_starts(number)
+            pos = joined.find(old, starts[bisect_right(starts, pos) - 1])
+            self.set(number, joined[:pos] + new + joined[pos + len(old):])
+            return True
+        return False
+
+    def replace_all(self, old: str, new: str, end: int) -> int:
+        """Replace every ``old`` in lines above ``end``; return how many were replaced."""
+        count = 0
+        for number in range(0, (end - 1) // _BLOCK + 1):
+            joined = self.joined[number]
+            if old not in joined:
+                continue
+            cut = self.limit(number, end)
+            head = joined[:cut]
+            if n := head.count(old):
+                count += n
+                self.set(number, head.replace(old, new) + joined[cut:])
+        return count
+
+    def nearest_line(self, old: str, end: int) -> int | None:
+        """Index of the nearest line above ``end`` containing ``old``."""
+        for number in range((end - 1) // _BLOCK, -1, -1):
+            if old in self.joined[number]:
+                pos = self.joined[number].rfind(old, 0, self.limit(number, end))
+                if pos >= 0:
+                    return self.idx[number][bisect_right(self.line_starts(number), pos) - 1]
+        return None
+
+    def finish(self) -> None:
+        for idx, joined in zip(self.idx, self.joined, strict=True):
+            for i, text in zip(idx, joined.split("\n"), strict=True):
+                self.lines[i].text = text
+
+
+def apply_edits(lines: list[Line], is_command: list[bool]) -> tuple[list[Line], list[str]]:
+    """Apply every command in order; return the lines to interpret and the diagnostics.
+
+    ``is_command[i]`` says whether line i may be an edit (bots' lines are not).
+    """
+    edits: dict[int, Edit] = {}
+    for i, ln in enumerate(lines):
+        if is_command[i] and (ln.text.startswith(("s", "i")) or ln.text[:1].isspace()) and \
+                (edit := parse_edit(ln.text.strip())):
+            edits[i] = edit
+            ln.command = True
+    if not edits:
+        return lines, []
+    blocks, notes = _Blocks(lines), []
+    inserts: dict[int, list[Line]] = {}
+    for i, edit in edits.items():
+        command = lines[i].text.strip()
+        if edit.warning:
+            notes.append(edit.warning)
+        if edit.verb == "i":
+            target = blocks.nearest_line(edit.old, i)
+            if target is not None:
+                inserts.setdefault(target, []).append(
+                    Line(lines[i].nick, edit.new, 0, None, inserted=True))
+            hits = int(target is not None)
+        elif edit.flag:
+            hits = blocks.replace_all(edit.old, edit.new, len(lines) if edit.flag == "G" else i)
+        else:
+            hits = int(blocks.replace_nearest(edit.old, edit.new, i))
+        lines[i].removed = hits > 0
+        times = f" {hits} times" if hits > 1 else ""
+        notes.append(f"Succeeded{times}: {command}" if hits else f"Failed: {command}")
+    blocks.finish()
+    result: list[Line] = []
+    for i, ln in enumerate(lines):
+        result += inserts.get(i, ())
+        if not ln.removed:
+            result.append(ln)
+    return result, notes

@@ -1,0 +1,296 @@
+"""scribe.perl's command-line options, parsed the way scribe.perl parses them.
+
+``agendum minutes [options] [FILE ...]`` is a drop-in for ``perl scribe.perl [options] FILE``, and
+the same options also arrive in the SCRIBEOPTIONS environment variable and in ``ScribeOptions:``
+lines of the log. scribe.perl reads them with Perl's Getopt::Long, whose rules differ from
+argparse's, so this module reproduces them, error messages included:
+
+- an option starts with ``-`` or ``--``; a lone ``-`` is a file (stdin); ``--`` ends the options;
+  every other argument is a file, and options may come after files (Getopt::Long permutes);
+- names are case-insensitive and may be abbreviated to any unambiguous prefix; an exact name
+  beats longer names it is a prefix of; ambiguity is judged over all names, including the
+  negated forms ``noNAME`` and ``no-NAME`` of the boolean options;
+- a value is given as ``--opt=value`` or as the next argument (which is taken whatever it looks
+  like, even ``--``); ``--opt=`` with nothing after the ``=`` counts as a missing value.
+
+Pure: no I/O. Precedence is applied by the caller, each layer parsed on top of the previous one
+through ``base``: SCRIBEOPTIONS first, then the command line, then each ``ScribeOptions:`` line of
+the log in order (scribe.perl version 2 gives the log the last word).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Options:
+    """The settings scribe.perl's options control (plus agendum's ``date`` and ``format``)."""
+
+    draft: bool = True
+    embed_diagnostics: bool = False
+    style: str = "public"  # "public" | "member" | "team"
+    fancy: bool = False
+    old_style: bool = False
+    stylesheet: str | None = None
+    logo: str | None = None  # None: the default W3C logo; "": no logo
+    mathjax: str | None = None
+    islide: str | None = None
+    scribe_only: bool = False
+    keep_lines: bool = True
+    implicit_continuations: bool = False
+    allow_space_continuations: bool = False
+    dash_topics: bool = False
+    use_zakim_topics: bool = True
+    emphasis: bool = False
+    url_display: str = "break"
+    collapse_limit: int = 30
+    github_issues: bool = True
+    ghurlbot: bool = True
+    scribe_nicks: tuple[str, ...] = ()
+    minutes_url: str | None = None
+    date: str | None = None
+    format: str = "html"
+    help: bool = False
+    version: bool = False
+
+
+class OptionError(ValueError):
+    """A bad option; the message is Getopt::Long's wording (without the trailing newline)."""
+
+
+# ---- the option table ---------------------------------------------------------------------------
+
+Kind = Literal["flag", "negatable", "string", "integer"]
+Value = bool | int | str
+Setter = Callable[[Options, Value], Options]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    name: str  # Getopt::Long name, as spelled in scribe.perl's manual
+    kind: Kind  # flag: -x; negatable: -x, -nox, -no-x; string/integer: -x VALUE
+    apply: Setter
+    help: str
+    metavar: str = ""
+
+
+def _set(field: str) -> Setter:
+    def apply(options: Options, value: Value) -> Options:
+        changes: dict[str, Any] = {field: value}
+        return replace(options, **changes)
+
+    return apply
+
+
+def _const(field: str, constant: Value) -> Setter:
+    return lambda options, _value: _set(field)(options, constant)
+
+
+def _choice(field: str, option: str, choices: Mapping[str, str]) -> Setter:
+    allowed = list(dict.fromkeys(choices.values()))
+    wanted = ", ".join(allowed[:-1]) + " or " + allowed[-1]
+
+    def apply(options: Options, value: Value) -> Options:
+        if value not in choices:
+            raise OptionError(f'Value "{value}" invalid for option {option} ({wanted} expected)')
+        return _set(field)(options, choices[str(value)])
+
+    return apply
+
+
+def _add_scribe_nick(options: Options, value: Value) -> Options:
+    return replace(options, scribe_nicks=(*options.scribe_nicks, str(value)))
+
+
+_SPECS: tuple[_Spec, ...] = (
+    _Spec("final", "negatable", lambda o, v: replace(o, draft=not v),
+          "omit the '- DRAFT -' header (same as -nodraft)"),
+    _Spec("draft", "negatable", _set("draft"), "[default] include a '- DRAFT -' header"),
+    _Spec("embedDiagnostics", "negatable", _set("embed_diagnostics"),
+          "put the diagnostics in the minutes instead of on stderr"),
+    _Spec("public", "flag", _const("style", "public"), "[default] public minutes style sheet"),
+    _Spec("member", "flag", _const("style", "member"), "member-only minutes style sheet"),
+    _Spec("team", "flag", _const("style", "team"), "team-only minutes style sheet"),
+    _Spec("fancy", "negatable", _set("fancy"), "a very different style, without logo"),
+    _Spec("oldStyle", "negatable", _set("old_style"), "the 2004 style sheets"),
+    _Spec("style", "string", _set("stylesheet"), "use this style sheet", "URL"),
+    _Spec("logo", "string", _set("logo"), "markup replacing the W3C logo", "MARKUP"),
+    _Spec("nologo", "flag", _const("logo", ""), "no logo"),
+    _Spec("mathjax", "string", _set("mathjax"), "load MathJax from this URL", "URL"),
+    _Spec("islide", "string", _set("islide"), "load the i-slide script from this URL", "URL"),
+    _Spec("scribeOnly", "negatable", _set("scribe_only"), "only what the scribe wrote"),
+    _Spec("keepLines", "negatable", _set("keep_lines"),
+          "[default] continuation lines on a line of their own"),
+    _Spec("implicitContinuations", "negatable", _set("implicit_continuations"),
+          "a scribe line without speaker continues the previous speaker"),
+    _Spec("allowSpaceContinuations", "negatable", _set("allow_space_continuations"),
+          "a line starting with a space is a continuation line"),
+    _Spec("dashTopics", "negatable", _set("dash_topics"), "'---' starts a topic on the next line"),
+    _Spec("useZakimTopics", "negatable", _set("use_zakim_topics"),
+          "[default] Zakim's agendum messages start topics"),
+    _Spec("emphasis", "negatable", _set("emphasis"), "ASCII highlighting, arrows, smileys, math"),
+    _Spec("urlDisplay", "string",
+          _choice("url_display", "urldisplay", {c: c for c in ("break", "shorten", "full")}),
+          "long URLs: break (default), shorten or full", "HOW"),
+    _Spec("collapseLimit", "integer", _set("collapse_limit"),
+          "collapse lists of more than N names (default 30)", "N"),
+    _Spec("githubIssues", "negatable", _set("github_issues"),
+          "[default] link text that looks like GitHub issues"),
+    _Spec("ghurlbot", "negatable", _set("ghurlbot"), "[default] keep messages from gb/ghurlbot"),
+    _Spec("scribeNick", "string", _add_scribe_nick,
+          "the scribe's IRC nick until the first scribenick command (repeatable)", "NICK"),
+    _Spec("minutes", "string", _set("minutes_url"),
+          "URL the minutes will be published at (used to guess the date)", "URL"),
+    _Spec("date", "string", _set("date"),
+          "meeting date, YYYY-MM-DD or '09 April 2014' (agendum)", "DATE"),
+    _Spec("format", "string",
+          _choice("format", "format", {"html": "html", "md": "md", "markdown": "md",
+                                       "json": "json"}),
+          "output format: html (default), md or json (agendum)", "FMT"),
+    _Spec("help", "flag", _const("help", True), "show this summary"),
+    _Spec("version", "flag", _const("version", True), "show the version"),
+)
+
+OPTION_NAMES: tuple[str, ...] = tuple(spec.name for spec in _SPECS)
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower(text: str) -> str:
+    """Perl's ``lc`` on the byte strings scribe.perl gets: only A-Z change (so that, e.g., the
+    Kelvin sign, which ``str.lower`` turns into ``k``, does not match ``keepLines``)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _keys() -> dict[str, tuple[_Spec, bool]]:
+    keys: dict[str, tuple[_Spec, bool]] = {}
+    for spec in _SPECS:
+        name = _lower(spec.name)
+        keys[name] = (spec, False)
+        if spec.kind == "negatable":
+            keys["no" + name] = keys["no-" + name] = (spec, True)
+    return keys
+
+
+# Every accepted (lower-case) name -> its spec and whether it is a negation.
+_KEYS = _keys()
+# Every accepted name -> the name it is the same option as (``no-x`` is the same as ``nox``).
+_SAME_AS = {key: ("no" + _lower(spec.name) if negated else key)
+            for key, (spec, negated) in _KEYS.items()}
+
+
+def resolve_name(typed: str, names: Mapping[str, str]) -> str | None:
+    """Getopt::Long's auto-abbreviation: the name that ``typed`` (lower-cased) stands for.
+
+    ``names`` maps every accepted lower-case name to the name it is the same option as. An exact
+    match wins; otherwise the names ``typed`` is a prefix of must all be the same option. Returns
+    None for an unknown name and raises OptionError for an ambiguous one, listing the matching
+    names sorted.
+    """
+    hits = sorted(name for name in names if name.startswith(typed))
+    if len(hits) > 1 and typed not in hits:
+        targets = {names[hit] for hit in hits}
+        if len(targets) > 1:
+            raise OptionError(f"Option {typed} is ambiguous ({', '.join(hits)})")
+        hits = list(targets)
+    if len(hits) == 1:
+        return hits[0]
+    return typed if typed in names else None
+
+
+# ---- parsing ------------------------------------------------------------------------------------
+
+_OPTION = re.compile(r"(--|-)(.*)", re.DOTALL)
+# Getopt::Long's integer: sign, digits and underscores; Perl's "$" also allows a final newline.
+_INTEGER = re.compile(r"[-+]?_*[0-9][0-9_]*\n?\Z")
+_WHITESPACE = " \t\r\n\f\v"
+
+
+def parse_args(argv: Sequence[str], base: Options = Options()) -> tuple[Options, list[str]]:
+    """Apply argv's options on top of base; return the new Options and the file arguments.
+
+    Files keep their order, wherever they stand among the options; everything after ``--`` is a
+    file. Unlike Getopt::Long, which reports every bad option before giving up, this stops at the
+    first one and raises OptionError with Getopt::Long's message for it.
+    """
+    options = base
+    files: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            files.extend(args[i:])
+            break
+        match = _OPTION.match(arg)
+        if arg == "-" or match is None:
+            files.append(arg)
+            continue
+        name, value = match[2], None
+        if (equals := name.find("=", 1)) > 0:
+            name, value = name[:equals], name[equals + 1 :]
+        typed = _lower(name)
+        key = resolve_name(typed, _SAME_AS)
+        if key is None:
+            raise OptionError(f"Unknown option: {typed}")
+        spec, negated = _KEYS[key]
+        if spec.kind in ("flag", "negatable"):
+            if value is not None:
+                raise OptionError(f"Option {key} does not take an argument")
+            options = spec.apply(options, not negated)
+            continue
+        if value is None and i < len(args):  # the next argument, whatever it looks like
+            value = args[i]
+            i += 1
+        elif value is None or value == "":  # no next argument, or --opt= (but --opt "" is fine)
+            raise OptionError(f"Option {key} requires an argument")
+        if spec.kind == "integer":
+            if not _INTEGER.match(value):
+                raise OptionError(f'Value "{value}" invalid for option {key} (number expected)')
+            options = spec.apply(options, int(value.replace("_", "")))
+        else:
+            options = spec.apply(options, value)
+    return options, files
+
+
+def split_words(text: str) -> list[str]:
+    """Split an option string (SCRIBEOPTIONS, a ScribeOptions: line) into words like a shell.
+
+    Whitespace (Perl's ``\\s``: space, tab, CR, LF, FF, VT) separates words; '…' and "…" quote
+    and backslashes escape (shlex, posix mode). Never raises: with unbalanced quotes or a final
+    lone backslash it falls back to plain whitespace splitting.
+    """
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace, lexer.whitespace_split, lexer.commenters = _WHITESPACE, True, ""
+    try:
+        return list(lexer)
+    except ValueError:
+        return [word for word in re.split(f"[{_WHITESPACE}]+", text) if word]
+
+
+def apply_option_text(text: str, base: Options) -> tuple[Options, list[str]]:
+    """Options from a SCRIBEOPTIONS value or a ``ScribeOptions:`` line, on top of base.
+
+    That is ``parse_args(split_words(text), base)``; the non-option words are returned as
+    leftovers for the caller to report. Raises OptionError like parse_args.
+    """
+    return parse_args(split_words(text), base)
+
+
+def usage() -> str:
+    """A short summary of the options, for ``--help``."""
+    lines = ["Usage: agendum minutes [options] [FILE ...]", "",
+             "Options (one or two dashes, any case, unambiguous abbreviations allowed):"]
+    for spec in _SPECS:
+        form = f"-[no]{spec.name}" if spec.kind == "negatable" else f"-{spec.name}"
+        if spec.metavar:
+            form += f" {spec.metavar}"
+        lines.append(f"  {form:<30} {spec.help}")
+    lines += ["", "Read first from $SCRIBEOPTIONS, last from ScribeOptions: lines in the log."]
+    return "\n".join(lines) + "\n"

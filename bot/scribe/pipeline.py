@@ -1,0 +1,42 @@
+"""Log text to minutes: read the format, collect the options, apply edits, interpret."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from bot.scribe.edits import Line
+from bot.scribe.engine import build
+from bot.scribe.logformats import Record, read_log
+from bot.scribe.options import OptionError, Options, apply_option_text
+from bot.scribe.record import Minutes
+
+_SCRIBE_OPTIONS = re.compile(r"\s*scribeoptions\s*:\s*(.*)", re.I)
+
+
+def log_options(records: list[Record], opts: Options) -> tuple[Options, list[str]]:
+    """``ScribeOptions:`` lines anywhere in the log apply on top of ``opts``, in order."""
+    notes = []
+    for r in records:
+        if not r.event and (m := _SCRIBE_OPTIONS.fullmatch(r.text)):
+            try:
+                opts, rest = apply_option_text(m[1], opts)
+            except OptionError as e:
+                notes.append(f"ScribeOptions: {e}")
+                continue
+            if rest:
+                notes.append(f"ScribeOptions: ignored {' '.join(rest)}")
+    return opts, notes
+
+
+def make_minutes(text: str, opts: Options = Options(), *, log_url: str | None = None,
+                 default_date: date | None = None) -> tuple[Minutes, Options]:
+    """Log text in any supported format -> the minutes record and the options in effect."""
+    records, _fmt = read_log(text)
+    opts, notes = log_options(records, opts)
+    lines = [Line(r.nick, r.text, r.seed, r.time, r.action) for r in records if not r.event]
+    m = build(lines, opts, log_url=log_url, default_date=default_date)
+    if notes:
+        m = replace(m, diagnostics=(*notes, *m.diagnostics))
+    return m, opts

@@ -1,0 +1,88 @@
+"""The parsed minutes: plain data that every renderer (HTML, Markdown, JSON) reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+from bot.scribe.inline import Context
+
+_PLAIN = Context()
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+class Segment(NamedTuple):
+    """One input line of a paragraph; continuation lines carry their own span id."""
+
+    text: str
+    id: str | None = None
+
+
+class Item(NamedTuple):
+    """A paragraph of the minutes (a tuple: big logs have a hundred thousand of them).
+
+    ``kind``: speaker, summary (descriptive), irc (someone else's line), bot, action,
+    resolution, proposed, issue, strawpoll, slideset, slide, verbatim or anchor.
+    """
+
+    kind: str
+    id: str
+    segments: tuple[Segment, ...]
+    speaker: str = ""  # the speaker's name, or the nick of an irc or bot line
+    css: str = ""  # "s01", "s02"… per speaker, in order of first appearance
+    time: str | None = None
+    ctx: Context = _PLAIN
+    url: str = ""  # a slide's address
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A topic (level 1) or subtopic (level 2) and its paragraphs."""
+
+    title: str
+    id: str
+    level: int
+    items: tuple[Item, ...]
+    subsections: tuple[Section, ...] = ()
+    time: str | None = None
+    ctx: Context = field(default_factory=Context)
+
+
+@dataclass(frozen=True)
+class Minutes:
+    title: str
+    date: date | None
+    chairs: tuple[str, ...]
+    scribes: tuple[str, ...]
+    present: tuple[str, ...]
+    regrets: tuple[str, ...]
+    agenda_url: str | None
+    log_url: str | None
+    previous_url: str | None
+    next_url: str | None
+    preamble: tuple[Item, ...]  # what comes before the first topic
+    topics: tuple[Section, ...]
+    actions: tuple[Item, ...]
+    resolutions: tuple[Item, ...]
+    issues: tuple[Item, ...]
+    diagnostics: tuple[str, ...]
+    has_math: bool = False
+    has_slides: bool = False
+
+    @property
+    def date_text(self) -> str:
+        d = self.date
+        return f"{d.day:02d} {MONTHS[d.month - 1]} {d.year}" if d else ""
+
+    def items(self) -> list[Item]:
+        """Every paragraph in document order."""
+        out = [*self.preamble]
+        for t in self.topics:
+            out += [*t.items, *(i for s in t.subsections for i in s.items)]
+        return out

@@ -1,0 +1,402 @@
+"""scribe.perl's options, parsed with Getopt::Long's rules and error messages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.scribe.options import (
+    OPTION_NAMES,
+    OptionError,
+    Options,
+    apply_option_text,
+    parse_args,
+    resolve_name,
+    split_words,
+    usage,
+)
+
+DEFAULT = Options()
+
+# The boolean options, which also accept -noNAME and -no-NAME (the spec, written out again here so
+# that the tests do not just repeat the module's table).
+NEGATABLE = ("final", "draft", "embedDiagnostics", "fancy", "oldStyle", "scribeOnly", "keepLines",
+             "implicitContinuations", "allowSpaceContinuations", "dashTopics", "useZakimTopics",
+             "emphasis", "githubIssues", "ghurlbot")
+# The options that take a value, with a valid one.
+VALUED = {"style": "s.css", "logo": "<b>W3C</b>", "mathjax": "m.js", "islide": "i.js",
+          "urlDisplay": "full", "collapseLimit": "7", "scribeNick": "jvm", "minutes": "m.html",
+          "date": "2014-04-09", "format": "md"}
+ALL_NAMES = sorted([name.lower() for name in OPTION_NAMES]
+                   + [f"no{sep}{name.lower()}" for name in NEGATABLE for sep in ("", "-")])
+
+
+def changed(**changes: Any) -> Options:
+    return replace(DEFAULT, **changes)
+
+
+def error_of(argv: list[str], base: Options = DEFAULT) -> str:
+    with pytest.raises(OptionError) as info:
+        parse_args(argv, base)
+    return str(info.value)
+
+
+# ---- every option -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "base", "expected"), [
+    (["-final"], DEFAULT, changed(draft=False)),
+    (["-nofinal"], changed(draft=False), DEFAULT),
+    (["-draft"], changed(draft=False), DEFAULT),
+    (["-nodraft"], DEFAULT, changed(draft=False)),
+    (["-embedDiagnostics"], DEFAULT, changed(embed_diagnostics=True)),
+    (["-noembedDiagnostics"], changed(embed_diagnostics=True), DEFAULT),
+    (["-public"], changed(style="team"), DEFAULT),
+    (["-member"], DEFAULT, changed(style="member")),
+    (["-team"], DEFAULT, changed(style="team")),
+    (["-fancy"], DEFAULT, changed(fancy=True)),
+    (["-oldStyle"], DEFAULT, changed(old_style=True)),
+    (["-style", "https://example.org/s.css"], DEFAULT,
+     changed(stylesheet="https://example.org/s.css")),
+    (["-logo", "<b>Us</b>"], DEFAULT, changed(logo="<b>Us</b>")),
+    (["-logo", ""], DEFAULT, changed(logo="")),
+    (["-nologo"], changed(logo="<b>Us</b>"), changed(logo="")),
+    (["-mathjax", "https://example.org/mj.js"], DEFAULT,
+     changed(mathjax="https://example.org/mj.js")),
+    (["-islide", "https://example.org/i.js"], DEFAULT, changed(islide="https://example.org/i.js")),
+    (["-scribeOnly"], DEFAULT, changed(scribe_only=True)),
+    (["-nokeepLines"], DEFAULT, changed(keep_lines=False)),
+    (["-keepLines"], changed(keep_lines=False), DEFAULT),
+    (["-implicitContinuations"], DEFAULT, changed(implicit_continuations=True)),
+    (["-allowSpaceContinuations"], DEFAULT, changed(allow_space_continuations=True)),
+    (["-noallowSpaceContinuations"], changed(allow_space_continuations=True), DEFAULT),
+    (["-dashTopics"], DEFAULT, changed(dash_topics=True)),
+    (["-noUseZakimTopics"], DEFAULT, changed(use_zakim_topics=False)),
+    (["-emphasis"], DEFAULT, changed(emphasis=True)),
+    (["-urlDisplay", "shorten"], DEFAULT, changed(url_display="shorten")),
+    (["-urlDisplay", "full"], DEFAULT, changed(url_display="full")),
+    (["-urlDisplay", "break"], changed(url_display="full"), DEFAULT),
+    (["-collapseLimit", "5"], DEFAULT, changed(collapse_limit=5)),
+    (["-nogithubIssues"], DEFAULT, changed(github_issues=False)),
+    (["-noghurlbot"], DEFAULT, changed(ghurlbot=False)),
+    (["-scribeNick", "jvm"], DEFAULT, changed(scribe_nicks=("jvm",))),
+    (["-minutes", "https://www.w3.org/2005/03/01-bake-minutes"], DEFAULT,
+     changed(minutes_url="https://www.w3.org/2005/03/01-bake-minutes")),
+    (["-date", "2014-04-09"], DEFAULT, changed(date="2014-04-09")),
+    (["-date", "09 April 2014"], DEFAULT, changed(date="09 April 2014")),
+    (["-format", "md"], DEFAULT, changed(format="md")),
+    (["-format", "markdown"], DEFAULT, changed(format="md")),
+    (["-format", "json"], DEFAULT, changed(format="json")),
+    (["-format", "html"], changed(format="json"), DEFAULT),
+    (["-help"], DEFAULT, changed(help=True)),
+    (["-version"], DEFAULT, changed(version=True)),
+])
+def test_each_option_sets_its_field(argv: list[str], base: Options, expected: Options) -> None:
+    assert parse_args(argv, base) == (expected, [])
+
+
+def test_no_arguments_give_the_defaults_and_no_files() -> None:
+    assert parse_args([]) == (DEFAULT, [])
+    assert DEFAULT.draft and DEFAULT.keep_lines and DEFAULT.collapse_limit == 30
+
+
+def test_options_not_given_keep_the_base_values() -> None:
+    base = changed(style="team", scribe_nicks=("a",), collapse_limit=3)
+    assert parse_args(["-fancy"], base)[0] == replace(base, fancy=True)
+
+
+def test_later_options_override_earlier_ones() -> None:
+    assert parse_args(["-final", "-draft"])[0] == DEFAULT
+    assert parse_args(["-member", "-team"])[0].style == "team"
+    assert parse_args(["-urlDisplay", "full", "-urlDisplay", "shorten"])[0].url_display == "shorten"
+
+
+def test_repeated_scribe_nick_accumulates_on_top_of_the_base() -> None:
+    base = changed(scribe_nicks=("env",))
+    options, _ = parse_args(["-scribeNick", "a", "--scribenick=b", "-scribeN", "c"], base)
+    assert options.scribe_nicks == ("env", "a", "b", "c")
+
+
+# ---- spelling: dashes, case, abbreviations, negations --------------------------------------------
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["-final"], changed(draft=False)),
+    (["--final"], changed(draft=False)),
+    (["--DASHTOPICS"], changed(dash_topics=True)),
+    (["-DashTopics"], changed(dash_topics=True)),
+    (["--dashtopics"], changed(dash_topics=True)),
+    (["-embed"], changed(embed_diagnostics=True)),
+    (["-emph"], changed(emphasis=True)),
+    (["-implicit"], changed(implicit_continuations=True)),
+    (["-sty", "s.css"], changed(stylesheet="s.css")),
+    (["-fi"], changed(draft=False)),
+    (["-nol"], changed(logo="")),
+    (["-coll", "4"], changed(collapse_limit=4)),
+    (["-EMPH"], changed(emphasis=True)),
+    (["--nokeeplines"], changed(keep_lines=False)),
+    (["--no-keeplines"], changed(keep_lines=False)),
+    (["--NoKeepLines"], changed(keep_lines=False)),
+    (["-nokeep"], changed(keep_lines=False)),
+    (["-no-keep"], changed(keep_lines=False)),
+    (["-no-fi"], DEFAULT),
+    (["--no-draft"], changed(draft=False)),
+])
+def test_dashes_case_abbreviations_and_negations(argv: list[str], expected: Options) -> None:
+    assert parse_args(argv) == (expected, [])
+
+
+@pytest.mark.parametrize(("typed", "names", "expected"), [
+    ("foo", {"foo": "foo", "foobar": "foobar"}, "foo"),  # exact beats the longer name
+    ("foob", {"foo": "foo", "foobar": "foobar"}, "foobar"),
+    ("no", {"nox": "nox", "no-x": "nox"}, "nox"),  # both names are the same option
+    ("bar", {"foo": "foo"}, None),
+])
+def test_resolve_name_exact_match_wins_and_same_option_is_not_ambiguous(
+    typed: str, names: dict[str, str], expected: str | None
+) -> None:
+    assert resolve_name(typed, names) == expected
+
+
+def test_resolve_name_lists_ambiguous_candidates_sorted() -> None:
+    with pytest.raises(OptionError, match=r"^Option fo is ambiguous \(foa, fob\)$"):
+        resolve_name("fo", {"fob": "fob", "foa": "foa"})
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["-em"], "Option em is ambiguous (embeddiagnostics, emphasis)"),
+    (["--EM"], "Option em is ambiguous (embeddiagnostics, emphasis)"),
+    (["-d"], "Option d is ambiguous (dashtopics, date, draft)"),
+    (["-scribe", "x"], "Option scribe is ambiguous (scribenick, scribeonly)"),
+    (["-f"], "Option f is ambiguous (fancy, final, format)"),
+    (["-nod"], "Option nod is ambiguous (nodashtopics, nodraft)"),
+    (["-no-d"], "Option no-d is ambiguous (no-dashtopics, no-draft)"),
+    (["-em=1"], "Option em is ambiguous (embeddiagnostics, emphasis)"),
+])
+def test_ambiguous_abbreviation_error_lists_candidates(argv: list[str], message: str) -> None:
+    assert error_of(argv) == message
+
+
+def test_bare_no_is_ambiguous_over_all_negations_including_nologo() -> None:
+    negations = [name for name in ALL_NAMES if name.startswith("no")]
+    assert error_of(["-no"]) == f"Option no is ambiguous ({', '.join(negations)})"
+    assert "nologo" in negations and "no-keeplines" in negations
+
+
+def test_every_ambiguous_prefix_reports_all_matching_names_sorted() -> None:
+    prefixes = {name[:n] for name in ALL_NAMES for n in range(1, len(name))}
+    for prefix in sorted(prefixes):
+        hits = [name for name in ALL_NAMES if name.startswith(prefix)]
+        same = {name.replace("no-", "no", 1) for name in hits}
+        if len(same) > 1 and prefix not in hits:
+            expected = f"Option {prefix} is ambiguous ({', '.join(hits)})"
+            assert error_of(["-" + prefix]) == expected
+
+
+# ---- values -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--scribenick=jvm"], changed(scribe_nicks=("jvm",))),
+    (["--scribenick", "jvm"], changed(scribe_nicks=("jvm",))),
+    (["-style=a=b"], changed(stylesheet="a=b")),
+    (["-logo=<img alt=x>"], changed(logo="<img alt=x>")),
+    (["--style", "--final"], changed(stylesheet="--final")),  # the next argument, whatever it is
+    (["--minutes", "--"], changed(minutes_url="--")),
+    (["--date", "-"], changed(date="-")),
+    (["-collapseLimit=0"], changed(collapse_limit=0)),
+    (["-collapseLimit", "+5"], changed(collapse_limit=5)),
+    (["-collapseLimit", "-1"], changed(collapse_limit=-1)),
+    (["-collapseLimit", "1_000"], changed(collapse_limit=1000)),
+    (["-collapseLimit", "007"], changed(collapse_limit=7)),
+])
+def test_values_after_equals_sign_or_as_next_argument(argv: list[str], expected: Options) -> None:
+    assert parse_args(argv) == (expected, [])
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--urldisplay"], "Option urldisplay requires an argument"),
+    (["-urlD"], "Option urldisplay requires an argument"),  # the full name, not as typed
+    (["--urlDisplay="], "Option urldisplay requires an argument"),
+    (["-logo="], "Option logo requires an argument"),
+    (["a", "-scribeNick"], "Option scribenick requires an argument"),
+    (["-collapse"], "Option collapselimit requires an argument"),
+    (["--final=yes"], "Option final does not take an argument"),
+    (["--final="], "Option final does not take an argument"),
+    (["-no-keep=1"], "Option no-keeplines does not take an argument"),
+    (["-nologo=x"], "Option nologo does not take an argument"),
+    (["-team=x"], "Option team does not take an argument"),
+    (["--collapseLimit", "x"], 'Value "x" invalid for option collapselimit (number expected)'),
+    (["--collapse=1.5"], 'Value "1.5" invalid for option collapselimit (number expected)'),
+    (["-collapseLimit", "--"], 'Value "--" invalid for option collapselimit (number expected)'),
+    (["-collapseLimit", "0x10"], 'Value "0x10" invalid for option collapselimit (number expected)'),
+    (["-collapseLimit", ""], 'Value "" invalid for option collapselimit (number expected)'),
+    (["--urlDisplay", "wrap"],
+     'Value "wrap" invalid for option urldisplay (break, shorten or full expected)'),
+    (["-format", "pdf"], 'Value "pdf" invalid for option format (html, md or json expected)'),
+])
+def test_value_errors_use_getopt_wording(argv: list[str], message: str) -> None:
+    assert error_of(argv) == message
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--foo"], "Unknown option: foo"),
+    (["-FOO=bar"], "Unknown option: foo"),
+    (["---final"], "Unknown option: -final"),
+    (["--=x"], "Unknown option: =x"),
+    (["-keeplinesx"], "Unknown option: keeplinesx"),
+    (["-\u212aeeplines"], "Unknown option: \u212aeeplines"),  # Kelvin sign: only A-Z fold
+])
+def test_unknown_option_is_reported_lower_cased_as_typed(argv: list[str], message: str) -> None:
+    assert error_of(argv) == message
+
+
+def test_parsing_stops_at_the_first_error() -> None:
+    assert error_of(["-final", "-foo", "-em", "-collapseLimit", "x"]) == "Unknown option: foo"
+
+
+def test_option_error_is_a_value_error() -> None:
+    assert issubclass(OptionError, ValueError)
+
+
+# ---- files --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "files"), [
+    (["a.txt"], ["a.txt"]),
+    (["b.txt", "a.txt"], ["b.txt", "a.txt"]),
+    (["a", "-final", "b", "-scribeNick", "x", "c"], ["a", "b", "c"]),
+    (["-"], ["-"]),
+    (["-", "-emph", "a"], ["-", "a"]),
+    (["-final", "--", "-nodraft", "--", "x"], ["-nodraft", "--", "x"]),
+    (["a", "--", "b"], ["a", "b"]),
+    (["--"], []),
+    ([""], [""]),
+    (["+final"], ["+final"]),  # Getopt::Long's default also takes "+" as an option start
+])
+def test_files_keep_their_order_among_options(argv: list[str], files: list[str]) -> None:
+    assert parse_args(argv)[1] == files
+
+
+def test_options_after_double_dash_are_not_applied() -> None:
+    options, files = parse_args(["-emph", "--", "-final"])
+    assert options == changed(emphasis=True)
+    assert files == ["-final"]
+
+
+# ---- option text (SCRIBEOPTIONS, ScribeOptions:) ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("", []),
+    ("   ", []),
+    ("-dashTopics -embedDiagnostics", ["-dashTopics", "-embedDiagnostics"]),
+    ("  -team\t-final \n", ["-team", "-final"]),
+    ('-logo "<b>Our group</b>"', ["-logo", "<b>Our group</b>"]),
+    ("-scribeNick 'Jim V'", ["-scribeNick", "Jim V"]),
+    ('-logo=""', ["-logo="]),
+    (r"-date 09\ April\ 2014", ["-date", "09 April 2014"]),
+    ('-logo "<b>oops', ["-logo", '"<b>oops']),  # unbalanced quote: plain whitespace split
+    ("-final \\", ["-final", "\\"]),
+    ("a\u00a0b\fc", ["a\u00a0b", "c"]),  # Perl's whitespace, not Unicode's
+    ('-logo "" -final', ["-logo", "", "-final"]),
+])
+def test_split_words_like_a_shell(text: str, words: list[str]) -> None:
+    assert split_words(text) == words
+
+
+def test_apply_option_text_applies_on_top_of_base_and_returns_leftovers() -> None:
+    base = changed(style="team")
+    options, leftovers = apply_option_text("-dashTopics -scribeNick 'Jim V' stray words", base)
+    assert options == replace(base, dash_topics=True, scribe_nicks=("Jim V",))
+    assert leftovers == ["stray", "words"]
+
+
+def test_apply_option_text_raises_option_error() -> None:
+    with pytest.raises(OptionError, match=r"^Option em is ambiguous"):
+        apply_option_text("-em", DEFAULT)
+
+
+def test_layers_apply_in_order_env_then_command_line_then_log() -> None:
+    env, _ = apply_option_text("-team -scribeNick a", DEFAULT)
+    cli, _ = parse_args(["-member", "-final"], env)
+    log, _ = apply_option_text("-draft -scribeNick b", cli)
+    assert log == changed(style="member", draft=True, scribe_nicks=("a", "b"))
+
+
+# ---- names and usage ----------------------------------------------------------------------------
+
+def test_option_names_are_the_getopt_names() -> None:
+    assert len(set(OPTION_NAMES)) == len(OPTION_NAMES)
+    assert set(NEGATABLE) | set(VALUED) <= set(OPTION_NAMES)
+    assert {"public", "member", "team", "nologo", "help", "version"} <= set(OPTION_NAMES)
+
+
+def test_usage_mentions_every_option() -> None:
+    text = usage()
+    for name in OPTION_NAMES:
+        assert f"-{name}" in text or f"-[no]{name}" in text
+
+
+# ---- properties ---------------------------------------------------------------------------------
+
+def shortest_unique_prefix(name: str) -> int:
+    for n in range(1, len(name) + 1):
+        if [other for other in ALL_NAMES if other.startswith(name[:n])] == [name]:
+            return n
+    return len(name)
+
+
+def with_value(canonical: str) -> list[str]:
+    """The arguments for option ``canonical``, with a value if it takes one."""
+    return [VALUED[canonical]] if canonical in VALUED else []
+
+
+def canonical_of(name: str) -> str:
+    """The option that lower-case ``name`` (maybe a negation) belongs to."""
+    for option in OPTION_NAMES:
+        if name in (option.lower(), f"no{option.lower()}", f"no-{option.lower()}"):
+            return option
+    raise AssertionError(name)
+
+
+argument = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["-", "--", "=", "-=", "--=", "-no", "---x"]),
+    st.builds(lambda dash, name, cut, rest: dash + name[:cut] + rest,
+              st.sampled_from(["-", "--"]), st.sampled_from(ALL_NAMES),
+              st.integers(0, 30), st.sampled_from(["", "=", "=x", "=5", "=full", "x"])),
+)
+
+
+@given(st.lists(argument, max_size=8))
+def test_parse_args_raises_nothing_but_option_error(argv: list[str]) -> None:
+    try:
+        options, files = parse_args(argv)
+    except OptionError:
+        return
+    assert isinstance(options, Options)
+    assert all(isinstance(f, str) for f in files)
+
+
+@given(st.lists(st.text(max_size=10).filter(lambda t: not t.startswith("-") or t == "-")))
+def test_arguments_without_options_are_all_files(argv: list[str]) -> None:
+    assert parse_args(argv) == (DEFAULT, argv)
+
+
+@given(st.sampled_from(ALL_NAMES), st.data())
+def test_any_unambiguous_prefix_parses_like_the_full_name(name: str, data: st.DataObject) -> None:
+    length = data.draw(st.integers(shortest_unique_prefix(name), len(name)), label="length")
+    upper = data.draw(st.lists(st.booleans(), min_size=length, max_size=length), label="upper")
+    dashes = data.draw(st.sampled_from(["-", "--"]), label="dashes")
+    typed = "".join(c.upper() if up else c for c, up in zip(name[:length], upper, strict=True))
+    value = with_value(canonical_of(name))
+    assert parse_args([dashes + typed, *value]) == parse_args(["--" + name, *value])
+
+
+@given(st.text())
+def test_split_words_never_raises(text: str) -> None:
+    words = split_words(text)
+    assert all(isinstance(word, str) for word in words)
+    if not any(c in text for c in "'\"\\"):
+        assert words == [word for word in re.split("[ \t\r\n\f\v]+", text) if word]
