@@ -8,8 +8,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
-from pathlib import Path
 
 from bot.config import Config, ConfigError, describe, load_config
 
@@ -55,18 +53,6 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_minutes(args: argparse.Namespace) -> int:
-    """Render minutes from RRSAgent-style text logs (the engine's own command line)."""
-    from bot.minutes import parse_log, render_minutes
-
-    text = "".join(Path(f).read_text(encoding="utf-8", errors="replace") for f in args.files)
-    if not args.files:
-        text = sys.stdin.read()
-    day = date.fromisoformat(args.date) if args.date else datetime.now(UTC).date()
-    sys.stdout.write(render_minutes(parse_log(text, day), day=day, channel=args.channel))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agendum", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,14 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     with_config(db_sub.add_parser("upgrade", help="apply migrations")) \
         .set_defaults(fn=_cmd_db_upgrade)
-    minutes = sub.add_parser("minutes", help="render minutes from IRC log files (or stdin)")
-    minutes.add_argument("files", nargs="*")
-    minutes.add_argument("--date", help="meeting date YYYY-MM-DD (default today)")
-    minutes.add_argument("--channel", default="#meeting")
-    minutes.set_defaults(fn=_cmd_minutes)
+    sub.add_parser("minutes", help="minutes from IRC log files or stdin, like scribe.perl "
+                   "(see agendum minutes --help)", add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["minutes"]:  # scribe.perl's own option grammar, not argparse's
+        from bot.scribe.command import minutes_main
+
+        raise SystemExit(minutes_main(argv[1:]))
     args = build_parser().parse_args(argv)
     raise SystemExit(args.fn(args))

@@ -16,8 +16,9 @@ import pytest
 
 from bot.app import log_lines
 from bot.events import Event, Kind
-from bot.minutes import LogLine, build_minutes, parse_log, render_minutes
+from bot.minutes import LogLine, parse_log, render_minutes
 from bot.publish import relative_name, url_for, write_file
+from bot.scribe.pipeline import make_minutes
 from tests.support import browser as support
 from tests.support.browser import Browser, StaticServer
 
@@ -257,10 +258,10 @@ def test_seed_meeting_renders_cleanly(browser: Browser, web_root: StaticServer) 
     path = REFERENCE / SEED
     if not path.is_file():
         pytest.fail(f"reference log missing: {path}", pytrace=False)
-    lines = parse_log(path.read_text(encoding="utf-8"), DAY)
+    text = path.read_text(encoding="utf-8")
     channel = "#webmachinelearning"
-    html = render_minutes(lines, day=DAY, channel=channel)
-    expected = build_minutes(lines, day=DAY, channel=channel)
+    html = render_minutes(parse_log(text, DAY), day=DAY, channel=channel)
+    expected, _ = make_minutes(text)
     visit = browser.open(web_root.url(_write(web_root.root, "seed.html", html)))
     page = visit.page
     s = page.evaluate(STRUCTURE)
@@ -278,7 +279,7 @@ def test_seed_meeting_renders_cleanly(browser: Browser, web_root: StaticServer) 
         "Consider alternate styling/linking for method argument definitions",
     ]
     assert topics == [title for t in expected.topics
-                      for title in (t.title, *(u.title for u in t.subtopics))]
+                      for title in (t.title, *(u.title for u in t.subsections))]
     for t in s["toc"]:
         assert t["targetTag"], f"Contents link to a missing id: {t}"
     assert "Anssi_Kostiainen" in s["attendees"]["Present"]

@@ -100,8 +100,7 @@ def test_minutes_command_renders_a_log_file(tmp_path: Path) -> None:
         "minutes",
         "--date",
         "2024-03-07",
-        "--channel",
-        "#webmachinelearning",
+        "-MEMB",
         str(SEED),
         cwd=tmp_path,
     )
@@ -109,6 +108,7 @@ def test_minutes_command_renders_a_log_file(tmp_path: Path) -> None:
     assert "WebML WG Teleconference" in result.stdout
     assert "Call for Consensus: WebNN API CR Snapshot" in result.stdout
     assert result.stdout.startswith("<!DOCTYPE html>")
+    assert "member.css" in result.stdout  # an abbreviation, in any case, as in scribe.perl
 
 
 def test_unknown_subcommand_is_a_usage_error(tmp_path: Path) -> None:

@@ -98,7 +98,9 @@ class _Blocks:
         """Offset in the block's text where lines at or after index ``end`` begin."""
         idx = self.idx[number]
         k = bisect_left(idx, end)
-        return len(self.joined[number]) if k == len(idx) else self.line_starts(number)[k] - 1
+        if k == len(idx):
+            return len(self.joined[number])
+        return self.line_starts(number)[k] - 1 if k else 0
 
     def set(self, number: int, text: str) -> None:
         self.joined[number] = text
@@ -144,6 +146,8 @@ class _Blocks:
 
     def finish(self) -> None:
         for idx, joined in zip(self.idx, self.joined, strict=True):
+            if not idx:
+                continue
             for i, text in zip(idx, joined.split("\n"), strict=True):
                 self.lines[i].text = text
 

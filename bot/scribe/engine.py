@@ -480,7 +480,7 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     if b.active:
         notes.append("Active on IRC: " + ", ".join(_sorted(list(b.active))))
     preamble, topics = _freeze(b)
-    m = Minutes(
+    minutes = Minutes(
         title=b.title, date=b.date,
         chairs=tuple(b.lists["chair"].values()), scribes=tuple(b.scribe_names.values()),
         present=_sorted(list(present.values())), regrets=_sorted(list(b.lists["regrets"].values())),
@@ -490,8 +490,8 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
         diagnostics=tuple(notes),
         has_slides=any(p.kind == "slide" for h in b.heads for p in h.items),
     )
-    items = m.items()
-    return replace(m, actions=tuple(i for i in items if i.kind == "action"),
+    items = minutes.items()
+    return replace(minutes, actions=tuple(i for i in items if i.kind == "action"),
                    resolutions=tuple(i for i in items if i.kind == "resolution"),
                    issues=tuple(i for i in items if i.kind == "issue"))
 
@@ -514,4 +514,4 @@ def _is_noise(ln: Line) -> bool:
     return bool(m and _key(m[1]) == _key(ln.nick))
 
 
-__all__ = ["build", "parse_date", "escape"]
+__all__ = ["build", "escape", "parse_date"]

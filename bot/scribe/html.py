@@ -8,8 +8,8 @@ happens in exactly two places: ``inline.to_html`` for paragraph text, and the en
 
 from __future__ import annotations
 
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import metadata
 from typing import Any
 
@@ -36,7 +36,7 @@ _ENV = Environment(loader=PackageLoader("bot", "templates"), autoescape=True,
                    finalize=_finalize, keep_trailing_newline=True)
 
 
-def _version() -> str:
+def version() -> str:
     try:
         return metadata.version("agendum")
     except metadata.PackageNotFoundError:
@@ -48,7 +48,8 @@ def styles(opts: Options) -> list[tuple[str, str, str]]:
     kind = opts.style
     if kind == "public":
         old = [f"{_SS}base.css", f"{_SS}public.css", "https://www.w3.org/2004/02/minutes-style.css"]
-        extra = [("Fancy", f"{_SS}scribe2/fancy.css"), ("Typewriter", f"{_SS}scribe2/tt-member.css")]
+        extra = [("Fancy", f"{_SS}scribe2/fancy.css"),
+                 ("Typewriter", f"{_SS}scribe2/tt-member.css")]
     else:
         old = [f"{_SS}base.css", f"{_SS}{kind}.css", f"{_SS}{kind}-minutes.css",
                "https://www.w3.org/2004/02/minutes-style.css"]
@@ -117,7 +118,7 @@ def paragraphs(items: Sequence[Item]) -> Markup:
 
 
 def _css(item: Item) -> str:
-    return f'class="phone {item.css}"' if item.kind == "speaker" else _CSS[item.kind]
+    return f'class="phone {item.css}"' if item.kind == "speaker" else _CSS[item.kind] or ""
 
 
 def _lead(item: Item) -> str:
@@ -144,13 +145,14 @@ def render_html(m: Minutes, opts: Options) -> str:
                                                              m.issues)) if i]
     if opts.emphasis and not m.has_math:
         texts = [t.title for t in m.topics] + [s.text for i in m.items() for s in i.segments]
-        if any(tok.kind == "math" for text in texts if "$" in text for tok in tokenize(text, Context(emphasis=True))):
+        math = Context(emphasis=True)
+        if any(t.kind == "math" for text in texts if "$" in text for t in tokenize(text, math)):
             m = replace(m, has_math=True)
     logo = (LOGO if opts.logo is None else opts.logo) if not opts.fancy or opts.logo else ""
     return _ENV.get_template("scribe.html.j2").render(
         m=m, draft=opts.draft, styles=styles(opts), links=links, summaries=summaries,
         logo=Markup(logo), mathjax=opts.mathjax or MATHJAX, islide=opts.islide or ISLIDE,
-        diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=_version(),
+        diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=version(),
         heading=_heading, paragraphs=paragraphs,
         summary=lambda item: Markup(to_html(item.text, item.ctx, links=False)),
     )

@@ -165,10 +165,11 @@ def tokenize(text: str, ctx: Context = Context()) -> list[Token]:
     return tokens
 
 
-_MATHML_TAGS = frozenset(
-    "math mrow mi mo mn ms mtext mspace msqrt mroot mfrac msub msup msubsup munder mover "
-    "munderover mtable mtr mtd mstyle merror mpadded mphantom menclose semantics annotation "
-    "annotation-xml mmultiscripts mprescripts none".split())
+_MATHML_TAGS = frozenset((
+    "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msqrt", "mroot", "mfrac", "msub",
+    "msup", "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle",
+    "merror", "mpadded", "mphantom", "menclose", "semantics", "annotation", "annotation-xml",
+    "mmultiscripts", "mprescripts", "none"))
 
 
 def _safe_mathml(markup: str) -> bool:

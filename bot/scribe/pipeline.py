@@ -12,6 +12,7 @@ from bot.scribe.logformats import Record, read_log
 from bot.scribe.options import OptionError, Options, apply_option_text
 from bot.scribe.record import Minutes
 
+_DEFAULTS = Options()
 _SCRIBE_OPTIONS = re.compile(r"\s*scribeoptions\s*:\s*(.*)", re.I)
 
 
@@ -30,7 +31,7 @@ def log_options(records: list[Record], opts: Options) -> tuple[Options, list[str
     return opts, notes
 
 
-def make_minutes(text: str, opts: Options = Options(), *, log_url: str | None = None,
+def make_minutes(text: str, opts: Options = _DEFAULTS, *, log_url: str | None = None,
                  default_date: date | None = None) -> tuple[Minutes, Options]:
     """Log text in any supported format -> the minutes record and the options in effect."""
     records, _fmt = read_log(text)
@@ -40,3 +41,15 @@ def make_minutes(text: str, opts: Options = Options(), *, log_url: str | None = 
     if notes:
         m = replace(m, diagnostics=(*notes, *m.diagnostics))
     return m, opts
+
+
+def render(m: Minutes, opts: Options) -> str:
+    """The minutes in ``opts.format``: html (scribe.perl's), md or json."""
+    if opts.format == "md":
+        from bot.scribe.markdown import render_markdown
+        return render_markdown(m, opts)
+    if opts.format == "json":
+        from bot.scribe.jsonout import render_json
+        return render_json(m, opts)
+    from bot.scribe.html import render_html
+    return render_html(m, opts)

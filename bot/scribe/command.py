@@ -1,0 +1,69 @@
+"""``agendum minutes [options] [FILE ...]``: a drop-in for ``perl scribe.perl [options] FILE``.
+
+Reads the files (or stdin, also for ``-``) as one log, writes the minutes to stdout and the
+diagnostics to stderr (or into the minutes with ``-embedDiagnostics``). Options come from
+SCRIBEOPTIONS, then the command line, then ``ScribeOptions:`` lines in the log, each on top of
+the one before, as scribe.perl does.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import BinaryIO, TextIO
+
+from bot.scribe.logformats import decode
+from bot.scribe.options import OptionError, Options, apply_option_text, parse_args, usage
+from bot.scribe.pipeline import make_minutes, render
+
+
+def _read(files: Sequence[str], stdin: BinaryIO) -> str:
+    chunks = []
+    for name in files or ["-"]:
+        if name == "-":
+            chunks.append(stdin.read())
+        else:
+            with open(name, "rb") as f:
+                chunks.append(f.read())
+    texts = [decode(c) for c in chunks]
+    return "\n".join(t.removesuffix("\n") for t in texts) + "\n"
+
+
+def minutes_main(argv: Sequence[str], *, stdin: BinaryIO | None = None,
+                 stdout: TextIO | None = None, stderr: TextIO | None = None,
+                 env: Mapping[str, str] | None = None) -> int:
+    """Run the command; returns the exit status (2 for bad options or unreadable files)."""
+    stdin = stdin or sys.stdin.buffer
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    env = os.environ if env is None else env
+    try:
+        opts, leftovers = apply_option_text(env.get("SCRIBEOPTIONS", ""), Options())
+        if leftovers:
+            stderr.write(f"SCRIBEOPTIONS: ignored {' '.join(leftovers)}\n")
+        opts, files = parse_args(argv, opts)
+    except OptionError as e:
+        stderr.write(f"{e}\nTry 'agendum minutes --help'.\n")
+        return 2
+    if opts.help:
+        stdout.write(usage())
+        return 0
+    if opts.version:
+        from bot.scribe.html import version
+        stdout.write(f"agendum minutes {version()} (scribe.perl version 2 conventions)\n")
+        return 0
+    try:
+        text = _read(files, stdin)
+    except OSError as e:
+        stderr.write(f"{e.filename}: {e.strerror}\n")
+        return 2
+    gc.disable()  # a big log makes a million small objects that all live to the end
+    try:
+        m, opts = make_minutes(text, opts)
+        stdout.write(render(m, opts))
+    finally:
+        gc.enable()
+    if not opts.embed_diagnostics:
+        stderr.writelines(f"{d}\n" for d in m.diagnostics)
+    return 0
