@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 _BLOCK = 256
+_GRAM_BLOCKS = 16  # from this many blocks on, a 4-gram filter skips blocks without a match
 _COMMAND = re.compile(r"([si])([/|])(.*)", re.S)
 
 
@@ -69,6 +71,43 @@ def parse_edit(text: str) -> Edit | None:
     return Edit(verb, old, tail, flag, warning)
 
 
+class _Grams:
+    """Which blocks may hold a string: per block, a bitmap of the hashed 4-byte sequences in its
+    text. A string whose 4-byte sequences are not all marked is not there, so a correction that
+    matches nothing, or a global one, only reads the few blocks that may hold its old text.
+    Bits are only ever added (a changed block ORs in its new text), so a stale bit can only
+    cost a needless look, never a missed line."""
+
+    SIZE = 1 << 15
+
+    def __init__(self, texts: list[str]) -> None:
+        import numpy as np  # only for logs big enough to need it
+
+        self.np = np
+        self.bits = np.zeros((len(texts), self.SIZE), dtype=bool)
+        for number, text in enumerate(texts):
+            self.add(number, text)
+
+    def hashes(self, text: str) -> Any:
+        np = self.np
+        b = np.frombuffer(text.encode("utf-8"), dtype=np.uint8).astype(np.uint32)
+        if len(b) < 4:
+            return None
+        mixed = (b[:-3] * 2654435761) ^ (b[1:-2] * 40503) ^ (b[2:-1] * 69069) ^ b[3:]
+        return (mixed ^ (mixed >> 15)) & (self.SIZE - 1)
+
+    def add(self, number: int, text: str) -> None:
+        if (h := self.hashes(text)) is not None:
+            self.bits[number, h] = True
+
+    def blocks(self, old: str, last: int) -> list[int]:
+        """Blocks up to ``last`` that may contain ``old``, in ascending order."""
+        h = self.hashes(old)
+        if h is None:
+            return list(range(last + 1))
+        return self.np.flatnonzero(self.bits[: last + 1, h].all(axis=1)).tolist()
+
+
 class _Blocks:
     """The editable lines in blocks of ``_BLOCK``, each held as one joined string while edits
     run: searching is ``str.rfind`` and a global replacement is ``str.replace``, both at C
@@ -84,6 +123,13 @@ class _Blocks:
             self.idx.append(idx)
             self.joined.append("\n".join(lines[i].text for i in idx))
         self.starts: dict[int, list[int]] = {}
+        self.grams = _Grams(self.joined) if len(self.joined) >= _GRAM_BLOCKS else None
+
+    def candidates(self, old: str, last: int) -> list[int]:
+        """Block numbers up to ``last`` that may contain ``old``, ascending."""
+        if self.grams is None:
+            return list(range(last + 1))
+        return self.grams.blocks(old, last)
 
     def line_starts(self, number: int) -> list[int]:
         if (starts := self.starts.get(number)) is None:
@@ -102,13 +148,18 @@ class _Blocks:
             return len(self.joined[number])
         return self.line_starts(number)[k] - 1 if k else 0
 
-    def set(self, number: int, text: str) -> None:
+    def set(self, number: int, text: str, changed: slice | None = None) -> None:
+        """Replace a block's text; ``changed`` is where new text went in, if only one place."""
         self.joined[number] = text
         self.starts.pop(number, None)
+        if self.grams is not None:
+            if changed is not None:  # the new text with three characters of context each side
+                text = text[max(changed.start - 3, 0):changed.stop + 3]
+            self.grams.add(number, text)
 
     def replace_nearest(self, old: str, new: str, end: int) -> bool:
         """Replace the first ``old`` in the nearest line above ``end`` that has one."""
-        for number in range((end - 1) // _BLOCK, -1, -1):
+        for number in reversed(self.candidates(old, (end - 1) // _BLOCK)):
             joined = self.joined[number]
             if old not in joined:
                 continue
@@ -117,14 +168,15 @@ class _Blocks:
                 continue
             starts = self.line_starts(number)
             pos = joined.find(old, starts[bisect_right(starts, pos) - 1])
-            self.set(number, joined[:pos] + new + joined[pos + len(old):])
+            self.set(number, joined[:pos] + new + joined[pos + len(old):],
+                     slice(pos, pos + len(new)))
             return True
         return False
 
     def replace_all(self, old: str, new: str, end: int) -> int:
         """Replace every ``old`` in lines above ``end``; return how many were replaced."""
         count = 0
-        for number in range(0, (end - 1) // _BLOCK + 1):
+        for number in self.candidates(old, (end - 1) // _BLOCK):
             joined = self.joined[number]
             if old not in joined:
                 continue
@@ -137,7 +189,7 @@ class _Blocks:
 
     def nearest_line(self, old: str, end: int) -> int | None:
         """Index of the nearest line above ``end`` containing ``old``."""
-        for number in range((end - 1) // _BLOCK, -1, -1):
+        for number in reversed(self.candidates(old, (end - 1) // _BLOCK)):
             if old in self.joined[number]:
                 pos = self.joined[number].rfind(old, 0, self.limit(number, end))
                 if pos >= 0:

@@ -49,6 +49,8 @@ _QUEUE = re.compile(r"(?:q|queue)\s*[-+?=]|[-+]q\b|qq\+|ack\b|agenda\s*[-+?]|age
 _AGENDUM = re.compile(r"agendum \d+(?:\. \"(.+)\"| -- (.+?) --) taken up.*", _I)
 _ZAKIM_ATTENDEES = re.compile(r"(?:leaving\.\s+)?As of this point the attendees (?:have been|were)"
                               r"\s+(.*)", _I)
+_ADDRESSED = re.compile(r"([A-Za-z]+)_*\s*[,:]")
+_URL_START = re.compile(URL, _I)
 _WANTED = re.compile(r"\S+, you wanted to ", _I)
 _LOG_URL = re.compile(rf"(?:logging to|See)\s+({URL}?)(?:#\S*)?\s*$", _I)
 _SLIDE = re.compile(r"\[\s*slide\s+(\d+)\s*\]", _I)
@@ -286,7 +288,7 @@ class _Builder:
         self.irc(ln, text, "bot")
 
     def to_bot(self, text: str) -> bool:
-        m = re.match(r"([A-Za-z]+)_*\s*[,:]", text)
+        m = _ADDRESSED.match(text)
         return bool(m and m[1].lower() in BOTS and
                     (self.opts.use_zakim_topics or m[1].lower() != "zakim"))
 
@@ -347,7 +349,7 @@ class _Builder:
             self.slide(ln, int(m[1]))
         elif m := _CONTINUATION.fullmatch(text):
             self.continuation(ln, m[1])
-        elif (m := _SPEAKER.fullmatch(text)) and not re.match(URL, text, _I):
+        elif (m := _SPEAKER.fullmatch(text)) and not _URL_START.match(text):
             self.add("speaker", ln, m[2], m[1])
         elif (self.opts.implicit_continuations or
               (self.opts.allow_space_continuations and raw.startswith(" "))) and \

@@ -67,6 +67,9 @@ class Context:
     repos: tuple[str, ...] = ()  # defined repositories, as full URLs, the latest last
 
 
+_PLAIN = Context()
+
+
 def _anchor(m: re.Match[str]) -> list[Token] | None:
     groups = m.groupdict()
     label = groups.get("dq") or groups.get("sq") or groups.get("rest") or ""
@@ -80,6 +83,8 @@ def _anchor(m: re.Match[str]) -> list[Token] | None:
 
 def _links(text: str) -> list[Token]:
     """The one ``->`` form a line may have, else Markdown links, else bare URLs."""
+    if ":" not in text:  # every URL form has a scheme
+        return [Token("text", text)]
     if "->" in text:
         for pattern in (_RALPH, _INVERTED, _IVAN, _XUEYUAN):
             if (m := pattern.fullmatch(text)) and (found := _anchor(m)):
@@ -156,7 +161,7 @@ def _math(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def tokenize(text: str, ctx: Context = Context()) -> list[Token]:
+def tokenize(text: str, ctx: Context = _PLAIN) -> list[Token]:
     tokens = _links(text)
     if ctx.github_issues and "#" in text:
         tokens = _issues(tokens, ctx.repos)
@@ -243,9 +248,11 @@ def _emphasis_escaped(text: str) -> str:
     return "".join(out)
 
 
-def to_html(text: str, ctx: Context = Context(), links: bool = True) -> str:
+def to_html(text: str, ctx: Context = _PLAIN, links: bool = True) -> str:
     """The paragraph markup for ``text``; ``links=False`` for headings in the table of contents
     and summaries, where an ``<a>`` cannot nest."""
+    if ":" not in text and "#" not in text and not ctx.emphasis:
+        return escape(text)  # the common case: nothing to link or highlight
     out = []
     for t in tokenize(text, ctx):
         if t.kind == "text":
