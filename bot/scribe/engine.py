@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.ids import IdPool, hash_many
@@ -29,6 +30,8 @@ _LIST = re.compile(r"(chair|present|regrets?|scribe(?:nick)?)s?\s*(:\+|\+:?|-:?|
 _META = re.compile(r"(meeting|date|agenda|previous[ _-]?meeting|next[ _-]?meeting|slideset|"
                    r"recording|repos?|repository|repositories|namedanchorhere|"
                    r"scribeoptions)\s*:\s*(.*)", _I)
+_RECORDING = re.compile(r"recording\s+(?:is\s+)?(start(?:s|ing|ed)|end(?:s|ing|ed))"
+                        r"(?:\s+at\s+(\d{1,2})?:(\d\d))?\s*\.?", _I)
 _KEYWORD = re.compile(r"chair|present|regret|scribe|meeting|date|agenda|previous|next|slideset|"
                       r"recording|repo|namedanchor|topic|sub-?topic|resol|propos|action|issue|"
                       r"straw|poll", _I)  # every command starts with one of these
@@ -51,6 +54,9 @@ _ZAKIM_ATTENDEES = re.compile(r"(?:leaving\.\s+)?As of this point the attendees 
                               r"\s+(.*)", _I)
 _ADDRESSED = re.compile(r"([A-Za-z]+)_*\s*[,:]")
 _URL_START = re.compile(URL, _I)
+_GB_REPOS = re.compile(r"(?:ghurlbot|gb)_*\s*[,:]\s*(?:(this is|use)|drop|remove|forget)\s+(.+)",
+                       _I)
+_GITHUB_REPO = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+", _I)
 _WANTED = re.compile(r"\S+, you wanted to ", _I)
 _LOG_URL = re.compile(rf"(?:logging to|See)\s+({URL}?)(?:#\S*)?\s*$", _I)
 _SLIDE = re.compile(r"\[\s*slide\s+(\d+)\s*\]", _I)
@@ -126,6 +132,7 @@ class _Builder:
         self.active: dict[str, None] = {}
         self.ctx = Context(opts.url_display, opts.emphasis, opts.github_issues, ())
         self.slideset = ""
+        self.recording: list[Any] = [None, None, None]  # URL, start and end (seconds of day)
         self.dash_pending = False
         self.verbatim: tuple[str, _Para] | None = None
 
@@ -169,11 +176,14 @@ class _Builder:
             self.title = value or self.title
         elif name == "date":
             self.date = parse_date(value) or self.date
-        elif name in ("agenda", "previousmeeting", "nextmeeting", "recording"):
-            if m := re.search(URL, value, _I):
+        elif name in ("agenda", "previousmeeting", "nextmeeting"):
+            if m := _URL_START.search(value):
                 self.urls[name] = m[0]
+        elif name == "recording":
+            if m := _URL_START.search(value):
+                self.recording[0] = m[0]
         elif name == "slideset":
-            m = re.search(URL, value, _I)
+            m = _URL_START.search(value)
             self.slideset = m[0] if m else ""
             if m:
                 self.add("slideset", ln, m[0])
@@ -185,6 +195,18 @@ class _Builder:
             anchor = re.sub(r"\s+", "_", value)
             if anchor and anchor.lower() not in _RESERVED_ANCHORS:
                 self.add("anchor", ln, anchor)
+
+    def recording_time(self, ln: Line, start: bool, hour: str | None, minute: str | None) -> None:
+        """``Recording started at :05`` means five past the hour of the line (or the hour
+        given); ``Recording is starting`` means now."""
+        when = ln.seed
+        if minute is not None:
+            h = int(hour) if hour is not None else ln.seed // 3600
+            when = h * 3600 + int(minute) * 60
+        if start:
+            self.recording[1] = when
+        else:
+            self.recording[2] = when
 
     def repos(self, op: str, value: str) -> None:
         repos = list(self.ctx.repos)
@@ -202,6 +224,8 @@ class _Builder:
         self.ctx = replace(self.ctx, repos=tuple(repos))
 
     def head(self, title: str, ln: Line, level: int) -> None:
+        for url in _GITHUB_REPO.findall(title):  # "Topic: … https://github.com/w3c/x" adds it
+            self.repos("+", url)
         if title:
             self.heads.append(_Head(title, ln.seed, level, [], ln.time, self.ctx))
 
@@ -244,6 +268,8 @@ class _Builder:
             return False
         if m := _LIST.fullmatch(text):
             self.set_list(m[1].lower(), m[2], m[3], ln.nick)
+        elif m := _RECORDING.fullmatch(text):
+            self.recording_time(ln, m[1].lower().startswith("start"), m[2], m[3])
         elif m := _REPO_CHANGE.fullmatch(text):
             self.repos(m[1], m[2])
         elif m := _META.fullmatch(text):
@@ -336,6 +362,9 @@ class _Builder:
             return
         if self.opts.dash_topics and re.fullmatch(r"-{3,}", text):
             self.dash_pending = True
+            return
+        if m := _GB_REPOS.match(text):  # gb's own commands to add or drop repositories
+            self.repos("+" if m[1] else "-", m[2])
             return
         if self.to_bot(text) or (self.opts.use_zakim_topics and _QUEUE.match(text)):
             return
@@ -437,7 +466,7 @@ def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
             css = b.css.get(p.speaker.lower(), "") if p.kind == "speaker" else ""
             items.append(Item(p.kind, pid, tuple(segs), p.speaker, css, p.time, p.ctx, p.url))
         flat.append((head.level, Section(head.title, hid, head.level, tuple(items), (),
-                                         head.time, head.ctx)))
+                                         head.time, head.ctx, head.seed)))
     groups: list[tuple[Section, list[Section]]] = []
     for level, section in flat[1:]:
         if level == 2 and groups:
@@ -482,11 +511,14 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     if b.active:
         notes.append("Active on IRC: " + ", ".join(_sorted(list(b.active))))
     preamble, topics = _freeze(b)
+    url, start, end = b.recording
+    if url and start is not None:
+        topics = tuple(_with_offsets(t, start, end) for t in topics)
     minutes = Minutes(
         title=b.title, date=b.date,
         chairs=tuple(b.lists["chair"].values()), scribes=tuple(b.scribe_names.values()),
         present=_sorted(list(present.values())), regrets=_sorted(list(b.lists["regrets"].values())),
-        agenda_url=b.urls.get("agenda"), log_url=log_url,
+        agenda_url=b.urls.get("agenda"), log_url=log_url, recording_url=b.recording[0],
         previous_url=b.urls.get("previousmeeting"), next_url=b.urls.get("nextmeeting"),
         preamble=preamble, topics=topics, actions=(), resolutions=(), issues=(),
         diagnostics=tuple(notes),
@@ -508,6 +540,14 @@ def _join_zakim(lines: list[Line]) -> list[Line]:
         else:
             out.append(ln)
     return out
+
+
+def _with_offsets(section: Section, start: int, end: int | None) -> Section:
+    """Where each heading falls in the recording, for headings with a time inside it."""
+    seed = section.seed
+    offset = seed - start if seed >= start and (end is None or seed <= end) else None
+    subs = tuple(_with_offsets(s, start, end) for s in section.subsections)
+    return replace(section, offset=offset, subsections=subs)
 
 
 def _is_noise(ln: Line) -> bool:

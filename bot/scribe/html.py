@@ -73,8 +73,13 @@ def styles(opts: Options) -> list[tuple[str, str, str]]:
     return out
 
 
-def _heading(section: Section, links: bool) -> Markup:
-    return Markup(to_html(section.title, section.ctx, links=links))
+def _heading(section: Section, links: bool, recording: str | None = None) -> Markup:
+    html = to_html(section.title, section.ctx, links=links)
+    if links and recording and section.offset is not None:
+        minutes, seconds = divmod(section.offset, 60)
+        html += (f' <a class=recording href="{escape(recording)}#t={section.offset}">'
+                 f"▶ {minutes}:{seconds:02d}</a>")
+    return Markup(html)
 
 
 def _inline(item: Item, text: str) -> Markup:
@@ -139,6 +144,8 @@ def render_html(m: Minutes, opts: Options) -> str:
         links.append((m.previous_url, "Previous meeting.", "Previous meeting", "left.png"))
     if m.next_url:
         links.append((m.next_url, "Next meeting.", "Next meeting", "right.png"))
+    if m.recording_url:
+        links.append((m.recording_url, "Recording.", "Recording", "video.png"))
     summaries = [(n, t, i) for n, t, i in (("ActionSummary", "Summary of action items", m.actions),
                                            ("ResolutionSummary", "Summary of resolutions",
                                             m.resolutions), ("IssueSummary", "Summary of issues",
@@ -150,9 +157,10 @@ def render_html(m: Minutes, opts: Options) -> str:
             m = replace(m, has_math=True)
     logo = (LOGO if opts.logo is None else opts.logo) if not opts.fancy or opts.logo else ""
     return _ENV.get_template("scribe.html.j2").render(
-        m=m, draft=opts.draft, styles=styles(opts), links=links, summaries=summaries,
+        m=m, draft=opts.draft, collapse=opts.collapse_limit, styles=styles(opts), links=links, summaries=summaries,
         logo=Markup(logo), mathjax=opts.mathjax or MATHJAX, islide=opts.islide or ISLIDE,
         diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=version(),
-        heading=_heading, paragraphs=paragraphs,
+        heading=lambda s, links: _heading(s, links, m.recording_url),
+        paragraphs=paragraphs,
         summary=lambda item: Markup(to_html(item.text, item.ctx, links=False)),
     )

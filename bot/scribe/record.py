@@ -52,6 +52,8 @@ class Section:
     subsections: tuple[Section, ...] = ()
     time: str | None = None
     ctx: Context = field(default_factory=Context)
+    seed: int = 0  # the heading line's time of day in seconds (0 when unknown)
+    offset: int | None = None  # seconds into the recording, when there is one
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Minutes:
     resolutions: tuple[Item, ...]
     issues: tuple[Item, ...]
     diagnostics: tuple[str, ...]
+    recording_url: str | None = None
     has_math: bool = False
     has_slides: bool = False
 
