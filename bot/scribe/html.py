@@ -157,7 +157,8 @@ def render_html(m: Minutes, opts: Options) -> str:
             m = replace(m, has_math=True)
     logo = (LOGO if opts.logo is None else opts.logo) if not opts.fancy or opts.logo else ""
     return _ENV.get_template("scribe.html.j2").render(
-        m=m, draft=opts.draft, collapse=opts.collapse_limit, styles=styles(opts), links=links, summaries=summaries,
+        m=m, draft=opts.draft, collapse=opts.collapse_limit, styles=styles(opts), links=links,
+        summaries=summaries,
         logo=Markup(logo), mathjax=opts.mathjax or MATHJAX, islide=opts.islide or ISLIDE,
         diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=version(),
         heading=lambda s, links: _heading(s, links, m.recording_url),

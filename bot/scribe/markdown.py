@@ -17,14 +17,15 @@ contents and the summaries link to the headings through the anchors GitHub deriv
 heading text (lower case, punctuation dropped, spaces to ``-``, ``-1``, ``-2``… for repeats).
 
 Safety: the output contains no raw HTML at all, and no ``<`` outside fenced code blocks (and the
-code spans of ``-emphasis`` and math). User text is escaped: ``&``, ``<`` and ``>`` as entities;
-``\\ ` * _ [ ] | ~ $`` with a backslash everywhere; ``#`` in headings; ``!`` before a link; and
-what would start a block at the beginning of a line (``#``, ``-``, ``+``, ``=``, ``1.``,
-``1)``, indentation). Links are made only from the tokens of ``inline.tokenize`` (http, https
-and mailto URLs) and from the record's URLs when they are of those schemes; labels are escaped
-and destinations backslash-escaped. GitHub itself still turns ``www.…`` and e-mail addresses
-in text into http/mailto links, ``:name:`` into emoji and, in issue comments, ``@nick`` into
-mentions: none of those can be escaped without raw HTML.
+code spans of ``-emphasis`` and math). User text is escaped: ``<``, ``>`` and an ``&`` that could
+start an entity as entities; ``\\ ` * [ ] | ~ $`` with a backslash, and ``_`` unless it stands
+between two letters or digits; ``#`` in headings; ``!`` before a link; and what would start a
+block at the beginning of a line (``#``, ``-``, ``+``, ``=``, ``1.``, ``1)``, indentation).
+Links are made only from the tokens of ``inline.tokenize`` (http, https and mailto URLs) and
+from the record's URLs when they are of those schemes; labels are escaped and destinations
+backslash-escaped. GitHub itself still turns ``www.…`` and e-mail addresses in text into
+http/mailto links, ``:name:`` into emoji and, in issue comments, ``@nick`` into mentions: none
+of those can be escaped without raw HTML.
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ _SYMBOL = re.compile("|".join(re.escape(a) for a, _ in _SYMBOLS))
 _SYMBOL_TABLE = dict(_SYMBOLS)
 _MARKS = {"*": "**", "/": "*", "_": "*"}  # Markdown has no underline: _x_ becomes italics
 
-# Backslash escapes and entities for inline text. ``#`` is added in headings.
-_ESCAPES = {c: "\\" + c for c in "\\`*_[]|~$"}
-_ESCAPES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": " ", "\n": " "})
-_TABLE = str.maketrans(_ESCAPES)
-_HEADING_TABLE = str.maketrans({**_ESCAPES, "#": "\\#"})
+# What inline text escapes: backslash escapes, and entities for "<", ">" and an "&" that could
+# start an entity; "#" too in headings. "_" between two letters or digits cannot emphasise, so
+# names like Anssi_Kostiainen stay as they are, and "Q&A" keeps its "&".
+_SPECIAL = r"[\\`*\[\]|~$<>\r\n]|(?<![^\W_])_|_(?![^\W_])|&(?=#?[A-Za-z0-9]+;)"
+_INLINE = re.compile(_SPECIAL)
+_HEADING = re.compile(_SPECIAL + "|#")
+_REPLACE = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\r": " ", "\n": " "}
 _DEST_TABLE = str.maketrans({**{c: "\\" + c for c in "\\()<>&`"},
                              **{chr(i): f"%{i:02X}" for i in [*range(0x21), 0x7F]}})
 # What starts a block at the beginning of a line, once inline escaping is done.
@@ -70,7 +73,11 @@ SCRIBEDOC = "https://w3c.github.io/scribe2/scribedoc.html"
 
 def escape(text: str, *, heading: bool = False) -> str:
     """``text`` as Markdown inline text that shows exactly ``text`` (line breaks become spaces)."""
-    return text.translate(_HEADING_TABLE if heading else _TABLE)
+    return (_HEADING if heading else _INLINE).sub(_replace, text)
+
+
+def _replace(m: re.Match[str]) -> str:
+    return _REPLACE.get(m[0]) or "\\" + m[0]
 
 
 def line_start(md: str) -> str:
@@ -329,9 +336,9 @@ def render_markdown(m: Minutes, opts: Options) -> str:
         out.append("\n".join(f"{n}. {line_start(inline(i.text, i.ctx))}"
                              for n, i in enumerate(items, 1)))
     out.append("---")
-    out.append(f"*Minutes manually created (not a transcript), formatted by "
+    out.append(f"Minutes manually created (not a transcript), formatted by "
                f"{link('scribe.perl', SCRIBEDOC)} conventions, by agendum version "
-               f"{escape(_version())}.*")
+               f"{escape(_version())}.")
     if opts.embed_diagnostics and m.diagnostics:
         out.append("## Diagnostics")
         out.append("\n".join(f"- {line_start(escape(d))}" for d in m.diagnostics))
