@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.scribe import edits
 from bot.scribe.edits import Edit, Line, apply_edits, parse_edit
 
 
@@ -99,7 +102,7 @@ COMMAND = st.builds(lambda o, n, f: f"s/{o}/{n}/{f}",
                     st.sampled_from(["a", "b", "", "xy"]), st.sampled_from(["", "g", "G"]))
 
 
-PADDING = st.one_of(st.integers(1, 700), st.integers(4_000, 4_700))
+PADDING = st.one_of(st.integers(1, 700), st.integers(4_100, 4_700))
 
 
 @settings(max_examples=300, deadline=None)
@@ -107,6 +110,8 @@ PADDING = st.one_of(st.integers(1, 700), st.integers(4_000, 4_700))
        st.sampled_from(["pad", "pad ab x", "日本 xy|"]))
 def test_block_search_agrees_with_rescanning(texts: list[str], pad: int, filler: str) -> None:
     """Padding moves the lines across block boundaries (blocks hold 256 lines); past 16 blocks
-    the 4-gram filter decides which blocks are read; fillers that match make it say maybe."""
+    (lowered from 200 here) the 4-gram filter decides which blocks are read; fillers that match
+    make it say maybe."""
     texts = [filler] * pad + texts
-    assert run(*texts) == naive(texts)
+    with patch.object(edits, "_GRAM_BLOCKS", 16):
+        assert run(*texts) == naive(texts)

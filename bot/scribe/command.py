@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+from datetime import date
 import sys
 from collections.abc import Mapping, Sequence
 from typing import BinaryIO, TextIO
@@ -54,13 +55,15 @@ def minutes_main(argv: Sequence[str], *, stdin: BinaryIO | None = None,
         stdout.write(f"agendum minutes {version()} (scribe.perl version 2 conventions)\n")
         return 0
     try:
-        text = _read(files, stdin)
+        texts = [_read(files, stdin)]
     except OSError as e:
         stderr.write(f"{e.filename}: {e.strerror}\n")
         return 2
     gc.disable()  # a big log makes a million small objects that all live to the end
     try:
-        m, opts = make_minutes(text, opts)
+        # no reference to the text is left here, so it is freed once read; scribe.perl's
+        # last resort for the date is today
+        m, opts = make_minutes(texts.pop(), opts, default_date=date.today())
         stdout.write(render(m, opts))
     finally:
         gc.enable()

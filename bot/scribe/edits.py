@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 _BLOCK = 256
-_GRAM_BLOCKS = 16  # from this many blocks on, a 4-gram filter skips blocks without a match
+_GRAM_BLOCKS = 200  # from ~50,000 lines on, a 4-gram filter skips blocks without a match
 _COMMAND = re.compile(r"([si])([/|])(.*)", re.S)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A log line during editing; ``text`` changes, ``seed`` is the id seed of the line."""
 

@@ -32,9 +32,14 @@ _META = re.compile(r"(meeting|date|agenda|previous[ _-]?meeting|next[ _-]?meetin
                    r"scribeoptions)\s*:\s*(.*)", _I)
 _RECORDING = re.compile(r"recording\s+(?:is\s+)?(start(?:s|ing|ed)|end(?:s|ing|ed))"
                         r"(?:\s+at\s+(\d{1,2})?:(\d\d))?\s*\.?", _I)
+_DASHES = re.compile(r"-{3,}")
+_CONTINUABLE = frozenset({"resolution", "action", "issue", "proposed", "strawpoll"})
 _KEYWORD = re.compile(r"chair|present|regret|scribe|meeting|date|agenda|previous|next|slideset|"
                       r"recording|repo|namedanchor|topic|sub-?topic|resol|propos|action|issue|"
                       r"straw|poll", _I)  # every command starts with one of these
+# every line that may be a command starts with one of these (a cheap test for all the others)
+_GATE = re.compile(_KEYWORD.pattern + r"|zakim|rrsagent|trackbot|agendabot|gb|ghurlbot|q|ack|"
+                   r"agendum|next|take|close|open|[-+]q", _I)
 _REPO_CHANGE = re.compile(r"(?:repos?|repository|repositories)\s*([+-])\s*(.*)", _I)
 _TOPIC = re.compile(r"(topic|sub-?topic)\s*:\s*(.*)", _I)
 _RESOLUTION = re.compile(r"(?:resolution|resolved)\s*:\s*(.*)", _I)
@@ -92,7 +97,7 @@ def parse_date(text: str) -> date | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Para:
     kind: str
     seed: int
@@ -103,7 +108,7 @@ class _Para:
     url: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Head:
     title: str
     seed: int
@@ -134,7 +139,8 @@ class _Builder:
         self.slideset = ""
         self.recording: list[Any] = [None, None, None]  # URL, start and end (seconds of day)
         self.dash_pending = False
-        self.verbatim: tuple[str, _Para] | None = None
+        # end marker, paragraph, owner's key, others' lines held back (None: not held)
+        self.verbatim: tuple[str, _Para, str, list[Line] | None] | None = None
 
     # ---- commands ----
 
@@ -259,6 +265,15 @@ class _Builder:
         else:
             self.add(last.kind, ln, text, last.speaker)
 
+    def continues_own(self, ln: Line, text: str) -> bool:
+        """Anybody may continue their own resolution, action, issue or proposal with "...",
+        when nothing came between."""
+        last, items = self.last.get(_key(ln.nick)), self.heads[-1].items
+        if last is None or not items or items[-1] is not last or last.kind not in _CONTINUABLE:
+            return False
+        last.segs.append(text)
+        return True
+
     def is_scribe(self, nick: str) -> bool:
         return self.all_scribe or _key(nick) in self.scribes
 
@@ -319,73 +334,94 @@ class _Builder:
                     (self.opts.use_zakim_topics or m[1].lower() != "zakim"))
 
     def verbatim_line(self, ln: Line, raw: str) -> bool:
-        if self.verbatim is None:
-            return False
-        end, para = self.verbatim
-        if raw.strip() == end:
-            self.verbatim = None
-        else:
+        """Inside a verbatim block: its owner's lines are text until the end marker; others'
+        lines wait until the block ends when the owner is a scribe (scribe.perl keeps the
+        scribe's text together), and are handled as usual otherwise."""
+        assert self.verbatim is not None
+        end, para, owner, deferred = self.verbatim
+        if _key(ln.nick) != owner:
+            if deferred is None:
+                return False
+            deferred.append(ln)
+            return True
+        if raw.strip() != end:
             para.segs.append(raw)
+            return True
+        self.verbatim = None
+        for waiting in deferred or ():
+            self.line(waiting)
         return True
 
     def line(self, ln: Line) -> None:
         raw = ln.text
         text = raw.strip()
-        if self.verbatim_line(ln, raw):
+        if self.verbatim is not None and self.verbatim_line(ln, raw):
             return
         if _key(ln.nick) in BOTS:
             self.bot_line(ln, text)
             return
-        if not ln.command:
-            self.active.setdefault(ln.nick)
-        else:  # an s/// or i/// that failed stays for a human to fix
+        if ln.command:  # an s/// or i/// that failed stays for a human to fix
             self.irc(ln, text)
             return
+        self.active.setdefault(ln.nick)
         if ln.action:
             self.irc(ln, text)
             return
-        if text in _VERBATIM:
+        if not text:
+            return
+        first = text[0]
+        scribe = self.is_scribe(ln.nick)
+        if first in "`[" and text in _VERBATIM:
             para = _Para("verbatim", ln.seed, [], "", ln.time, self.ctx)
             self.heads[-1].items.append(para)
-            self.verbatim = (_VERBATIM[text], para)
+            self.verbatim = (_VERBATIM[text], para, _key(ln.nick), [] if scribe else None)
             return
-        scribe = self.is_scribe(ln.nick)
-        if text.startswith("\\"):
+        if first == "\\":
             if scribe:
                 self.add("summary", ln, text[1:])
             else:
                 self.irc(ln, text[1:])
             return
-        if self.dash_pending and scribe and text:
+        if self.dash_pending and scribe:
             self.dash_pending = False
             self.head(text, ln, 1)
             return
-        if self.opts.dash_topics and re.fullmatch(r"-{3,}", text):
+        if self.opts.dash_topics and _DASHES.fullmatch(text):
             self.dash_pending = True
             return
-        if m := _GB_REPOS.match(text):  # gb's own commands to add or drop repositories
-            self.repos("+" if m[1] else "-", m[2])
+        if _GATE.match(text) and self.gated(ln, text):
             return
-        if self.to_bot(text) or (self.opts.use_zakim_topics and _QUEUE.match(text)):
-            return
-        if self.command(ln, text):
-            return
-        if (m := _OWN_NICK.fullmatch(text)) and _key(m[1]) == _key(ln.nick):
+        if first == "<" and (m := _OWN_NICK.fullmatch(text)) and _key(m[1]) == _key(ln.nick):
             self.irc(ln, m[2])
-        elif not scribe or _VOTE.fullmatch(text):
+        elif not scribe and first in ".…" and (m := _CONTINUATION.fullmatch(text)) and \
+                self.continues_own(ln, m[1]):
+            pass
+        elif not scribe or (first in "+-" and _VOTE.fullmatch(text)):
             self.irc(ln, raw)
-        elif m := _SLIDE.fullmatch(text):
+        elif first == "[" and (m := _SLIDE.fullmatch(text)):
             self.slide(ln, int(m[1]))
-        elif m := _CONTINUATION.fullmatch(text):
+        elif first in ".…" and (m := _CONTINUATION.fullmatch(text)):
             self.continuation(ln, m[1])
-        elif (m := _SPEAKER.fullmatch(text)) and not _URL_START.match(text):
-            self.add("speaker", ln, m[2], m[1])
-        elif (self.opts.implicit_continuations or
-              (self.opts.allow_space_continuations and raw.startswith(" "))) and \
+        elif self.opts.allow_space_continuations and raw.startswith(" ") and \
                 (last := self.last.get(_key(ln.nick))) is not None and last.kind == "speaker":
             self.continuation(ln, text)
-        elif text:
+        elif ":" in text and (m := _SPEAKER.fullmatch(text)) and not _URL_START.match(text):
+            self.add("speaker", ln, m[2], m[1])
+        elif self.opts.implicit_continuations and \
+                (last := self.last.get(_key(ln.nick))) is not None and last.kind == "speaker":
+            self.continuation(ln, text)
+        else:
             self.add("summary", ln, raw)
+
+    def gated(self, ln: Line, text: str) -> bool:
+        """Commands to bots, Zakim's queue and agenda commands and the minutes commands: the
+        few lines that start with one of their words. True when the line was one."""
+        if m := _GB_REPOS.match(text):  # gb's own commands to add or drop repositories
+            self.repos("+" if m[1] else "-", m[2])
+            return True
+        if self.to_bot(text) or (self.opts.use_zakim_topics and _QUEUE.match(text)):
+            return True
+        return self.command(ln, text)
 
     def slide(self, ln: Line, number: int) -> None:
         if not self.slideset:

@@ -8,6 +8,7 @@ happens in exactly two places: ``inline.to_html`` for paragraph text, and the en
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib import metadata
@@ -25,6 +26,7 @@ LOGO = ('<a href="https://www.w3.org/"><img src="https://www.w3.org/assets/logos
 MATHJAX = "https://www.w3.org/scripts/MathJax/3/es5/mml-chtml.js"
 ISLIDE = "https://w3c.github.io/i-slide/i-slide-2.js?selector=a.islide"
 _SS = "https://www.w3.org/StyleSheets/"
+_HTTP = re.compile(r"https?://[^\s\"<>]+\Z", re.I)
 
 
 def _finalize(value: Any) -> Markup:
@@ -43,6 +45,11 @@ def version() -> str:
         return "dev"
 
 
+def _web_url(url: str | None) -> str | None:
+    """Only http(s) addresses are loaded by the page, whoever asked for them."""
+    return url if url and _HTTP.match(url) else None
+
+
 def styles(opts: Options) -> list[tuple[str, str, str]]:
     """The style sheet links: (rel, title, href); the chosen one is ``stylesheet``."""
     kind = opts.style
@@ -55,9 +62,9 @@ def styles(opts: Options) -> list[tuple[str, str, str]]:
                "https://www.w3.org/2004/02/minutes-style.css"]
         extra = [("Typewriter", f"{_SS}scribe2/tt-{kind}.css")]
     links = [("2018", f"{_SS}scribe2/{kind}.css"), *(("2004", u) for u in old), *extra]
-    if opts.stylesheet:
+    if stylesheet := _web_url(opts.stylesheet):
         chosen = "custom"
-        links.insert(0, ("Custom", opts.stylesheet))
+        links.insert(0, ("Custom", stylesheet))
     elif opts.fancy:
         chosen = "Fancy"
     elif opts.old_style:
@@ -82,11 +89,11 @@ def _heading(section: Section, links: bool, recording: str | None = None) -> Mar
     return Markup(html)
 
 
-def _inline(item: Item, text: str) -> Markup:
+def _inline(item: Item, text: str) -> str:
     if item.kind == "slide":
-        return Markup(f'<a class=islide data-islide-srcref="" href="{escape(item.url)}">'
-                      f"[Slide {escape(text)}]</a>")
-    return Markup(to_html(text, item.ctx))
+        return (f'<a class=islide data-islide-srcref="" href="{escape(item.url)}">'
+                f"[Slide {escape(text)}]</a>")
+    return to_html(text, item.ctx)
 
 
 _CSS = {"speaker": None, "summary": "class=summary", "irc": "class=irc", "bot": "class=bot",
@@ -98,15 +105,15 @@ _LEAD = {"action": "<strong>ACTION:</strong> ", "resolution": "<strong>RESOLUTIO
          "strawpoll": "<strong>STRAW POLL:</strong> ", "slideset": "Slideset: "}
 
 
-def paragraph(item: Item) -> Markup:
+def paragraph(item: Item) -> str:
     """One paragraph's markup. Built in Python rather than a template macro because a big
     log has a hundred thousand of them; every user string still goes through ``escape`` or
     ``to_html``."""
     if item.kind == "anchor":
-        return Markup(f"<span id={escape(item.id)}></span>\n")
+        return f"<span id={escape(item.id)}></span>\n"
     if item.kind == "verbatim":
         body = escape("\n".join(s.text for s in item.segments))
-        return Markup(f"<pre id={item.id} class=verbatim>{body}</pre>\n")
+        return f"<pre id={item.id} class=verbatim>{body}</pre>\n"
     first, *rest = item.segments
     out = [f"<p id={item.id} {_css(item)}>{_lead(item)}{_inline(item, first.text)}"]
     for seg in rest:
@@ -115,7 +122,7 @@ def paragraph(item: Item) -> Markup:
         else:
             out.append(f" {_inline(item, seg.text)}")
     out.append("</p>\n")
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def paragraphs(items: Sequence[Item]) -> Markup:
@@ -159,7 +166,8 @@ def render_html(m: Minutes, opts: Options) -> str:
     return _ENV.get_template("scribe.html.j2").render(
         m=m, draft=opts.draft, collapse=opts.collapse_limit, styles=styles(opts), links=links,
         summaries=summaries,
-        logo=Markup(logo), mathjax=opts.mathjax or MATHJAX, islide=opts.islide or ISLIDE,
+        logo=Markup(logo), mathjax=_web_url(opts.mathjax) or MATHJAX,
+        islide=_web_url(opts.islide) or ISLIDE,
         diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=version(),
         heading=lambda s, links: _heading(s, links, m.recording_url),
         paragraphs=paragraphs,

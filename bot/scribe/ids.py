@@ -43,59 +43,66 @@ class IdPool:
         return value
 
     def claim(self, value: int) -> str:
-        value = self.free(value)
-        self.after[value] = value + 1
+        after = self.after
+        if value in after:
+            value = self.free(value)
+        after[value] = value + 1
         return f"{value:04x}"
 
     def take(self, text: str, start: int) -> str:
         return self.claim(id_hash(text, start))
 
 
-_SMALL = 1 << 14  # below this many bytes in all, the plain loop is quicker than numpy
+_SMALL = 1 << 12  # below this many bytes in all, the plain loop is quicker
+_LANE = 9  # bytes per text in the packed integers: 64 bits of hash and 8 guard bits
+
+
+def _lanes(value: int, n: int) -> int:
+    """``value`` repeated in each of ``n`` lanes."""
+    return int.from_bytes(value.to_bytes(_LANE, "little") * n, "little")
+
+
+def _hash_same_length(data: list[bytes], starts: list[int]) -> list[int]:
+    """``id_hash`` of texts that all have the same length, all at once.
+
+    Each text gets a 72-bit lane of one big Python integer, so every step below is a single
+    C-level operation over all of them (SIMD within a register, with Python's integers as the
+    register). The guard bits catch the sum that reaches 2**64, scribe.perl's overflow quirk.
+    """
+    n, width = len(data), len(data[0])
+    low57, low53, low64 = (_lanes((1 << k) - 1, n) for k in (57, 53, 64))
+    bit64 = _lanes(1 << 64, n)
+    h = int.from_bytes(b"".join(s.to_bytes(_LANE, "little") for s in starts), "little")
+    overflow = 0
+    joined = b"".join(data)
+    spread = bytearray(_LANE * n)
+    for p in range(width):
+        spread[0::_LANE] = joined[p::width]  # byte p of every text, one per lane
+        s = h + int.from_bytes(spread, "little")
+        r = ((s & low57) << 7) + ((h >> 11) & low53)  # (s << 7) mod 2**64, plus h >> 11
+        overflow |= (s | r) & bit64
+        h = r & low64
+    hb = h.to_bytes(_LANE * n, "little")
+    ob = overflow.to_bytes(_LANE * n + 1, "little")
+    return [0xFFFF if ob[_LANE * i + 8] else hb[_LANE * i] | hb[_LANE * i + 1] << 8
+            for i in range(n)]
 
 
 def hash_many(texts: Sequence[str], starts: Sequence[int]) -> list[int]:
-    """``id_hash`` of many texts at once, for big logs (the per-byte loop is the hot spot).
-
-    numpy steps all texts of similar length through byte position p together: texts are
-    grouped in length bands, each band a zero-padded matrix with one contiguous row per byte
-    position and its texts longest first, so the ones still running are a prefix of the row.
-    """
+    """``id_hash`` of many texts at once: big logs have millions of bytes to hash, and the
+    per-byte loop in Python is the hot spot. Texts of equal length are hashed together."""
     data = [t.encode("utf-8") for t in texts]
     if sum(map(len, data)) < _SMALL:
         return [id_hash(t, s) for t, s in zip(texts, starts, strict=True)]
-    import numpy as np  # only large logs pay for the import
-
     result = [0] * len(data)
-    bands: dict[int, list[int]] = {}
+    groups: dict[int, list[int]] = {}
     for i, d in enumerate(data):
-        bands.setdefault(len(d).bit_length(), []).append(i)
-    seven, eleven, low = np.uint64(7), np.uint64(11), np.uint64(0xFFFF)
-    for members in bands.values():
-        members.sort(key=lambda i: -len(data[i]))
-        width = len(data[members[0]])
-        n = len(members)
-        rows = np.frombuffer(b"".join(data[i].ljust(width, b"\0") for i in members),
-                             dtype=np.uint8).reshape(n, width).T.copy()
-        lengths = [len(data[i]) for i in members]
-        h = np.array([starts[i] for i in members], dtype=np.uint64)
-        overflow = np.zeros(n, dtype=bool)
-        s_buf, x_buf = np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.uint64)
-        flag = np.empty(n, dtype=bool)
-        live = n
-        for p in range(width):  # all in place: h = ((h + byte) << 7) + (h >> 11)
-            while lengths[live - 1] <= p:
-                live -= 1
-            hp, s, x, f, o = h[:live], s_buf[:live], x_buf[:live], flag[:live], overflow[:live]
-            np.add(hp, rows[p, :live], out=s)
-            np.less(s, hp, out=f)
-            o |= f
-            np.left_shift(s, seven, out=x)
-            np.right_shift(hp, eleven, out=hp)
-            np.add(x, hp, out=hp)
-            np.less(hp, x, out=f)
-            o |= f
-        values = np.where(overflow, low, h & low).tolist()
+        groups.setdefault(len(d), []).append(i)
+    for width, members in groups.items():
+        if width == 0:
+            values = [starts[i] & 0xFFFF for i in members]
+        else:
+            values = _hash_same_length([data[i] for i in members], [starts[i] for i in members])
         for i, v in zip(members, values, strict=True):
             result[i] = v
     return result

@@ -31,11 +31,12 @@ _XUEYUAN = re.compile(rf"(?P<rest>\S.*?)\s+(?P<arrow>--?>)\s+(?P<url>{URL})\s*",
 _MARKDOWN = re.compile(rf"(?P<bang>!?)\[(?P<label>[^\]\n]+)\]\((?P<url>{URL})\)", re.I)
 _ISSUE = re.compile(r"(?<![\w/#.-])(?:(?P<owner>[A-Za-z0-9][\w.-]*)/)?(?P<repo>[A-Za-z][\w.-]*)?"
                     r"#(?P<num>\d+)\b")
-_EMPHASIS = re.compile(r"(?<!\S)(?P<m>[_/*`])(?P<body>[^\s_/*`](?:[^`]*?[^\s_/*`])?)(?P=m)(?!\S)")
-_SYMBOLS = (("<==", "⟸"), ("==>", "⟹"), ("<--", "⟵"), ("-->", "⟶"), ("<-", "←"),
+# the body is bounded so a long line costs linear time, never quadratic backtracking
+EMPHASIS = re.compile(r"(?<!\S)(?P<m>[_/*`])(?P<body>[^\s`](?:[^`]{0,300}?[^\s`])??)(?P=m)(?!\S)")
+SYMBOLS = (("<==", "⟸"), ("==>", "⟹"), ("<--", "⟵"), ("-->", "⟶"), ("<-", "←"),
             ("<=", "⇐"), ("=>", "⇒"), ("->", "→"), (":-)", "☺"), (";-)", "😉︎"),
             (":-(", "☹"), (":-/", "😕︎"), (",-)", "😜︎"), ("\\o/", "🙌︎"))
-_SYMBOL = re.compile("|".join(re.escape(a) for a, _ in _SYMBOLS))
+_SYMBOL = re.compile("|".join(re.escape(a) for a, _ in SYMBOLS))
 _TAGS = {"_": "u", "/": "em", "*": "strong", "`": "code"}
 _MATH = re.compile(r"(?<!\\)\$\$(?P<display>[^$]+)\$\$|(?<!\\)\$(?P<inline>[^$]+)\$")
 
@@ -211,22 +212,12 @@ def _display(url: str, how: str) -> str:
     return "<wbr>".join(escape(part) for part in _WBR.split(url))
 
 
-def _emphasis(text: str) -> str:
-    """ASCII highlighting, arrows and smileys over already escaped text."""
-    def tag(m: re.Match[str]) -> str:
-        name = _TAGS[m["m"]]
-        return f"<{name}>{_emphasis(m['body'])}</{name}>"
-    text = _EMPHASIS.sub(tag, text)
-    table = dict(_SYMBOLS)
-    return _SYMBOL.sub(lambda m: table[m[0]], text)
-
-
 def _text_html(text: str, ctx: Context) -> str:
     if not ctx.emphasis:
         return escape(text)
     # arrows and smileys are matched before escaping, so "<-" is seen as typed
     parts, pos, out = list(_SYMBOL.finditer(text)), 0, []
-    table = dict(_SYMBOLS)
+    table = dict(SYMBOLS)
     for m in parts:
         out.append(_emphasis_escaped(text[pos:m.start()]))
         out.append(table[m[0]])
@@ -240,7 +231,7 @@ def _emphasis_escaped(text: str) -> str:
         name = _TAGS[m["m"]]
         return f"<{name}>{_emphasis_escaped(m['body'])}</{name}>"
     pos, out = 0, []
-    for m in _EMPHASIS.finditer(text):
+    for m in EMPHASIS.finditer(text):
         out.append(escape(text[pos:m.start()]))
         out.append(tag(m))
         pos = m.end()

@@ -35,16 +35,13 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import metadata
 
+from bot.scribe.inline import EMPHASIS as _EMPHASIS
+from bot.scribe.inline import SYMBOLS as _SYMBOLS
 from bot.scribe.inline import URL, Context, Token, tokenize
 from bot.scribe.options import Options
 from bot.scribe.record import Item, Minutes, Section
 
 _SAFE_URL = re.compile(URL, re.I)
-# scribe.perl's ASCII emphasis and symbols, as in ``inline`` (kept in step with it).
-_EMPHASIS = re.compile(r"(?<!\S)(?P<m>[_/*`])(?P<body>[^\s_/*`](?:[^`]*?[^\s_/*`])?)(?P=m)(?!\S)")
-_SYMBOLS = (("<==", "⟸"), ("==>", "⟹"), ("<--", "⟵"), ("-->", "⟶"), ("<-", "←"),
-            ("<=", "⇐"), ("=>", "⇒"), ("->", "→"), (":-)", "☺"), (";-)", "😉︎"),
-            (":-(", "☹"), (":-/", "😕︎"), (",-)", "😜︎"), ("\\o/", "🙌︎"))
 _SYMBOL = re.compile("|".join(re.escape(a) for a, _ in _SYMBOLS))
 _SYMBOL_TABLE = dict(_SYMBOLS)
 _MARKS = {"*": "**", "/": "*", "_": "*"}  # Markdown has no underline: _x_ becomes italics
@@ -247,22 +244,22 @@ def paragraph(item: Item) -> str | None:
         body = [s.text.replace("\r", "") for s in item.segments]
         fence = _fence(body)
         return "\n".join([fence, *body, fence])
+    lead = _lead(item)
     if item.kind == "slide":
         label = escape(f"Slide {item.segments[0].text}")
-        first = link(label, item.url) if safe_url(item.url) else label
-        lines = [f"{first}"]
+        lines = [link(label, item.url) if safe_url(item.url) else label]
     else:
-        first = inline(item.segments[0].text.strip(), item.ctx)
-        lead = _lead(item)
-        lines = [lead + first if lead else line_start(first)]
+        lines = [inline(item.segments[0].text.strip(), item.ctx)]
     for seg in item.segments[1:]:
         text = inline(seg.text.strip(), item.ctx)
         if seg.id is None:  # -nokeepLines: the line goes on in the same line
             lines[-1] = f"{lines[-1]} {text}"
         else:
             lines.append(f"… {text}")
+    lines[0] = lead + lines[0] if lead else line_start(lines[0])
     lines = [line.rstrip() for line in lines]
-    lines = [line for line in lines[:1] if line] + lines[1:]
+    if not lines[0]:
+        del lines[0]
     return "\\\n".join(lines) if lines else None
 
 
