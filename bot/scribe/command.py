@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import gc
 import os
-from datetime import date
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import BinaryIO, TextIO
 
 from bot.scribe.logformats import decode
