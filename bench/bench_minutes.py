@@ -6,13 +6,12 @@ about 1.6 s for 20,000 lines and 21 s for 100,000 (its s/// corrections rescan t
 Targets: 20,000 lines < 0.3 s, 100,000 < 1.5 s, 200,000 < 3 s, peak RSS at 100,000 < 200 MB.
 
 For each size a log from bench/loggen.py is written to a temp file, then
-``taskset -c 0 CMD FILE`` (default CMD: ``python -m bot.cli minutes``, stdout to /dev/null) runs
+``taskset -c 0 CMD FILE`` (default CMD: ``python -m bot minutes``, stdout to /dev/null) runs
 ``--repeat`` times after one untimed check run. Reported: median and min wall time, the child's
 peak RSS (``ru_maxrss`` from ``os.wait4`` on that child), µs per line, growth against the smallest
 size, a linear fit, an ASCII curve, and one in-process timing of the engine alone at the largest
 size. The last line is all results as one JSON object. A run slower than ``--timeout`` (30 s) is
-killed and larger sizes are skipped (scribe.perl never finishes 200,000 lines). While bot.cli has no
-``__main__`` hook (it prints nothing), the default command falls back to ``python -m bot minutes``.
+killed and larger sizes are skipped (scribe.perl never finishes 200,000 lines).
 
 Linux records the parent's peak RSS in a child's ``ru_maxrss`` across fork + exec, so this process
 stays small while it spawns (logs are written by a loggen child) and prints that floor.
@@ -82,19 +81,14 @@ def run_once(argv: list[str], timeout: float,
 
 
 def command(a: argparse.Namespace, log: Path) -> list[str]:
-    """The command to time; the default falls back to ``-m bot`` while bot.cli has no __main__."""
+    """The command to time, checked once: it must write something to stdout."""
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    argv = [*pin, *(shlex.split(a.cmd) if a.cmd else [sys.executable, "-m", "bot.cli", "minutes"])]
-    for attempt in range(2):
-        with tempfile.TemporaryFile() as f:
-            if run_once([*argv, str(log)], a.timeout, f.fileno()) is None:
-                raise SystemExit(f"bench: {shlex.join(argv)} took over {a.timeout} s")
-            if f.seek(0, os.SEEK_END):
-                return argv
-        if a.cmd or attempt:
-            break
-        print("note: `python -m bot.cli minutes` prints nothing yet; using `python -m bot`")
-        argv[argv.index("bot.cli")] = "bot"
+    argv = [*pin, *(shlex.split(a.cmd) if a.cmd else [sys.executable, "-m", "bot", "minutes"])]
+    with tempfile.TemporaryFile() as f:
+        if run_once([*argv, str(log)], a.timeout, f.fileno()) is None:
+            raise SystemExit(f"bench: {shlex.join(argv)} took over {a.timeout} s")
+        if f.seek(0, os.SEEK_END):
+            return argv
     raise SystemExit(f"bench: {shlex.join(argv)} wrote nothing to stdout")
 
 
@@ -109,19 +103,14 @@ def _scribe_engine() -> Callable[[str], object]:
     return lambda text: render(*make(text))
 
 
-def _first_slice_engine() -> Callable[[str], object]:
-    parse, render = _load("bot.minutes:parse_log"), _load("bot.minutes:render_minutes")
-    return lambda text: render(parse(text, DAY), day=DAY, channel="#wml")
-
-
-ENGINES = {"bot.scribe": _scribe_engine, "bot.minutes": _first_slice_engine}
+ENGINES = {"bot.scribe": _scribe_engine}
 
 
 def engine(spec: str, sample: str) -> tuple[str, Callable[[str], object]] | None:
     """The first engine that renders ``sample`` (which warms it up); None if there is none.
 
-    ``auto`` tries bot.scribe (make_minutes + render_html), then bot.minutes (the first slice);
-    ``MODULE:FUNC`` names a function taking the log text.
+    ``auto`` is bot.scribe (make_minutes + render_html); ``MODULE:FUNC`` names a function
+    taking the log text.
     """
     candidates = list(ENGINES.items()) if spec == "auto" else [(spec, lambda: _load(spec))]
     for name, load in candidates:
@@ -262,9 +251,9 @@ def main() -> int:
                     help="comma-separated log sizes in lines")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per size")
     ap.add_argument("--cmd", help="command to time, the log file is appended "
-                    "(default: python -m bot.cli minutes)")
+                    "(default: python -m bot minutes)")
     ap.add_argument("--engine", default="auto", help="MODULE:FUNC(text) for the in-process "
-                    "timing (default: bot.scribe, else bot.minutes)")
+                    "timing (default: bot.scribe)")
     ap.add_argument("--timeout", type=float, default=30.0,
                     help="seconds before a run is killed; larger sizes are then skipped")
     ap.add_argument("--seed", type=int, default=1, help="loggen seed")

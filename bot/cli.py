@@ -8,14 +8,18 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from bot.config import Config, ConfigError, describe, load_config
+if TYPE_CHECKING:
+    from bot.config import Config
 
 DEFAULT_CONFIG = "config.toml"
 
 
 def _config(path: str | None) -> Config:
     """Load the config named by -c, else $AGENDUM_CONFIG, else ./config.toml; exit 2 if bad."""
+    from bot.config import ConfigError, load_config  # SQLAlchemy: only for the daemon commands
+
     chosen = path or os.environ.get("AGENDUM_CONFIG") or DEFAULT_CONFIG
     try:
         return load_config(chosen)
@@ -41,6 +45,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     cfg = _config(args.config)
     print(f"# {cfg.path}: OK")
+    from bot.config import describe
+
     print(describe(cfg))
     return 0
 
