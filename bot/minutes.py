@@ -74,7 +74,7 @@ def render_minutes(
     The log goes through the engine as text, so the bot's minutes and those of
     ``agendum minutes`` on the published ``-irc.txt`` file are the same document.
     """
-    opts = Options(draft=draft)
+    opts = Options(draft=draft, embed_diagnostics=True)  # as W3C's RRSAgent publishes them
     m, opts = make_minutes(format_irc_log(lines), opts, log_url=log_url, default_date=day)
     if m.title == "(MEETING TITLE)":
         m = replace(m, title=f"{channel} meeting")

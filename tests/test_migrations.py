@@ -42,6 +42,7 @@ def test_wheel_installs_one_import_package_with_plugins_migrations_and_templates
         "bot/plugins/queue.py",
         "bot/migrations/env.py",
         "bot/migrations/versions/0001_events_and_channels.py",
-        "bot/templates/minutes.html.j2",
+        "bot/templates/scribe.html.j2",
+        "bot/scribe/engine.py",
     ):
         assert needed in names

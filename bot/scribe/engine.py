@@ -137,6 +137,7 @@ class _Builder:
         self.active: dict[str, None] = {}
         self.ctx = Context(opts.url_display, opts.emphasis, opts.github_issues, ())
         self.slideset = ""
+        self.notes: list[str] = []  # diagnostics found while reading the lines
         self.recording: list[Any] = [None, None, None]  # URL, start and end (seconds of day)
         self.dash_pending = False
         # end marker, paragraph, owner's key, others' lines held back (None: not held)
@@ -185,6 +186,10 @@ class _Builder:
         elif name in ("agenda", "previousmeeting", "nextmeeting"):
             if m := _URL_START.search(value):
                 self.urls[name] = m[0]
+            elif value:
+                label = {"agenda": "Agenda", "previousmeeting": "Previous meeting",
+                         "nextmeeting": "Next meeting"}[name]
+                self.notes.append(f"{label} is not an http(s) URL: {value}")
         elif name == "recording":
             if m := _URL_START.search(value):
                 self.recording[0] = m[0]
@@ -522,12 +527,16 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     commandable = [_key(ln.nick) not in BOTS for ln in lines]
     lines, edit_notes = apply_edits(lines, commandable)
     notes += edit_notes
+    if log_url is not None and not _URL_START.fullmatch(log_url):
+        notes.append("Log URL is not an http(s) URL: not linked")
+        log_url = None
     for ln in lines:
         if _key(ln.nick) == "rrsagent" and (m := _LOG_URL.match(ln.text.strip())):
             log_url = m[1]
     _initial_scribes(b, lines, notes)
     for ln in lines:
         b.line(ln)
+    notes += b.notes
     if opts.date:
         b.date = parse_date(opts.date) or b.date
     for source in (log_url, opts.minutes_url):

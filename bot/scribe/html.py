@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from importlib import metadata
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -39,6 +38,8 @@ _ENV = Environment(loader=PackageLoader("bot", "templates"), autoescape=True,
 
 
 def version() -> str:
+    from importlib import metadata  # 30 ms of imports: only when a page is rendered
+
     try:
         return metadata.version("agendum")
     except metadata.PackageNotFoundError:
@@ -142,17 +143,10 @@ def _lead(item: Item) -> str:
 
 
 def render_html(m: Minutes, opts: Options) -> str:
-    links = []
-    if m.agenda_url:
-        links.append((m.agenda_url, "Agenda.", "Agenda", "chronometer.png"))
-    if m.log_url:
-        links.append((m.log_url, "IRC log.", "IRC log", "text-plain.png"))
-    if m.previous_url:
-        links.append((m.previous_url, "Previous meeting.", "Previous meeting", "left.png"))
-    if m.next_url:
-        links.append((m.next_url, "Next meeting.", "Next meeting", "right.png"))
-    if m.recording_url:
-        links.append((m.recording_url, "Recording.", "Recording", "video.png"))
+    links = [(url, f"{title}.", title, icon) for url, title, icon in (
+        (m.agenda_url, "Agenda", "chronometer.png"), (m.log_url, "IRC log", "text-plain.png"),
+        (m.previous_url, "Previous meeting", "left.png"), (m.next_url, "Next meeting", "right.png"),
+        (m.recording_url, "Recording", "video.png")) if _web_url(url)]
     summaries = [(n, t, i) for n, t, i in (("ActionSummary", "Summary of action items", m.actions),
                                            ("ResolutionSummary", "Summary of resolutions",
                                             m.resolutions), ("IssueSummary", "Summary of issues",
