@@ -235,7 +235,8 @@ def test_markdown_header_has_title_draft_date_links_and_attendees() -> None:
 def test_header_links_only_http_https_and_mailto_in_both_formats() -> None:
     m, opts = minutes(log("<alice> hello"), log_url="javascript:alert(1)")
     md = render_markdown(m, opts)
-    assert m.log_url == "javascript:alert(1)"
+    assert m.log_url is None  # the engine already refuses it, with a diagnostic
+    assert "Log URL is not an http(s) URL: not linked" in m.diagnostics
     assert "IRC log" not in md and "javascript" not in md
     assert to_dict(m)["log"] is None
     m, opts = minutes(log("<alice> hello"), log_url="https://example.com/log")
