@@ -64,7 +64,7 @@ def minutes_main(argv: Sequence[str], *, stdin: BinaryIO | None = None,
         # no reference to the text is left here, so it is freed once read; scribe.perl's
         # last resort for the date is today
         m, opts = make_minutes(texts.pop(), opts, default_date=date.today())
-        stdout.write(render(m, opts))
+        stdout.writelines(render(m, opts))
     finally:
         gc.enable()
     if not opts.embed_diagnostics:

@@ -79,12 +79,14 @@ class _Grams:
     cost a needless look, never a missed line."""
 
     SIZE = 1 << 15
+    np: Any  # numpy, imported on first use
+    bits: Any  # one row of SIZE flags per block
 
     def __init__(self, texts: list[str]) -> None:
         import numpy as np  # only for logs big enough to need it
 
         self.np = np
-        self.bits = np.zeros((len(texts), self.SIZE), dtype=bool)
+        self.bits = np.zeros((len(texts), self.SIZE // 8), dtype=np.uint8)  # packed flags
         for number, text in enumerate(texts):
             self.add(number, text)
 
@@ -98,14 +100,15 @@ class _Grams:
 
     def add(self, number: int, text: str) -> None:
         if (h := self.hashes(text)) is not None:
-            self.bits[number, h] = True
+            self.np.bitwise_or.at(self.bits[number], h >> 3, (1 << (h & 7)).astype(self.np.uint8))
 
     def blocks(self, old: str, last: int) -> list[int]:
         """Blocks up to ``last`` that may contain ``old``, in ascending order."""
         h = self.hashes(old)
         if h is None:
             return list(range(last + 1))
-        return self.np.flatnonzero(self.bits[: last + 1, h].all(axis=1)).tolist()
+        set_in_block = (self.bits[: last + 1, h >> 3] >> (h & 7).astype(self.np.uint8)) & 1
+        return self.np.flatnonzero(set_in_block.all(axis=1)).tolist()
 
 
 class _Blocks:

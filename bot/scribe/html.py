@@ -9,7 +9,7 @@ happens in exactly two places: ``inline.to_html`` for paragraph text, and the en
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -143,6 +143,12 @@ def _lead(item: Item) -> str:
 
 
 def render_html(m: Minutes, opts: Options) -> str:
+    """The whole document as one string."""
+    return "".join(html_chunks(m, opts))
+
+
+def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
+    """The document in pieces, so a big one can be written without being held whole."""
     links = [(url, f"{title}.", title, icon) for url, title, icon in (
         (m.agenda_url, "Agenda", "chronometer.png"), (m.log_url, "IRC log", "text-plain.png"),
         (m.previous_url, "Previous meeting", "left.png"), (m.next_url, "Next meeting", "right.png"),
@@ -157,7 +163,7 @@ def render_html(m: Minutes, opts: Options) -> str:
         if any(t.kind == "math" for text in texts if "$" in text for t in tokenize(text, math)):
             m = replace(m, has_math=True)
     logo = (LOGO if opts.logo is None else opts.logo) if not opts.fancy or opts.logo else ""
-    return _ENV.get_template("scribe.html.j2").render(
+    return _ENV.get_template("scribe.html.j2").generate(
         m=m, draft=opts.draft, collapse=opts.collapse_limit, styles=styles(opts), links=links,
         summaries=summaries,
         logo=Markup(logo), mathjax=_web_url(opts.mathjax) or MATHJAX,

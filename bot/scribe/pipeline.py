@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -56,13 +57,13 @@ def make_minutes(text: str, opts: Options = _DEFAULTS, *, log_url: str | None = 
     return m, opts
 
 
-def render(m: Minutes, opts: Options) -> str:
-    """The minutes in ``opts.format``: html (scribe.perl's), md or json."""
+def render(m: Minutes, opts: Options) -> Iterator[str]:
+    """The minutes in ``opts.format`` (html, scribe.perl's; md; json), in pieces to write."""
     if opts.format == "md":
         from bot.scribe.markdown import render_markdown
-        return render_markdown(m, opts)
+        return iter([render_markdown(m, opts)])
     if opts.format == "json":
         from bot.scribe.jsonout import render_json
-        return render_json(m, opts)
-    from bot.scribe.html import render_html
-    return render_html(m, opts)
+        return iter([render_json(m, opts)])
+    from bot.scribe.html import html_chunks
+    return html_chunks(m, opts)
