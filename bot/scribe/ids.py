@@ -70,19 +70,21 @@ def _hash_same_length(data: list[bytes], starts: list[int]) -> list[int]:
     register). The guard bits catch the sum that reaches 2**64, scribe.perl's overflow quirk.
     """
     n, width = len(data), len(data[0])
-    low57, low53, low64 = (_lanes((1 << k) - 1, n) for k in (57, 53, 64))
-    bit64 = _lanes(1 << 64, n)
+    low57, low53 = _lanes((1 << 57) - 1, n), _lanes((1 << 53) - 1, n)
     h = int.from_bytes(b"".join(s.to_bytes(_LANE, "little") for s in starts), "little")
     overflow = 0
     joined = b"".join(data)
     spread = bytearray(_LANE * n)
+    # A lane's guard bits never reach its low 64 bits (both masks below cut them off), so h
+    # keeps them from one step to the next and they say whether r passed 2**64; OR-ing every
+    # sum into ``overflow`` then catches both ways of passing it. Guard values stay below 4.
     for p in range(width):
         spread[0::_LANE] = joined[p::width]  # byte p of every text, one per lane
         s = h + int.from_bytes(spread, "little")
-        r = ((s & low57) << 7) + ((h >> 11) & low53)  # (s << 7) mod 2**64, plus h >> 11
-        overflow |= (s | r) & bit64
-        h = r & low64
-    hb = h.to_bytes(_LANE * n, "little")
+        overflow |= s
+        h = ((s & low57) << 7) + ((h >> 11) & low53)  # (s << 7) mod 2**64, plus h >> 11
+    overflow |= h
+    hb = h.to_bytes(_LANE * n + 1, "little")
     ob = overflow.to_bytes(_LANE * n + 1, "little")
     return [0xFFFF if ob[_LANE * i + 8] else hb[_LANE * i] | hb[_LANE * i + 1] << 8
             for i in range(n)]
