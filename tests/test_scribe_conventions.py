@@ -670,9 +670,7 @@ MARKUP = [
                  id="slideset-ralph-link"),
     pytest.param(["Slideset: -> my slides https://www.w3.org/Talks/Tools/b6plus/"], (),
                  ['<a href="https://www.w3.org/Talks/Tools/b6plus/">my slides</a>'],
-                 id="slideset-anchor-text",
-                 marks=engine_bug("the anchor text of a 'Slideset: -> my slides URL' link is "
-                                  "dropped; the bare URL is shown")),
+                 id="slideset-anchor-text"),
     # verbatim and anchors
     pytest.param(["```", "if (a < b && c) {", "```"], (),
                  ["<pre id=", " class=verbatim>if (a &lt; b &amp;&amp; c) {</pre>"],

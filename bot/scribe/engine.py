@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.ids import IdPool, hash_many
-from bot.scribe.inline import URL, Context, escape, to_html
+from bot.scribe.inline import URL, Context, escape, to_html, tokenize
 from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
@@ -196,8 +196,11 @@ class _Builder:
         elif name == "slideset":
             m = _URL_START.search(value)
             self.slideset = m[0] if m else ""
-            if m:
-                self.add("slideset", ln, m[0])
+            if m:  # the id hashes the address; an anchor text ("-> my slides URL") is shown
+                para = self.add("slideset", ln, m[0])
+                label = [t.text for t in tokenize(value, self.ctx) if t.kind == "link"]
+                if para and label:
+                    para.url = label[0]
             else:
                 self.add("summary", ln, f"Slideset: {value}")
         elif name.startswith("repo"):

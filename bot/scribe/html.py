@@ -91,6 +91,8 @@ def _heading(section: Section, links: bool, recording: str | None = None) -> Mar
 
 
 def _inline(item: Item, text: str) -> str:
+    if item.kind == "slideset" and item.url:  # url holds the anchor text here
+        return f'<a href="{escape(text)}">{escape(item.url)}</a>'
     if item.kind == "slide":
         return (f'<a class=islide data-islide-srcref="" href="{escape(item.url)}">'
                 f"[Slide {escape(text)}]</a>")

@@ -54,7 +54,7 @@ def item_dict(item: Item) -> dict[str, Any]:
         "lines": [{"id": seg.id if i else item.id, "text": seg.text}
                   for i, seg in enumerate(item.segments)],
         "links": item_links(item),
-        "url": item.url or None,
+        "url": (item.url or None) if item.kind == "slide" else None,
     }
 
 

@@ -34,7 +34,7 @@ class Item(NamedTuple):
     css: str = ""  # "s01", "s02"… per speaker, in order of first appearance
     time: str | None = None
     ctx: Context = _PLAIN
-    url: str = ""  # a slide's address
+    url: str = ""  # a slide's address; for a slideset, the anchor text of its link
 
     @property
     def text(self) -> str:
