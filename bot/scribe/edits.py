@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from operator import add
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,13 +82,15 @@ class _Grams:
 
     SIZE = 1 << 15
     np: Any  # numpy, imported on first use
-    bits: Any  # one row of SIZE flags per block
+    bits: Any  # one row of SIZE flags per block, 8 to a byte
+    scratch: Any  # SIZE flags, unpacked
 
     def __init__(self, texts: list[str]) -> None:
         import numpy as np  # only for logs big enough to need it
 
         self.np = np
         self.bits = np.zeros((len(texts), self.SIZE // 8), dtype=np.uint8)  # packed flags
+        self.scratch = np.zeros(self.SIZE, dtype=bool)
         for number, text in enumerate(texts):
             self.add(number, text)
 
@@ -100,7 +104,9 @@ class _Grams:
 
     def add(self, number: int, text: str) -> None:
         if (h := self.hashes(text)) is not None:
-            self.np.bitwise_or.at(self.bits[number], h >> 3, (1 << (h & 7)).astype(self.np.uint8))
+            self.scratch[:] = False
+            self.scratch[h] = True
+            self.bits[number] |= self.np.packbits(self.scratch, bitorder="little")
 
     def blocks(self, old: str, last: int) -> list[int]:
         """Blocks up to ``last`` that may contain ``old``, in ascending order."""
@@ -136,10 +142,8 @@ class _Blocks:
 
     def line_starts(self, number: int) -> list[int]:
         if (starts := self.starts.get(number)) is None:
-            starts, pos = [0], 0
-            joined = self.joined[number]
-            while (pos := joined.find("\n", pos) + 1) > 0:
-                starts.append(pos)
+            lengths = accumulate(map(len, self.joined[number].split("\n")), initial=0)
+            starts = list(map(add, lengths, range(len(self.idx[number]))))  # + one per "\n"
             self.starts[number] = starts
         return starts
 
