@@ -600,7 +600,10 @@ def _with_offsets(section: Section, start: int, end: int | None) -> Section:
 
 def _is_noise(ln: Line) -> bool:
     """RRSAgent's text log records joins, parts and topic changes as lines of the nick."""
-    m = _NOISE.fullmatch(ln.text)
+    text = ln.text
+    if " has " not in text and " is now known as " not in text:  # the cheap test first
+        return False
+    m = _NOISE.fullmatch(text)
     return bool(m and _key(m[1]) == _key(ln.nick))
 
 
