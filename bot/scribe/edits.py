@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
-from dataclasses import dataclass
 from typing import Any
 
 _BLOCK = 256

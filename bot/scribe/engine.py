@@ -198,9 +198,9 @@ class _Builder:
             self.slideset = m[0] if m else ""
             if m:  # the id hashes the address; an anchor text ("-> my slides URL") is shown
                 para = self.add("slideset", ln, m[0])
-                label = [t.text for t in tokenize(value, self.ctx) if t.kind == "link"]
-                if para and label:
-                    para.url = label[0]
+                anchors = [t.text for t in tokenize(value, self.ctx) if t.kind == "link"]
+                if para and anchors:
+                    para.url = anchors[0]
             else:
                 self.add("summary", ln, f"Slideset: {value}")
         elif name.startswith("repo"):

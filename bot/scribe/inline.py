@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -126,48 +126,43 @@ def issue_url(m: re.Match[str], repos: Sequence[str]) -> str | None:
     return f"{base}/{repo}/issues/{num}"
 
 
-def _issues(tokens: list[Token], repos: Sequence[str]) -> list[Token]:
+def _split(tokens: list[Token], needle: str, pattern: re.Pattern[str],
+           make: Callable[[re.Match[str]], Token | None]) -> list[Token]:
+    """Cut the text tokens that contain ``needle`` at ``pattern``'s matches, each turned into
+    the token ``make`` returns (None leaves the match as text)."""
     out: list[Token] = []
     for t in tokens:
-        if t.kind != "text" or "#" not in t.text:
+        if t.kind != "text" or needle not in t.text:
             out.append(t)
             continue
         pos = 0
-        for m in _ISSUE.finditer(t.text):
-            if (url := issue_url(m, repos)) is None:
+        for m in pattern.finditer(t.text):
+            if (made := make(m)) is None:
                 continue
             if m.start() > pos:
                 out.append(Token("text", t.text[pos:m.start()]))
-            out.append(Token("issue", m[0], url))
+            out.append(made)
             pos = m.end()
         if pos < len(t.text):
             out.append(Token("text", t.text[pos:]))
     return out
 
 
-def _math(tokens: list[Token]) -> list[Token]:
-    out: list[Token] = []
-    for t in tokens:
-        if t.kind != "text" or "$" not in t.text:
-            out.append(t)
-            continue
-        pos = 0
-        for m in _MATH.finditer(t.text):
-            if m.start() > pos:
-                out.append(Token("text", t.text[pos:m.start()]))
-            out.append(Token("math", m["display"] or m["inline"], "block" if m["display"] else ""))
-            pos = m.end()
-        if pos < len(t.text):
-            out.append(Token("text", t.text[pos:]))
-    return out
+def _issue_token(m: re.Match[str], repos: Sequence[str]) -> Token | None:
+    url = issue_url(m, repos)
+    return Token("issue", m[0], url) if url else None
+
+
+def _math_token(m: re.Match[str]) -> Token:
+    return Token("math", m["display"] or m["inline"], "block" if m["display"] else "")
 
 
 def tokenize(text: str, ctx: Context = _PLAIN) -> list[Token]:
     tokens = _links(text)
     if ctx.github_issues and "#" in text:
-        tokens = _issues(tokens, ctx.repos)
+        tokens = _split(tokens, "#", _ISSUE, lambda m: _issue_token(m, ctx.repos))
     if ctx.emphasis and "$" in text:
-        tokens = _math(tokens)
+        tokens = _split(tokens, "$", _MATH, _math_token)
     return tokens
 
 
