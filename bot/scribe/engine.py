@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.ids import IdPool, hash_many
-from bot.scribe.inline import URL, Context, escape, to_html, tokenize
+from bot.scribe.inline import URL, Context, to_html, tokenize
 from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
@@ -607,4 +607,4 @@ def _is_noise(ln: Line) -> bool:
     return bool(m and _key(m[1]) == _key(ln.nick))
 
 
-__all__ = ["build", "escape", "parse_date"]
+__all__ = ["build", "parse_date"]
