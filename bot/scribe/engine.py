@@ -504,11 +504,14 @@ def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
             if p.kind == "anchor":
                 items.append(Item("anchor", p.segs[0], (Segment(p.segs[0]),)))
                 continue
-            segs = [Segment(p.segs[0])]
-            spans = keep and p.kind != "verbatim"
-            segs += [Segment(seg, next(ids) if spans else None) for seg in p.segs[1:]]
+            if len(p.segs) == 1:  # most paragraphs
+                segs: tuple[Segment, ...] = (Segment(p.segs[0]),)
+            else:
+                spans = keep and p.kind != "verbatim"
+                segs = (Segment(p.segs[0]),
+                        *(Segment(seg, next(ids) if spans else None) for seg in p.segs[1:]))
             css = b.css.get(p.speaker.lower(), "") if p.kind == "speaker" else ""
-            items.append(Item(p.kind, pid, tuple(segs), p.speaker, css, p.time, p.ctx, p.url))
+            items.append(Item(p.kind, pid, segs, p.speaker, css, p.time, p.ctx, p.url))
         flat.append((head.level, Section(head.title, hid, head.level, tuple(items), (),
                                          head.time, head.ctx, head.seed)))
     groups: list[tuple[Section, list[Section]]] = []

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = ["FORMATS", "PLAIN_NICK", "Record", "decode", "read_as", "read_log"]
@@ -35,10 +34,6 @@ class Record(NamedTuple):
     action: bool = False  # a /me line ("* nick text")
     event: bool = False  # join/part/quit/nick/topic/mode or a client status line: not speech
     time: str | None = None  # the timestamp as written, without brackets; None if none
-
-
-def _record(seed: int, nick: str, text: str, action: bool, time: str | None) -> Record:
-    return Record(seed, nick, text, action, False, time)
 
 
 # --- Decoding ------------------------------------------------------------------------------
@@ -145,16 +140,16 @@ def _rrsagent(m: re.Match[str]) -> Record:
     # The hot path (RRSAgent logs are the common case and can be long): no groupdict().
     time, nick, anick, bare, text = m.groups()
     if bare is not None:
-        return _record(0, bare, text or "", False, None)
+        return Record(0, bare, text or "")
     if nick is not None:
-        return _record(_hms(time), nick, text or "", False, time)
-    return _record(_hms(time), anick, text or "", True, time)
+        return Record(_hms(time), nick, text or "", False, False, time)
+    return Record(_hms(time), anick, text or "", True, False, time)
 
 
-@lru_cache(maxsize=1 << 16)
 def _hms(time: str) -> int:
-    """The seed of an "HH:MM:SS" timestamp (logs repeat them, and int() is not free)."""
-    return _clock(time[0:2], time[3:5], time[6:8])
+    """The seed of an "HH:MM:SS" timestamp; 0 if it is not a time of day."""
+    h, m, s = int(time[0:2]), int(time[3:5]), int(time[6:8])
+    return h * 3600 + m * 60 + s if h < 24 and m < 60 and s < 60 else 0
 
 
 # [19:36] <ph> http://lists.w3.org/...   /   [19:36] * Zakim hears Steven's hand up
