@@ -92,3 +92,15 @@ def test_bad_command_lines_exit_2_with_getopt_wording(argv: list[str], message: 
     assert done.returncode == 2
     assert done.stderr.splitlines()[0] == message
     assert done.stdout == ""
+
+
+def test_input_format_can_be_forced() -> None:
+    """Notes typed in an editor look like Yahoo IM lines to the detector; -inputFormat plain
+    takes every line as the scribe's, as scribe.perl's plain-text format does."""
+    notes = "Topic: Budget\nalice: we agree\n... and move on\n"
+    detected, _ = make_minutes(notes, parse_args([])[0])
+    forced, _ = make_minutes(notes, parse_args(["-inputFormat", "plain"])[0])
+    assert [t.title for t in forced.topics] == ["Budget"]
+    assert [(i.kind, i.speaker, i.text) for i in forced.topics[0].items] == [
+        ("speaker", "alice", "we agree and move on")]
+    assert forced.topics != detected.topics

@@ -31,7 +31,7 @@ NEGATABLE = ("final", "draft", "embedDiagnostics", "fancy", "oldStyle", "scribeO
 # The options that take a value, with a valid one.
 VALUED = {"style": "s.css", "logo": "<b>W3C</b>", "mathjax": "m.js", "islide": "i.js",
           "urlDisplay": "full", "collapseLimit": "7", "scribeNick": "jvm", "minutes": "m.html",
-          "date": "2014-04-09", "format": "md"}
+          "date": "2014-04-09", "format": "md", "inputFormat": "irssi"}
 ALL_NAMES = sorted([name.lower() for name in OPTION_NAMES]
                    + [f"no{sep}{name.lower()}" for name in NEGATABLE for sep in ("", "-")])
 
@@ -92,6 +92,8 @@ def error_of(argv: list[str], base: Options = DEFAULT) -> str:
     (["-format", "markdown"], DEFAULT, changed(format="md")),
     (["-format", "json"], DEFAULT, changed(format="json")),
     (["-format", "html"], changed(format="json"), DEFAULT),
+    (["-inputF", "plain"], DEFAULT, changed(input_format="plain")),
+    (["--inputformat=mirc_text"], DEFAULT, changed(input_format="mirc_text")),
     (["-help"], DEFAULT, changed(help=True)),
     (["-version"], DEFAULT, changed(version=True)),
 ])
@@ -236,6 +238,8 @@ def test_values_after_equals_sign_or_as_next_argument(argv: list[str], expected:
     (["--urlDisplay", "wrap"],
      'Value "wrap" invalid for option urldisplay (break, shorten or full expected)'),
     (["-format", "pdf"], 'Value "pdf" invalid for option format (html, md or json expected)'),
+    (["-inputFormat", "xchat"], 'Value "xchat" invalid for option inputformat (rrsagent, mirc, '
+     "mirc_text, irssi, bip, yahoo, plain, qwebirc, quassel, bert or irccloud expected)"),
 ])
 def test_value_errors_use_getopt_wording(argv: list[str], message: str) -> None:
     assert error_of(argv) == message

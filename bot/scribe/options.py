@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from bot.scribe.logformats import FORMATS
+
 
 @dataclass(frozen=True)
 class Options:
@@ -55,6 +57,7 @@ class Options:
     minutes_url: str | None = None
     date: str | None = None
     format: str = "html"
+    input_format: str | None = None  # None: detect it
     help: bool = False
     version: bool = False
 
@@ -152,6 +155,10 @@ _SPECS: tuple[_Spec, ...] = (
           _choice("format", "format", {"html": "html", "md": "md", "markdown": "md",
                                        "json": "json"}),
           "output format: html (default), md or json (agendum)", "FMT"),
+    _Spec("inputFormat", "string",
+          _choice("input_format", "inputformat", {name: name for name in FORMATS}),
+          "read the log as this format, not the detected one (" + ", ".join(FORMATS) + ")",
+          "NAME"),
     _Spec("help", "flag", _const("help", True), "show this summary"),
     _Spec("version", "flag", _const("version", True), "show the version"),
 )

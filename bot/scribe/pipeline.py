@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.scribe.edits import Line
 from bot.scribe.engine import build
-from bot.scribe.logformats import Record, read_log
+from bot.scribe.logformats import Record, read_as, read_log
 from bot.scribe.options import OptionError, Options, apply_option_text
 from bot.scribe.record import Minutes
 
@@ -46,7 +46,7 @@ def log_options(records: list[Record], opts: Options) -> tuple[Options, list[str
 def make_minutes(text: str, opts: Options = _DEFAULTS, *, log_url: str | None = None,
                  default_date: date | None = None) -> tuple[Minutes, Options]:
     """Log text in any supported format -> the minutes record and the options in effect."""
-    records, _fmt = read_log(text)
+    records = read_as(text, opts.input_format) if opts.input_format else read_log(text)[0]
     del text  # a big log's text is tens of MB; the records hold what is needed
     opts, notes = log_options(records, opts)
     lines = [Line(r.nick, r.text, r.seed, r.time, r.action) for r in records if not r.event]
