@@ -35,7 +35,6 @@ class Line:
     seed: int
     time: str | None = None
     action: bool = False
-    inserted: bool = False
     command: bool = False  # an s/// or i/// line (never a target)
     removed: bool = False  # a successful command
 
@@ -234,7 +233,7 @@ def apply_edits(lines: list[Line], is_command: list[bool]) -> tuple[list[Line], 
             target = blocks.nearest_line(edit.old, i)
             if target is not None:
                 inserts.setdefault(target, []).append(
-                    Line(lines[i].nick, edit.new, 0, None, inserted=True))
+                    Line(lines[i].nick, edit.new, 0))
             hits = int(target is not None)
         elif edit.flag:
             hits = blocks.replace_all(edit.old, edit.new, len(lines) if edit.flag == "G" else i)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.ids import IdPool, hash_many
@@ -138,7 +137,9 @@ class _Builder:
         self.ctx = Context(opts.url_display, opts.emphasis, opts.github_issues, ())
         self.slideset = ""
         self.notes: list[str] = []  # diagnostics found while reading the lines
-        self.recording: list[Any] = [None, None, None]  # URL, start and end (seconds of day)
+        self.recording_url: str | None = None
+        self.recording_start: int | None = None  # seconds of day
+        self.recording_end: int | None = None
         self.dash_pending = False
         # end marker, paragraph, owner's key, others' lines held back (None: not held)
         self.verbatim: tuple[str, _Para, str, list[Line] | None] | None = None
@@ -192,7 +193,7 @@ class _Builder:
                 self.notes.append(f"{label} is not an http(s) URL: {value}")
         elif name == "recording":
             if m := _URL_START.search(value):
-                self.recording[0] = m[0]
+                self.recording_url = m[0]
         elif name == "slideset":
             m = _URL_START.search(value)
             self.slideset = m[0] if m else ""
@@ -218,9 +219,9 @@ class _Builder:
             h = int(hour) if hour is not None else ln.seed // 3600
             when = h * 3600 + int(minute) * 60
         if start:
-            self.recording[1] = when
+            self.recording_start = when
         else:
-            self.recording[2] = when
+            self.recording_end = when
 
     def repos(self, op: str, value: str) -> None:
         repos = list(self.ctx.repos)
@@ -562,14 +563,13 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     if b.active:
         notes.append("Active on IRC: " + ", ".join(_sorted(list(b.active))))
     preamble, topics = _freeze(b)
-    url, start, end = b.recording
-    if url and start is not None:
-        topics = tuple(_with_offsets(t, start, end) for t in topics)
+    if b.recording_url and (start := b.recording_start) is not None:
+        topics = tuple(_with_offsets(t, start, b.recording_end) for t in topics)
     minutes = Minutes(
         title=b.title, date=b.date,
         chairs=tuple(b.lists["chair"].values()), scribes=tuple(b.scribe_names.values()),
         present=_sorted(list(present.values())), regrets=_sorted(list(b.lists["regrets"].values())),
-        agenda_url=b.urls.get("agenda"), log_url=log_url, recording_url=b.recording[0],
+        agenda_url=b.urls.get("agenda"), log_url=log_url, recording_url=b.recording_url,
         previous_url=b.urls.get("previousmeeting"), next_url=b.urls.get("nextmeeting"),
         preamble=preamble, topics=topics, actions=(), resolutions=(), issues=(),
         diagnostics=tuple(notes),

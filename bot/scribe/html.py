@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -128,6 +127,13 @@ def paragraph(item: Item) -> str:
     return "".join(out)
 
 
+def _has_math(m: Minutes) -> bool:
+    """Whether MathJax is needed: a formula in a heading or a paragraph (with -emphasis)."""
+    texts = [t.title for t in m.topics] + [s.text for i in m.items() for s in i.segments]
+    math = Context(emphasis=True)
+    return any(t.kind == "math" for text in texts if "$" in text for t in tokenize(text, math))
+
+
 def paragraphs(items: Sequence[Item]) -> Markup:
     return Markup("".join([paragraph(i) for i in items]))
 
@@ -159,14 +165,10 @@ def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
                                            ("ResolutionSummary", "Summary of resolutions",
                                             m.resolutions), ("IssueSummary", "Summary of issues",
                                                              m.issues)) if i]
-    if opts.emphasis and not m.has_math:
-        texts = [t.title for t in m.topics] + [s.text for i in m.items() for s in i.segments]
-        math = Context(emphasis=True)
-        if any(t.kind == "math" for text in texts if "$" in text for t in tokenize(text, math)):
-            m = replace(m, has_math=True)
     logo = (LOGO if opts.logo is None else opts.logo) if not opts.fancy or opts.logo else ""
     return _ENV.get_template("scribe.html.j2").generate(
-        m=m, draft=opts.draft, collapse=opts.collapse_limit, styles=styles(opts), links=links,
+        m=m, has_math=opts.emphasis and _has_math(m), draft=opts.draft,
+        collapse=opts.collapse_limit, styles=styles(opts), links=links,
         summaries=summaries,
         logo=Markup(logo), mathjax=_web_url(opts.mathjax) or MATHJAX,
         islide=_web_url(opts.islide) or ISLIDE,

@@ -36,7 +36,8 @@ EMPHASIS = re.compile(r"(?<!\S)(?P<m>[_/*`])(?P<body>[^\s`](?:[^`]{0,300}?[^\s`]
 SYMBOLS = (("<==", "⟸"), ("==>", "⟹"), ("<--", "⟵"), ("-->", "⟶"), ("<-", "←"),
             ("<=", "⇐"), ("=>", "⇒"), ("->", "→"), (":-)", "☺"), (";-)", "😉︎"),
             (":-(", "☹"), (":-/", "😕︎"), (",-)", "😜︎"), ("\\o/", "🙌︎"))
-_SYMBOL = re.compile("|".join(re.escape(a) for a, _ in SYMBOLS))
+SYMBOL = re.compile("|".join(re.escape(a) for a, _ in SYMBOLS))
+SYMBOL_TABLE = dict(SYMBOLS)
 _TAGS = {"_": "u", "/": "em", "*": "strong", "`": "code"}
 _MATH = re.compile(r"(?<!\\)\$\$(?P<display>[^$]+)\$\$|(?<!\\)\$(?P<inline>[^$]+)\$")
 
@@ -211,11 +212,10 @@ def _text_html(text: str, ctx: Context) -> str:
     if not ctx.emphasis:
         return escape(text)
     # arrows and smileys are matched before escaping, so "<-" is seen as typed
-    parts, pos, out = list(_SYMBOL.finditer(text)), 0, []
-    table = dict(SYMBOLS)
-    for m in parts:
+    pos, out = 0, []
+    for m in SYMBOL.finditer(text):
         out.append(_emphasis_escaped(text[pos:m.start()]))
-        out.append(table[m[0]])
+        out.append(SYMBOL_TABLE[m[0]])
         pos = m.end()
     out.append(_emphasis_escaped(text[pos:]))
     return "".join(out)

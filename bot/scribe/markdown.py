@@ -36,14 +36,13 @@ from collections.abc import Iterable
 from importlib import metadata
 
 from bot.scribe.inline import EMPHASIS as _EMPHASIS
-from bot.scribe.inline import SYMBOLS as _SYMBOLS
+from bot.scribe.inline import SYMBOL as _SYMBOL
+from bot.scribe.inline import SYMBOL_TABLE as _SYMBOL_TABLE
 from bot.scribe.inline import URL, Context, Token, tokenize
 from bot.scribe.options import Options
 from bot.scribe.record import Item, Minutes, Section
 
 _SAFE_URL = re.compile(URL, re.I)
-_SYMBOL = re.compile("|".join(re.escape(a) for a, _ in _SYMBOLS))
-_SYMBOL_TABLE = dict(_SYMBOLS)
 _MARKS = {"*": "**", "/": "*", "_": "*"}  # Markdown has no underline: _x_ becomes italics
 
 # What inline text escapes: backslash escapes, and entities for "<", ">" and an "&" that could

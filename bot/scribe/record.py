@@ -75,7 +75,6 @@ class Minutes:
     issues: tuple[Item, ...]
     diagnostics: tuple[str, ...]
     recording_url: str | None = None
-    has_math: bool = False
     has_slides: bool = False
 
     @property
