@@ -7,7 +7,6 @@ W3C stylesheets and logo they link are blocked), so they render unstyled. Chromi
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,8 @@ from bot.publish import relative_name, url_for, write_file
 from bot.scribe.pipeline import make_minutes
 from tests.support import browser as support
 from tests.support.browser import Browser, StaticServer
+from tests.support.seed import REFERENCE
+from tests.support.seed import SEED as SEED_PATH
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +30,7 @@ chromium = support.chromium
 browser = support.browser
 web_root = support.web_root
 
-REFERENCE = Path(
-    os.environ.get(
-        "AGENDUM_REFERENCE_DIR", Path(__file__).resolve().parents[2] / "shared" / "reference"
-    )
-)
-SEED = "seed-2024-03-07-webmachinelearning-irc.txt"
+SEED = SEED_PATH.name
 DAY = date(2024, 3, 7)
 
 SCRIPT = "<script>window.__pwned=1</script>"

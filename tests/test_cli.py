@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SEED = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "reference"
-    / ("seed-2024-03-07-webmachinelearning-irc.txt")
-)
+from tests.support.seed import SEED
 
 
 def agendum(

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.events import Event, Kind
 
-# The project's reference files sit beside the repository: ../shared/reference.
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+
+def _reference_dir() -> Path:
+    """The project's reference files: $AGENDUM_REFERENCE_DIR, else ../shared/reference beside
+    the repository, else the workplace's /work/shared/reference (for a clone made elsewhere,
+    e.g. in /tmp). A missing file then fails the test that needs it, naming this path."""
+    if env := os.environ.get("AGENDUM_REFERENCE_DIR"):
+        return Path(env)
+    beside = Path(__file__).resolve().parents[3] / "shared" / "reference"
+    workplace = Path("/work/shared/reference")
+    return beside if beside.is_dir() or not workplace.is_dir() else workplace
+
+
+REFERENCE = _reference_dir()
 SEED = REFERENCE / "seed-2024-03-07-webmachinelearning-irc.txt"
 SEED_CHANNEL = "#webmachinelearning"
 
