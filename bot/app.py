@@ -18,9 +18,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.config import Config
 from bot.dedupe import Deduper, event_key, raw_message_key
-from bot.events import Event, Kind
+from bot.events import Event, Kind, utcnow
 from bot.ircconn import Session
 from bot.minutes import LogLine, format_irc_log, render_minutes
 from bot.plugins import load_plugins
@@ -30,10 +32,13 @@ from bot.router import (
     RRSAGENT,
     ZAKIM,
     Effect,
+    Join,
     Leave,
     Publish,
+    Remember,
     Reply,
     Router,
+    Schedule,
     Settings,
     fold,
 )
@@ -65,6 +70,19 @@ def log_lines(events: list[Event]) -> list[LogLine]:
 _RAW_CHECKED = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE}
 
 
+def settings_for(cfg: Config) -> Settings:
+    """What the plugins may know of the configuration."""
+    channel_logs = {fold(c): "member" for c in cfg.bot.member_channels}
+    channel_logs |= {fold(c): "team" for c in cfg.bot.team_channels}
+    return Settings(
+        nicks={ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick},
+        base_url=cfg.publish.base_url,
+        logs=cfg.bot.logs,
+        channel_logs=channel_logs,
+        max_reminder_hours=cfg.bot.replay_hours,
+    )
+
+
 class Agendum:
     """One running bot: two personas (one or two connections), one store, one router."""
 
@@ -76,8 +94,9 @@ class Agendum:
         self.writer = EventWriter(self.store)
         self.deduper = Deduper()
         self.raw_deduper = Deduper()
-        settings = Settings(nicks=dict(self.nicks), base_url=cfg.publish.base_url)
-        self.router = Router(settings, load_plugins(settings))
+        self.router = Router(settings_for(cfg), load_plugins(settings_for(cfg)))
+        # Timers live in the plugins' state (rebuilt by replay); APScheduler only wakes us.
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.sessions: dict[str, Session] = {}
         shared = fold(self.nicks[ZAKIM]) == fold(self.nicks[RRSAGENT])
         for persona in PERSONAS:
@@ -113,6 +132,7 @@ class Agendum:
         sys.setswitchinterval(0.001)
         await asyncio.to_thread(upgrade_in_child, self.cfg.storage.url)
         self.writer.start()
+        self.scheduler.start()
         await self.restore()
         gc.freeze()  # start-up objects leave the collector's view: full collections stay short
         loop = asyncio.get_running_loop()
@@ -125,12 +145,17 @@ class Agendum:
         for task in runners:
             task.cancel()
         await asyncio.gather(*runners, return_exceptions=True)
+        self.scheduler.shutdown(wait=False)
         await self.writer.close()
         self.store.close()
 
     async def restore(self) -> None:
-        """Rejoin remembered channels and rebuild meeting state by replaying stored events."""
+        """Rejoin remembered channels, rebuild meeting state by replaying stored events, and
+        schedule the timers still pending (those due while we were down fire at once)."""
         since = datetime.now(UTC) - timedelta(hours=self.cfg.bot.replay_hours)
+        for channel, key, value in await asyncio.to_thread(
+                self.store.remembered_values, self.network):
+            self.router.recall(channel, key, value)
         channels: dict[str, str] = {fold(c): c for c in self.cfg.irc.channels}
         for persona, session in self.sessions.items():
             remembered = await asyncio.to_thread(
@@ -145,7 +170,11 @@ class Agendum:
             for event in events:
                 self.router.dispatch(event)  # effects dropped: they happened before
             replayed += len(events)
-        log.info("restored %d channels from %d stored events", len(channels), replayed)
+        pending = self.router.pending()
+        for timer in pending:
+            self.schedule(timer)
+        log.info("restored %d channels from %d stored events; %d timers pending",
+                 len(channels), replayed, len(pending))
 
     # ---- events in ---------------------------------------------------------------------
 
@@ -201,6 +230,33 @@ class Agendum:
         elif isinstance(effect, Leave):
             session = self.sessions[effect.persona]
             session.part(effect.channel)
+        elif isinstance(effect, Join):
+            session = self.sessions[effect.persona]
+            if not session.in_channel(effect.channel):
+                session.join(effect.channel)
+        elif isinstance(effect, Schedule):
+            self.schedule(effect)
+        elif isinstance(effect, Remember):
+            await asyncio.to_thread(self.store.remember_value, self.network, effect.channel,
+                                    effect.key, effect.value)
+
+    # ---- timers ------------------------------------------------------------------------
+
+    def schedule(self, timer: Schedule) -> None:
+        """Wake the owner at ``timer.at``; one already past due runs as soon as the loop can."""
+        self.scheduler.add_job(
+            self.fire, "date", run_date=max(timer.at, utcnow()), args=[timer],
+            id=f"{timer.owner} {fold(timer.channel)} {timer.key}", replace_existing=True,
+            misfire_grace_time=None, coalesce=True,
+        )
+
+    async def fire(self, timer: Schedule) -> None:
+        """The timer fired: store it as an event (so replay knows), then let its plugin speak."""
+        event = Event(utcnow(), self.network, timer.channel, Kind.TIMER, timer.owner, timer.key)
+        self.writer.put(event)
+        effects = self.router.dispatch(event)
+        if effects:
+            await self.apply(effects, self.writer.committed())
 
     def on_invite(self, session: Session, inviter: str, channel: str) -> None:
         log.info("%s invited %s to %s", inviter, session.nick, channel)
@@ -230,8 +286,15 @@ class Agendum:
     # ---- publishing --------------------------------------------------------------------
 
     async def publish(self, effect: Publish) -> None:
+        await self.sent()  # lines said just before (end meeting's attendance) are in the log
         await self.writer.flush()
         await asyncio.to_thread(self.write_minutes, effect.channel, effect.day)
+
+    async def sent(self, timeout: float = 10.0) -> None:
+        """Wait until every queued outgoing line has gone out (and so been recorded)."""
+        deadline = time.monotonic() + timeout
+        while any(s.out for s in self.unique) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
 
     def write_minutes(self, channel: str, day: str) -> list[Path]:
         start = datetime.fromisoformat(day).replace(tzinfo=UTC)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 MASK = "********"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+VISIBILITIES = ("public", "member", "team")
 _NICK_RE = re.compile(r"[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]{0,29}")
 _CHANNEL_BAD_RE = re.compile(r"[\s,\x00-\x1f\x7f]")
 _HEADER_RE = re.compile(r"\s*\[\[?([^\[\]=]+)\]\]?\s*(?:#.*)?$")
@@ -56,6 +57,9 @@ class BotConfig:
     rrsagent_nick: str = "RRSAgent"
     realname: str = "agendum meeting bot"
     replay_hours: float = 24.0
+    logs: str = "public"
+    member_channels: tuple[str, ...] = ()
+    team_channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "bot.rrsagent_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
     "bot.realname": (bool, "must not be empty"),
     "bot.replay_hours": _POSITIVE,
+    "bot.logs": (lambda v: v in VISIBILITIES, f"must be one of {', '.join(VISIBILITIES)}"),
     "publish.dir": (bool, "must not be empty"),
     "log.level": (lambda v: v.upper() in LOG_LEVELS, f"must be one of {', '.join(LOG_LEVELS)}"),
 }
@@ -206,10 +211,13 @@ class _Loader:
                 self.fail(name, "unknown section" + _hint(name, list(_SECTIONS)))
         parts = {name: self.section(name, data.get(name, {})) for name in _SECTIONS}
         irc, raw_irc = parts["irc"], data.get("irc", {})
-        for ch in irc.channels:
-            if not _valid_channel(ch):
-                self.fail("irc.channels", f"{ch!r} is not a channel name: must start with # or &,"
-                          " be at most 50 chars, and have no spaces, commas or control chars")
+        for key, names in (("irc.channels", irc.channels),
+                           ("bot.member_channels", parts["bot"].member_channels),
+                           ("bot.team_channels", parts["bot"].team_channels)):
+            for ch in names:
+                if not _valid_channel(ch):
+                    self.fail(key, f"{ch!r} is not a channel name: must start with # or &, be"
+                              " at most 50 chars, and have no spaces, commas or control chars")
         if irc.reconnect_max < irc.reconnect_min:
             at = "irc.reconnect_max" if "reconnect_max" in raw_irc else "irc.reconnect_min"
             self.fail("irc.reconnect_max", "must be >= irc.reconnect_min", at=at)

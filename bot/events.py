@@ -23,6 +23,7 @@ class Kind(StrEnum):
     KICK = "kick"  # text holds "<victim> <reason>"
     TOPIC = "topic"
     MODE = "mode"
+    TIMER = "timer"  # a plugin's timer fired: nick is the plugin, text the timer's key
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from bot.events import Event, Kind
 
@@ -74,11 +76,60 @@ class Publish:
 
 @dataclass(frozen=True, slots=True)
 class Leave:
+    """The persona leaves ``channel``; its plugins forget the channel's meeting state."""
+
     persona: str
     channel: str
 
 
-Effect = Reply | Publish | Leave
+@dataclass(frozen=True, slots=True)
+class Join:
+    """The persona joins ``channel`` if it is not there yet (Zakim inviting RRSAgent)."""
+
+    persona: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """Wake plugin ``owner`` at ``at`` with a timer event carrying ``key``.
+
+    The plugin keeps the timer in its own state, so a restart finds it again by replay
+    (``Plugin.pending``); a timer whose purpose has gone is simply ignored when it fires.
+    """
+
+    channel: str
+    owner: str
+    key: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Remember:
+    """Keep ``value`` for ``channel`` beyond the replay window (``save this description``).
+
+    Given back to the plugins through ``Plugin.recall`` when the bot starts."""
+
+    channel: str
+    key: str  # "<plugin>.<name>"
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A fact a plugin announces to the other plugins on the same channel.
+
+    Plugins never read each other's state; they tell. The router hands a signal to every
+    plugin's ``on_signal`` at once, and splices their answers in where the signal stood.
+    """
+
+    name: str
+    channel: str
+    data: tuple[Any, ...] = ()
+
+
+Effect = Reply | Publish | Leave | Join | Schedule | Remember
+Answer = Say | Publish | Leave | Join | Schedule | Remember | Signal
 
 
 # ---- what plugins see -----------------------------------------------------------------------
@@ -103,7 +154,7 @@ class Command:
         return self.event.channel
 
 
-Handler = Callable[[Command], "Iterable[Say | Publish | Leave] | None"]
+Handler = Callable[[Command], "Iterable[Answer] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +203,24 @@ class Plugin:
     def observe(self, event: Event) -> None:
         """Follow non-command events (joins, nick changes...). Default: nothing."""
 
+    def on_signal(self, signal: Signal, event: Event) -> Iterable[Answer] | None:
+        """React to another plugin's announcement on the channel. Default: nothing."""
+        return None
+
+    def on_timer(self, event: Event) -> Iterable[Answer] | None:
+        """A timer this plugin scheduled has fired (``event.text`` is its key)."""
+        return None
+
+    def pending(self) -> Iterable[Schedule]:
+        """Timers still to fire, all channels: rescheduled after a restart."""
+        return ()
+
+    def forget(self, channel: str) -> None:
+        """The persona left ``channel``: drop its meeting state. Default: nothing."""
+
+    def recall(self, channel: str, key: str, value: str) -> None:
+        """A value this plugin asked to ``Remember``, given back at start-up."""
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -159,6 +228,12 @@ class Settings:
 
     nicks: dict[str, str]  # persona -> nick
     base_url: str = "http://localhost:8000"
+    logs: str = "public"  # RRSAgent's default log visibility
+    channel_logs: dict[str, str] = field(default_factory=dict)  # folded channel -> visibility
+    max_reminder_hours: float = 24.0  # reminders must fall inside the replay window
+
+    def visibility(self, channel: str) -> str:
+        return self.channel_logs.get(fold(channel), self.logs)
 
 
 # ---- the router -----------------------------------------------------------------------------
@@ -191,6 +266,8 @@ class Router:
         """Observe ``event`` in every plugin and run the command it carries, if any."""
         for plugin in self.plugins:
             plugin.observe(event)
+        if event.kind is Kind.TIMER:
+            return self._timer(event)
         if event.from_bot or event.kind not in (Kind.MESSAGE, Kind.ACTION):
             return []
         via_action = event.kind is Kind.ACTION
@@ -230,20 +307,53 @@ class Router:
         return effects
 
     def _resolve(
-        self, persona: str, cmd: Command, answer: Iterable[Say | Publish | Leave]
+        self, persona: str, cmd: Command, answer: Iterable[Answer]
     ) -> list[Effect]:
         # Zakim answers in /me form when the command was not addressed to it (or came as /me).
-        third_person = not cmd.addressed
+        return self._effects(persona, cmd.event, answer, third_person=not cmd.addressed)
+
+    def _effects(
+        self, persona: str, event: Event, answer: Iterable[Answer], *, third_person: bool
+    ) -> list[Effect]:
         out: list[Effect] = []
         for item in answer:
             if isinstance(item, Say):
                 if third_person and item.me is not None:
-                    out.append(Reply(persona, cmd.channel, item.me, action=True))
+                    out.append(Reply(persona, event.channel, item.me, action=True))
                 else:
-                    out.append(Reply(persona, cmd.channel, item.text))
+                    out.append(Reply(persona, event.channel, item.text))
+            elif isinstance(item, Signal):
+                for plugin in self.plugins:
+                    reaction = plugin.on_signal(item, event) or ()
+                    out += self._effects(plugin.persona, event, reaction,
+                                         third_person=third_person)
             else:
+                if isinstance(item, Leave):
+                    for plugin in self.plugins:
+                        if plugin.persona == item.persona:
+                            plugin.forget(item.channel)
                 out.append(item)
         return out
+
+    def _timer(self, event: Event) -> list[Effect]:
+        """A timer fired: its owner (``event.nick``) answers, as if addressed."""
+        effects: list[Effect] = []
+        for plugin in self.plugins:
+            if plugin.name == event.nick:
+                answer = plugin.on_timer(event) or ()
+                effects += self._effects(plugin.persona, event, answer, third_person=False)
+        return effects
+
+    def pending(self) -> list[Schedule]:
+        """Every plugin's timers still to fire (after replay, to schedule them again)."""
+        return [s for plugin in self.plugins for s in plugin.pending()]
+
+    def recall(self, channel: str, key: str, value: str) -> None:
+        """Hand a remembered value back to its plugin (``key`` starts with the plugin name)."""
+        owner = key.partition(".")[0]
+        for plugin in self.plugins:
+            if plugin.name == owner:
+                plugin.recall(channel, key, value)
 
     def _not_understood(self, persona: str, event: Event, text: str) -> Reply:
         nick = self.settings.nicks[persona]
@@ -257,10 +367,16 @@ class Router:
         )
 
     def help_lines(self, persona: str) -> list[str]:
+        """One line per plugin (queue, agenda, ...), then how to address the persona."""
         nick = self.settings.nicks[persona]
-        items = [r.help for r in self._rules[persona] if r.help]
+        lines = []
+        for plugin in self.plugins:
+            items = [r.help for r in plugin.rules() if r.help] if plugin.persona == persona else []
+            if items:
+                lines.append(f"{plugin.name}: " + "; ".join(items))
         return [
-            f"{nick} understands: " + "; ".join(items),
+            f"{nick} understands:",
+            *lines,
             f"Address me as '{nick}, <command>'; those marked * also work unaddressed or in /me.",
         ]
 

@@ -55,3 +55,15 @@ channels = Table(
     Column("joined", Boolean(), nullable=False),
     Column("updated_at", DateTime(), nullable=False),
 )
+
+# Values a plugin keeps beyond the replay window ("save this conference description").
+channel_values = Table(
+    "channel_values",
+    metadata,
+    Column("network", String(64), primary_key=True),
+    Column("channel_key", String(200), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("channel", String(200), nullable=False),
+    Column("value", Text(), nullable=False),
+    Column("updated_at", DateTime(), nullable=False),
+)

@@ -24,7 +24,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.events import Event, Kind
 from bot.router import fold
-from bot.schema import channels, events
+from bot.schema import channel_values, channels, events
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +203,31 @@ class Store:
             )
             if found.rowcount == 0:
                 conn.execute(channels.insert().values(**key, **values))
+
+    def remember_value(self, network: str, channel: str, key: str, value: str) -> None:
+        """Keep a plugin's value for ``channel`` (the latest one wins)."""
+        ids = {"network": network, "channel_key": fold(channel), "key": key}
+        values = {"channel": channel, "value": value, "updated_at": _naive_utc(datetime.now(UTC))}
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                channel_values.update()
+                .where(channel_values.c.network == network)
+                .where(channel_values.c.channel_key == ids["channel_key"])
+                .where(channel_values.c.key == key)
+                .values(**values)
+            )
+            if found.rowcount == 0:
+                conn.execute(channel_values.insert().values(**ids, **values))
+
+    def remembered_values(self, network: str) -> list[tuple[str, str, str]]:
+        """Every kept value of the network as (channel, key, value)."""
+        query = (
+            select(channel_values.c.channel, channel_values.c.key, channel_values.c.value)
+            .where(channel_values.c.network == network)
+            .order_by(channel_values.c.channel_key, channel_values.c.key)
+        )
+        with self.engine.connect() as conn:
+            return [(row.channel, row.key, row.value) for row in conn.execute(query)]
 
     def joined_channels(self, network: str, persona: str) -> list[str]:
         query = (

@@ -6,14 +6,22 @@ from bot.router import RRSAGENT, ZAKIM, Plugin, Settings
 
 
 def load_plugins(settings: Settings) -> list[Plugin]:
+    from bot.plugins.agenda import AgendaPlugin
     from bot.plugins.attendance import AttendancePlugin
     from bot.plugins.dismiss import Dismiss
+    from bot.plugins.meeting import MeetingPlugin
+    from bot.plugins.questions import QuestionsPlugin
     from bot.plugins.queue import QueuePlugin
     from bot.plugins.record import RecordPlugin
+    from bot.plugins.reminders import RemindersPlugin
 
     return [
         QueuePlugin(settings),
+        AgendaPlugin(settings),
+        QuestionsPlugin(settings),
         AttendancePlugin(settings),
+        MeetingPlugin(settings),
+        RemindersPlugin(settings),
         RecordPlugin(settings),
         Dismiss(settings, ZAKIM),
         Dismiss(settings, RRSAGENT),

@@ -28,7 +28,8 @@ def ev(text: str, nick: str = "alice", *, kind: Kind = Kind.MESSAGE, channel: st
 
 def present(router: Router, channel: str = CHANNEL) -> list[str]:
     plugin = next(p for p in router.plugins if isinstance(p, AttendancePlugin))
-    return list(plugin.present.get(fold(channel), ()))
+    attendance = plugin.meetings.get(fold(channel))
+    return list(attendance.present) if attendance else []
 
 
 def said(effects: list) -> list[str]:

@@ -16,7 +16,7 @@ from bot.store import upgrade
 
 
 def test_migrations_match_the_declared_schema(db_url: str) -> None:
-    assert upgrade(db_url) == "0001"
+    assert upgrade(db_url) == "0002"
     engine = create_engine(db_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -42,6 +42,8 @@ def test_wheel_installs_one_import_package_with_plugins_migrations_and_templates
         "bot/plugins/queue.py",
         "bot/migrations/env.py",
         "bot/migrations/versions/0001_events_and_channels.py",
+        "bot/migrations/versions/0002_channel_values.py",
+        "bot/plugins/agenda.py",
         "bot/templates/scribe.html.j2",
         "bot/scribe/engine.py",
     ):

@@ -183,8 +183,9 @@ def test_zakim_help_lists_zakim_commands_only(form: str) -> None:
     text = "\n".join(r.text for r in replies(effects))
     for command in ("q+", "q-", "q?", "ack", "present+", "present-", "who is here?"):
         assert command in text
-    assert "minutes" not in text
+    assert "draft minutes" not in text
     assert "Zakim" in text
+    assert all(len(r.text.encode()) <= 400 for r in replies(effects)), "one IRC line each"
 
 
 def test_rrsagent_help_lists_rrsagent_commands_only() -> None:

@@ -1,0 +1,81 @@
+"""Zakim's reminders: ``ping us in 10 minutes``, ``remind me in 2 hours to …``.
+
+A reminder lives in the plugin's state, which replay rebuilds from the stored command and
+timer events; after a restart the shell schedules what is still pending, and a reminder whose
+time passed while the bot was down fires at once, saying how late it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.events import Event
+from bot.router import ZAKIM, Answer, Command, Plugin, Say, Schedule, Settings, command, fold
+
+# Minutes by default; ``hours`` may be abbreviated to ``hour`` or ``h``.
+_INTERVAL = (r"in\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>hours?|h|minutes?|mins?|m)?")
+LATE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    channel: str
+    key: str
+    at: datetime
+    nick: str
+    word: str | None  # about | to | that
+    text: str | None
+
+
+def message(reminder: Reminder, fired: datetime) -> str:
+    """What Zakim says when the time comes; ``(late …)`` when the bot was down then."""
+    if reminder.text:
+        said = f"{reminder.nick}, you asked to be reminded at this time {reminder.word} " \
+               f"{reminder.text}"
+    else:
+        said = f"{reminder.nick}, you asked to be pinged at this time"
+    late = fired - reminder.at
+    if late > LATE:
+        minutes = round(late.total_seconds() / 60)
+        said += (f" (late by {minutes} minute{'s' if minutes != 1 else ''}: I was not running at "
+                 f"{reminder.at:%H:%M} UTC)")
+    return said
+
+
+class RemindersPlugin(Plugin):
+    persona = ZAKIM
+    name = "reminders"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.reminders: dict[str, dict[str, Reminder]] = {}  # folded channel -> key -> reminder
+
+    @command(rf"(?P<verb>ping|remind)(?:\s+(?:me|us))?\s+{_INTERVAL}"
+             r"(?:\s+(?P<word>about|to|that)\s+(?P<text>.+))?",
+             help="ping us in <n> minutes; remind me in <n> hours to <text>")
+    def remind(self, cmd: Command) -> list[Answer]:
+        hours = (cmd.match["unit"] or "m").lower().startswith("h")
+        delay = timedelta(**{"hours" if hours else "minutes": float(cmd.match["n"])})
+        limit = self.settings.max_reminder_hours
+        if not timedelta(0) < delay <= timedelta(hours=limit):
+            return [Say(f"{cmd.nick}, I can remind you from 1 minute to {limit:g} hours ahead")]
+        at = cmd.event.time + delay
+        # The key comes from the command line itself, so replaying it gives the same key.
+        digest = hashlib.sha256(f"{cmd.nick}\n{cmd.text}".encode()).hexdigest()[:12]
+        key = f"{cmd.event.time.isoformat()} {digest}"
+        reminder = Reminder(cmd.channel, key, at, cmd.nick, cmd.match["word"], cmd.match["text"])
+        self.reminders.setdefault(fold(cmd.channel), {})[reminder.key] = reminder
+        return [Say(f"ok, {cmd.nick}"), Schedule(cmd.channel, self.name, reminder.key, at)]
+
+    def on_timer(self, event: Event) -> list[Say]:
+        reminder = self.reminders.get(fold(event.channel), {}).pop(event.text, None)
+        return [] if reminder is None else [Say(message(reminder, event.time))]
+
+    def pending(self) -> list[Schedule]:
+        return [Schedule(r.channel, self.name, r.key, r.at)
+                for waiting in self.reminders.values() for r in waiting.values()]
+
+    def forget(self, channel: str) -> None:
+        self.reminders.pop(fold(channel), None)
