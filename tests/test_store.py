@@ -47,12 +47,12 @@ def ev(
 
 
 def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> None:
-    assert upgrade(db_url) == "0001"
+    assert upgrade(db_url) == "0002"
     engine = make_engine(db_url)
     try:
         insp = inspect(engine)
         tables = set(insp.get_table_names())
-        assert {"events", "channels", "alembic_version"} <= tables
+        assert {"events", "channels", "channel_values", "alembic_version"} <= tables
         columns = {c["name"] for c in insp.get_columns("events")}
         assert {"id", "network", "channel", "channel_key", "ts", "kind", "nick", "text",
                 "from_bot", "msgid"} <= columns
@@ -61,12 +61,12 @@ def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> Non
 
 
 def test_second_upgrade_is_a_no_op_that_keeps_the_data(db_url: str) -> None:
-    assert upgrade(db_url) == "0001"
+    assert upgrade(db_url) == "0002"
     s = Store.open(db_url)
     try:
         s.insert_events([ev("kept")])
         s.remember_channel(NET, ZAKIM, "#wg", True)
-        assert upgrade(db_url) == "0001"
+        assert upgrade(db_url) == "0002"
         assert s.count_events() == 1
         assert [e.text for e in s.events_for(NET, "#wg", EPOCH)] == ["kept"]
         assert s.joined_channels(NET, ZAKIM) == ["#wg"]
@@ -348,3 +348,23 @@ def test_writer_asks_producers_to_pause_only_while_it_can_catch_up(store: Store)
     assert failing is False  # database down: keep parsing so PINGs are still answered
     assert after is False
     assert store.count_events() == 50
+
+
+def test_kept_values_survive_reopening_and_the_latest_wins(db_url: str) -> None:
+    upgrade(db_url)
+    s = Store.open(db_url)
+    try:
+        s.remember_value(NET, "#WG", "meeting.description", "WebEx 1")
+        s.remember_value(NET, "#wg", "meeting.description", "WebEx 2")
+        s.remember_value(NET, "#other", "meeting.description", "Zoom")
+        s.remember_value("elsewhere", "#wg", "meeting.description", "not ours")
+    finally:
+        s.close()
+    s = Store.open(db_url)
+    try:
+        assert s.remembered_values(NET) == [
+            ("#other", "meeting.description", "Zoom"),
+            ("#wg", "meeting.description", "WebEx 2"),
+        ]
+    finally:
+        s.close()
