@@ -251,7 +251,15 @@ class Agendum:
         )
 
     async def fire(self, timer: Schedule) -> None:
-        """The timer fired: store it as an event (so replay knows), then let its plugin speak."""
+        """The timer fired: store it as an event (so replay knows), then let its plugin speak.
+
+        A timer that fell due while the bot was down fires at start-up, before the persona
+        is back in the channel: it waits for the join (a minute at most), so it is heard.
+        """
+        session = self.sessions[self.router.persona_of(timer.owner)]
+        deadline = time.monotonic() + 60
+        while not session.in_channel(timer.channel) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
         event = Event(utcnow(), self.network, timer.channel, Kind.TIMER, timer.owner, timer.key)
         self.writer.put(event)
         effects = self.router.dispatch(event)

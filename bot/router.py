@@ -348,6 +348,10 @@ class Router:
         """Every plugin's timers still to fire (after replay, to schedule them again)."""
         return [s for plugin in self.plugins for s in plugin.pending()]
 
+    def persona_of(self, plugin_name: str) -> str:
+        """Which persona speaks for the plugin called ``plugin_name``."""
+        return next((p.persona for p in self.plugins if p.name == plugin_name), ZAKIM)
+
     def recall(self, channel: str, key: str, value: str) -> None:
         """Hand a remembered value back to its plugin (``key`` starts with the plugin name)."""
         owner = key.partition(".")[0]

@@ -16,7 +16,7 @@ from bot.router import ZAKIM, Answer, Command, Plugin, Say, Schedule, Settings, 
 
 # Minutes by default; ``hours`` may be abbreviated to ``hour`` or ``h``.
 _INTERVAL = (r"in\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>hours?|h|minutes?|mins?|m)?")
-LATE = timedelta(seconds=60)
+LATE = timedelta(seconds=5)  # on time, the scheduler fires within milliseconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +38,16 @@ def message(reminder: Reminder, fired: datetime) -> str:
         said = f"{reminder.nick}, you asked to be pinged at this time"
     late = fired - reminder.at
     if late > LATE:
-        minutes = round(late.total_seconds() / 60)
-        said += (f" (late by {minutes} minute{'s' if minutes != 1 else ''}: I was not running at "
-                 f"{reminder.at:%H:%M} UTC)")
+        said += f" (late by {_span(late)}: I was not running at {reminder.at:%H:%M} UTC)"
     return said
+
+
+def _span(delta: timedelta) -> str:
+    seconds = round(delta.total_seconds())
+    if seconds < 90:
+        return f"{seconds} seconds"
+    minutes = round(seconds / 60)
+    return f"{minutes} minutes" if minutes < 90 else f"{minutes / 60:.1f} hours"
 
 
 class RemindersPlugin(Plugin):
@@ -60,7 +66,7 @@ class RemindersPlugin(Plugin):
         delay = timedelta(**{"hours" if hours else "minutes": float(cmd.match["n"])})
         limit = self.settings.max_reminder_hours
         if not timedelta(0) < delay <= timedelta(hours=limit):
-            return [Say(f"{cmd.nick}, I can remind you from 1 minute to {limit:g} hours ahead")]
+            return [Say(f"{cmd.nick}, I can remind you at most {limit:g} hours ahead")]
         at = cmd.event.time + delay
         # The key comes from the command line itself, so replaying it gives the same key.
         digest = hashlib.sha256(f"{cmd.nick}\n{cmd.text}".encode()).hexdigest()[:12]

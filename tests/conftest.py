@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:  # make `tests.support` importable (tests/ has no 
     sys.path.insert(0, str(ROOT))
 
 from tests.support import pg  # noqa: E402
+from tests.support.daemon import AgendumProcess  # noqa: E402
 from tests.support.ircclient import IrcTestClient  # noqa: E402
 from tests.support.ircd import IrcServer  # noqa: E402
 
@@ -172,3 +173,29 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """Runs the test once on SQLite and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def agendum_factory(
+    ircd: IrcServer, tmp_path: Path, sqlite_url: str
+) -> Iterator[Callable[..., AgendumProcess]]:
+    started: list[AgendumProcess] = []
+
+    def make(*, db_url: str | None = None, channels: list[str] | None = None,
+             server: IrcServer | None = None, **kw: object) -> AgendumProcess:
+        srv = server or ircd
+        proc = AgendumProcess(
+            tmp_path / f"bot{len(started)}",
+            irc_port=kw.pop("port", srv.port),  # type: ignore[arg-type]
+            db_url=db_url or sqlite_url,
+            channels=channels if channels is not None else ["#meeting"],
+            **kw,  # type: ignore[arg-type]
+        )
+        started.append(proc.start())
+        return proc
+
+    yield make
+    for proc in started:
+        proc.stop()
+        if proc.proc is not None and proc.proc.returncode not in (0, None, -9):
+            print(proc.log_text()[-4000:])

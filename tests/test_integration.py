@@ -7,10 +7,8 @@ import re
 import signal
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from tests.support.daemon import AgendumProcess
@@ -21,32 +19,6 @@ CHANNEL = "#meeting"
 BotFactory = Callable[..., AgendumProcess]
 ClientFactory = Callable[..., IrcTestClient]
 BOT_JOIN = 20.0
-
-
-@pytest.fixture
-def agendum_factory(
-    ircd: IrcServer, tmp_path: Path, sqlite_url: str
-) -> Iterator[Callable[..., AgendumProcess]]:
-    started: list[AgendumProcess] = []
-
-    def make(*, db_url: str | None = None, channels: list[str] | None = None,
-             server: IrcServer | None = None, **kw: object) -> AgendumProcess:
-        srv = server or ircd
-        proc = AgendumProcess(
-            tmp_path / f"bot{len(started)}",
-            irc_port=kw.pop("port", srv.port),  # type: ignore[arg-type]
-            db_url=db_url or sqlite_url,
-            channels=channels if channels is not None else [CHANNEL],
-            **kw,  # type: ignore[arg-type]
-        )
-        started.append(proc.start())
-        return proc
-
-    yield make
-    for proc in started:
-        proc.stop()
-        if proc.proc is not None and proc.proc.returncode not in (0, None, -9):
-            print(proc.log_text()[-4000:])
 
 
 def wait_bots(client: IrcTestClient, channel: str = CHANNEL,

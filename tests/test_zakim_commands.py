@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from bot.plugins import load_plugins
+from bot.plugins.reminders import Reminder, message
 
 from bot.events import Event, Kind
 from bot.router import RRSAGENT, ZAKIM, Effect, Remember, Reply, Router, Schedule, Settings
@@ -379,7 +380,7 @@ CASES: list[tuple[str, list[Line], list[str]]] = [
     ("ping-us", [("c", "Zakim, ping us in 10 minutes")], ["ok, c"]),
     ("remind-me-hours", [("c", "Zakim, remind me in 2 hours to call Bob")], ["ok, c"]),
     ("remind-too-far", [("c", "Zakim, remind me in 30 hours about it")],
-     ["c, I can remind you from 1 minute to 24 hours ahead"]),
+     ["c, I can remind you at most 24 hours ahead"]),
     ("ping-unaddressed-is-not-a-command", [("c", "ping us in 10 minutes")], []),
     # ---- anything else ---------------------------------------------------------------------
     ("unknown-addressed", [("c", "Zakim, make coffee")],
@@ -491,6 +492,18 @@ def test_reminder_fires_once_with_the_text_and_notes_when_it_is_late() -> None:
         "d, you asked to be pinged at this time (late by 7 minutes: I was not running at "
         f"{second.at:%H:%M} UTC)"]
     assert router.pending() == []
+
+
+@pytest.mark.parametrize(("late", "note"), [
+    (4.0, ""), (6.0, " (late by 6 seconds: I was not running at 15:00 UTC)"),
+    (89.0, " (late by 89 seconds: I was not running at 15:00 UTC)"),
+    (150.0, " (late by 2 minutes: I was not running at 15:00 UTC)"),
+    (3 * 3600.0, " (late by 3.0 hours: I was not running at 15:00 UTC)"),
+])
+def test_lateness_is_said_in_a_readable_unit(late: float, note: str) -> None:
+    reminder = Reminder("#wg", "k", START, "c", None, None)
+    assert message(reminder, START + timedelta(seconds=late)) == (
+        "c, you asked to be pinged at this time" + note)
 
 
 def test_end_meeting_forgets_the_channel_but_not_the_saved_description() -> None:
