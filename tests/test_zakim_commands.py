@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from bot.plugins import load_plugins
+from bot.plugins.attendance import AttendancePlugin
 from bot.plugins.reminders import Reminder, message
 
 from bot.events import Event, Kind
 from bot.router import RRSAGENT, ZAKIM, Effect, Remember, Reply, Router, Schedule, Settings
+from tests.support.seed import SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"
 START = datetime(2024, 3, 7, 15, 0, tzinfo=UTC)
@@ -535,3 +537,19 @@ def test_saved_description_is_remembered_and_recalled() -> None:
     fresh.recall(kept.channel, kept.key, kept.value)
     assert shown(play(fresh, [("c", "Zakim, what conference is this?")])[0]) == [
         "this is Zoom 1"]
+
+
+def test_the_seed_meeting_gets_answers_only_to_its_commands() -> None:
+    """A real call's 200 lines of scribing trip none of the wider grammar: Zakim answers
+    each ``q?`` and nothing else, and ends it with everyone's present+ and regrets+."""
+    router = make_router()
+    events = seed_events()
+    answered = [e.text for e in events
+                if any(isinstance(x, Reply) and x.persona == ZAKIM for x in router.dispatch(e))]
+    assert answered == [e.text for e in events if e.text == "q?"]
+    assert len(answered) == 13
+    attendance = next(p for p in router.plugins if isinstance(p, AttendancePlugin))
+    kept = attendance.meetings[SEED_CHANNEL]
+    said = [e.text.split(None, 1)[1] for e in events if e.text.lower().startswith("present+ ")]
+    assert list(kept.attendees) == said and len(said) == 14
+    assert kept.regrets == ("Ningxin_Hu",)
