@@ -301,17 +301,24 @@ class AgendaPlugin(Plugin):
 
     # closing, skipping, ordering
 
+    def _named_or_open(self, cmd: Command, agenda: Agenda) -> tuple[int | None, list[Answer]]:
+        """``agendum 2`` or ``this agendum``: the item's number, or why there is none."""
+        number = int(cmd.match["n"]) if cmd.match["n"] else agenda.current
+        if number is None:
+            return None, [Say(f"no agendum is open, {cmd.nick}", me="sees no agendum open")]
+        if agenda.item(number) is None:
+            return None, self._missing(cmd, number)
+        return number, []
+
     @command(rf"(?P<really>really\s+)?close\s+(?:{_A}\s+(?P<n>\d+)|{_THIS})", unaddressed=True,
              help="[really] close agendum <n> | this agendum *")
     def close_item(self, cmd: Command) -> list[Answer]:
         agenda = self._tracked(cmd)
         if agenda is None:
             return []
-        number = int(cmd.match["n"]) if cmd.match["n"] else agenda.current
+        number, problem = self._named_or_open(cmd, agenda)
         if number is None:
-            return [Say(f"no agendum is open, {cmd.nick}", me="sees no agendum open")]
-        if agenda.item(number) is None:
-            return self._missing(cmd, number)
+            return problem
         if number == agenda.current and agenda.queue_length and not cmd.match["really"]:
             return [Say(f"I see a speaker queue remaining and thus will not close agendum "
                         f"{number}; say 'really close' if you mean it, {cmd.nick}")]
@@ -326,11 +333,9 @@ class AgendaPlugin(Plugin):
         agenda = self._tracked(cmd)
         if agenda is None:
             return []
-        number = int(cmd.match["n"]) if cmd.match["n"] else agenda.current
+        number, problem = self._named_or_open(cmd, agenda)
         if number is None:
-            return [Say(f"no agendum is open, {cmd.nick}", me="sees no agendum open")]
-        if agenda.item(number) is None:
-            return self._missing(cmd, number)
+            return problem
         self._put(cmd.channel, skip(agenda, number))
         return [Say(f"agendum {number} skipped", me=f"notes agendum {number} skipped")]
 
