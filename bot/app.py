@@ -94,7 +94,8 @@ class Agendum:
         self.writer = EventWriter(self.store)
         self.deduper = Deduper()
         self.raw_deduper = Deduper()
-        self.router = Router(settings_for(cfg), load_plugins(settings_for(cfg)))
+        settings = settings_for(cfg)
+        self.router = Router(settings, load_plugins(settings))
         # Timers live in the plugins' state (rebuilt by replay); APScheduler only wakes us.
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.sessions: dict[str, Session] = {}
