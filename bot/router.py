@@ -38,6 +38,11 @@ def fold(name: str) -> str:
 _NAME_SPLIT = re.compile(r"\s*,\s*|\s+(?:and\s+)?")
 
 
+def one_line(text: str) -> str:
+    """A reply is one IRC line: line breaks that came in with user text become spaces."""
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
 def name_list(text: str | None, speaker: str) -> list[str]:
     """Names in ``q+ a, b and c`` or ``present+ a b``; none, or ``me``, is the speaker."""
     names = [n for n in _NAME_SPLIT.split(text.strip()) if n] if text else []
@@ -264,11 +269,13 @@ class Router:
 
     def dispatch(self, event: Event) -> list[Effect]:
         """Observe ``event`` in every plugin and run the command it carries, if any."""
+        if event.from_bot:  # our own lines: stored, but never routed (live or in replay)
+            return []
         for plugin in self.plugins:
             plugin.observe(event)
         if event.kind is Kind.TIMER:
             return self._timer(event)
-        if event.from_bot or event.kind not in (Kind.MESSAGE, Kind.ACTION):
+        if event.kind not in (Kind.MESSAGE, Kind.ACTION):
             return []
         via_action = event.kind is Kind.ACTION
         target = None if via_action else self.addressed_to(event.text)
@@ -319,9 +326,9 @@ class Router:
         for item in answer:
             if isinstance(item, Say):
                 if third_person and item.me is not None:
-                    out.append(Reply(persona, event.channel, item.me, action=True))
+                    out.append(Reply(persona, event.channel, one_line(item.me), action=True))
                 else:
-                    out.append(Reply(persona, event.channel, item.text))
+                    out.append(Reply(persona, event.channel, one_line(item.text)))
             elif isinstance(item, Signal):
                 for plugin in self.plugins:
                     reaction = plugin.on_signal(item, event) or ()
@@ -367,7 +374,7 @@ class Router:
         return Reply(
             persona,
             event.channel,
-            f"{opening}I don't understand '{shown}', {event.nick}. Try /msg {nick} help",
+            one_line(f"{opening}I don't understand '{shown}', {event.nick}. Try /msg {nick} help"),
         )
 
     def help_lines(self, persona: str) -> list[str]:

@@ -9,10 +9,11 @@ into a topic), announces ``agendum-taken-up`` (the queue reopens) and listens to
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-import regex
+import re2
 
 from bot.events import Event
 from bot.router import (
@@ -98,17 +99,27 @@ def next_item(agenda: Agenda) -> Item | None:
     return next((i for i in remaining(agenda) if i.number != agenda.current), None)
 
 
+_PATTERN_OPTIONS = re2.Options()
+_PATTERN_OPTIONS.case_sensitive = False
+_PATTERN_OPTIONS.log_errors = False
+
+
 def find(agenda: Agenda, ref: str) -> list[Item]:
-    """Items ``ref`` names: a number, else a case-insensitive pattern (bounded in time)."""
+    """Items ``ref`` names: a number, else a case-insensitive regular expression.
+
+    Channel text is the pattern, so it runs on RE2, whose time is linear in the text: no
+    pattern can stall the bot, and the answer never depends on how fast the machine is
+    (replay after a restart must find the same item). A pattern RE2 cannot parse is text.
+    """
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isdecimal():
         found = agenda.item(int(ref))
         return [found] if found else []
     try:
-        pattern = regex.compile(ref, regex.IGNORECASE)
-        return [i for i in agenda.items if pattern.search(i.text, timeout=0.05)]
-    except (regex.error, TimeoutError):
-        return [i for i in agenda.items if ref.lower() in i.text.lower()]
+        pattern = re2.compile(ref, options=_PATTERN_OPTIONS)
+    except re2.error:
+        return [i for i in agenda.items if ref.casefold() in i.text.casefold()]
+    return [i for i in agenda.items if pattern.search(i.text)]
 
 
 def take_up(agenda: Agenda, number: int, when: datetime) -> Agenda:
@@ -138,13 +149,16 @@ def drop(agenda: Agenda, number: int) -> Agenda:
 
 
 def parse_order(spec: str, last: int) -> tuple[int, ...]:
-    """``3, 2, 5-7, 9-``: numbers, ranges, and ranges running to the end of the list."""
+    """``3, 2, 5-7, 9-``: numbers, ranges, and ranges running to the end of the list.
+
+    Only numbers up to ``last`` (the highest ever given) can name an item; the others go.
+    """
     numbers: list[int] = []
-    for token in regex.split(r"[\s,]+", spec.strip()):
-        if m := regex.fullmatch(r"(\d+)-(\d*)", token):
-            start, end = int(m[1]), int(m[2]) if m[2] else last
-            numbers += range(start, end + 1)
-        elif token.isdigit():
+    for token in re.split(r"[\s,]+", spec.strip()):
+        if m := re.fullmatch(r"([0-9]+)-([0-9]*)", token):
+            start, end = int(m[1]), min(int(m[2]) if m[2] else last, last)
+            numbers += range(max(start, 1), end + 1)
+        elif token.isdecimal() and 1 <= int(token) <= last:
             numbers.append(int(token))
     return tuple(dict.fromkeys(numbers))
 

@@ -85,8 +85,8 @@ def resolve(queue: Queue, name: str) -> str | None:
     exact = [e.name for e in queue.entries if fold(e.name) == key]
     if exact:
         return exact[0]
-    starts = {e.name for e in queue.entries if fold(e.name).startswith(key)}
-    return starts.pop() if len(starts) == 1 else None
+    starts = {fold(e.name): e.name for e in queue.entries if fold(e.name).startswith(key)}
+    return starts.popitem()[1] if len(starts) == 1 else None
 
 
 def remove(queue: Queue, name: str) -> Queue:

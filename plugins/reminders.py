@@ -63,10 +63,11 @@ class RemindersPlugin(Plugin):
              help="ping us in <n> minutes; remind me in <n> hours to <text>")
     def remind(self, cmd: Command) -> list[Answer]:
         hours = (cmd.match["unit"] or "m").lower().startswith("h")
-        delay = timedelta(**{"hours" if hours else "minutes": float(cmd.match["n"])})
+        in_hours = float(cmd.match["n"]) / (1 if hours else 60)
         limit = self.settings.max_reminder_hours
-        if not timedelta(0) < delay <= timedelta(hours=limit):
+        if not 0 < in_hours <= limit:
             return [Say(f"{cmd.nick}, I can remind you at most {limit:g} hours ahead")]
+        delay = timedelta(hours=in_hours)
         at = cmd.event.time + delay
         # The key comes from the command line itself, so replaying it gives the same key.
         digest = hashlib.sha256(f"{cmd.nick}\n{cmd.text}".encode()).hexdigest()[:12]
