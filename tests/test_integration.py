@@ -352,10 +352,16 @@ def test_help_in_channel_and_by_private_message(
     agendum_factory()
     alice = joined(irc_client_factory, "alice")
     alice.say(CHANNEL, "Zakim, help")
-    listing = alice.wait_for(nick="Zakim", target=CHANNEL, text="understands", timeout=5).text
-    assert "q+" in listing and "ack" in listing and "present+" in listing
+    alice.wait_for(nick="Zakim", target=CHANNEL, text="understands", timeout=5)
+    queue = alice.wait_for(nick="Zakim", target=CHANNEL, text="^queue: ", timeout=5).text
+    assert "q+" in queue and "ack" in queue
+    agenda = alice.wait_for(nick="Zakim", target=CHANNEL, text="^agenda: ", timeout=5).text
+    assert "agenda+" in agenda and "next agendum" in agenda
+    attendance = alice.wait_for(nick="Zakim", target=CHANNEL, text="^attendance: ", timeout=5)
+    assert "present+" in attendance.text
     alice.say("RRSAgent", "help")
-    private = alice.wait_for(nick="RRSAgent", command="NOTICE", text="understands", timeout=5)
+    alice.wait_for(nick="RRSAgent", command="NOTICE", text="understands", timeout=5)
+    private = alice.wait_for(nick="RRSAgent", command="NOTICE", text="^record: ", timeout=5)
     assert "draft minutes" in private.text
     alice.say("Zakim", "q?")
     alice.wait_for(nick="Zakim", command="NOTICE", text="only take commands in a channel",
