@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv lint bench bench-minutes clean
+.PHONY: demo test venv lint bench bench-meetings bench-minutes clean
 
 $(BIN)/agendum: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: lint
 
 bench: venv
 	$(BIN)/python bench/bench_bot.py
+
+bench-meetings: venv
+	$(BIN)/python bench/bench_meetings.py --runs 3
 
 bench-minutes: venv
 	$(BIN)/python bench/bench_minutes.py
