@@ -29,12 +29,17 @@ CHANNEL = "#demo"
 # (speaker, line): what a small working group says during a call.
 SCRIPT: list[tuple[str, str]] = [
     ("anssik", "Meeting: Demo Working Group Teleconference"),
+    ("anssik", "Zakim, start meeting"),
     ("anssik", "Chair: Anssi"),
-    ("anssik", "Agenda: https://example.org/demo-agenda.md"),
     ("anssik", "present+ Anssi, Rafael, Joshua"),
     ("anssik", "scribe+ anssik"),
-    ("anssik", "Topic: Welcome and introductions"),
+    ("anssik", "agenda+ Welcome and introductions"),
+    ("anssik", "agenda+ CR snapshot"),
+    ("anssik", "agenda+ Next steps"),
+    ("anssik", "Zakim, take up next agendum"),
     ("anssik", "anssik: welcome everyone, let's start with the speaker queue"),
+    ("anssik", "close this agendum"),
+    ("anssik", "move to next agendum"),
     ("RafaelCintron", "q+ to ask about the CR snapshot"),
     ("Joshua_Lochner", "q+"),
     ("anssik", "q?"),
@@ -44,10 +49,11 @@ SCRIPT: list[tuple[str, str]] = [
     ("anssik", "ack next"),
     ("anssik", "Joshua: +1, and we have tests ready"),
     ("anssik", "RESOLUTION: publish the CR snapshot"),
-    ("anssik", "Topic: Next steps"),
+    ("Joshua_Lochner", "question+ When is the next snapshot?"),
+    ("anssik", "close this agendum"),
+    ("anssik", "move to next agendum"),
     ("anssik", "ACTION: anssik to send the transition request"),
-    ("anssik", "Zakim, who is here?"),
-    ("anssik", "RRSAgent, draft minutes"),
+    ("anssik", "Zakim, end meeting"),
 ]
 
 
@@ -199,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         try:
-            print("agendum is running (log: demo-out/agendum.log); the meeting:")
+            print(f"agendum is running (log: {workdir / 'agendum.log'}); the meeting:")
             minutes_url = asyncio.run(play(irc_port, args.pace))
             relative = minutes_url.removeprefix(base_url + "/")
             print(f"\nMinutes:  {minutes_url}")

@@ -27,6 +27,10 @@ def test_demo_plays_a_meeting_and_publishes_minutes(tmp_path: Path) -> None:
     html = Path(file.group(1)).read_text(encoding="utf-8")
     assert "Demo Working Group Teleconference" in html
     assert "publish the CR snapshot" in html
+    # Zakim ran the agenda: its "taken up" lines became the topics; its goodbye the attendance.
+    assert re.findall(r"<h3 id=\w+>([^<]+)</h3>", html) == [
+        "Welcome and introductions", "CR snapshot", "Next steps"]
+    assert "<Zakim> As of this point the attendees have been Anssi, Rafael, Joshua" in result.stdout
     assert (tmp_path / "agendum.db").exists()
     # the web server stopped with the demo
     url = re.search(r"^Minutes: +(\S+)$", result.stdout, re.M)
