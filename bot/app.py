@@ -15,17 +15,21 @@ import sys
 import time
 from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import re2
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config
 from bot.dedupe import Deduper, event_key, raw_message_key
 from bot.events import Event, Kind, utcnow
 from bot.ircconn import Session
-from bot.minutes import LogLine, format_irc_log, render_minutes
+from bot.minutes import LogLine, format_irc_html, format_irc_log, render_all
 from bot.plugins import load_plugins
+from bot.plugins.record import anchors, public_record
 from bot.publish import relative_name, url_for, write_file
 from bot.router import (
     PERSONAS,
@@ -39,6 +43,7 @@ from bot.router import (
     Reply,
     Router,
     Schedule,
+    Search,
     Settings,
     fold,
 )
@@ -46,24 +51,41 @@ from bot.store import EventWriter, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
 
-# Only what people say goes into the public log and the minutes; /me lines stay out.
-_LOGGED = {Kind.MESSAGE, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT, Kind.KICK}
+def log_lines(events: list[Event], settings: Settings, day: str | None = None) -> list[LogLine]:
+    """The public record of one log, as RRSAgent writes it (joins as ``X has joined #c``).
+
+    ``public_record`` decides what is on the record (no /me, no ``[off]``, nothing said
+    while RRSAgent was off) and which day's log it is in; ``day=None`` keeps every day.
+    """
+    return [LogLine(time=e.time, nick=e.nick, text=_as_logged(e))
+            for log_day, e in public_record(events, settings) if day in (None, log_day)]
 
 
-def log_lines(events: list[Event]) -> list[LogLine]:
-    """The public record of a day, as RRSAgent writes it (joins as ``X has joined #c``)."""
-    lines = []
-    for e in events:
-        if e.kind not in _LOGGED or e.text.startswith("[off]"):
-            continue
-        text = {
-            Kind.JOIN: f"{e.nick} has joined {e.channel}",
-            Kind.PART: f"{e.nick} has left {e.channel}",
-            Kind.QUIT: f"{e.nick} has quit ({e.text})" if e.text else f"{e.nick} has quit",
-            Kind.KICK: f"{e.nick} has kicked {e.text}",
-        }.get(e.kind, e.text)
-        lines.append(LogLine(time=e.time, nick=e.nick, text=text))
-    return lines
+def _as_logged(e: Event) -> str:
+    return {
+        Kind.JOIN: f"{e.nick} has joined {e.channel}",
+        Kind.PART: f"{e.nick} has left {e.channel}",
+        Kind.QUIT: f"{e.nick} has quit ({e.text})" if e.text else f"{e.nick} has quit",
+        Kind.KICK: f"{e.nick} has kicked {e.text}",
+    }.get(e.kind, e.text)
+
+
+def search_lines(lines: list[LogLine], search: Search) -> list[str]:
+    """RRSAgent's answer to ``grep``: matching lines (on RE2, linear time), or why none."""
+    options = re2.Options()
+    options.log_errors, options.case_sensitive = False, not search.ignore_case
+    try:
+        pattern = re2.compile(search.pattern, options=options)
+    except re2.error:
+        return [f"I cannot read '{search.pattern}' as a pattern, {search.requester}"]
+    found = [ln for ln in lines if pattern.search(ln.text)]
+    if not found:
+        return [f"I see no match for '{search.pattern}' in this log, {search.requester}"]
+    chosen = {"first": found[:1], "last": found[-1:]}.get(search.which, found[:search.limit])
+    shown = [f"{ln.time:%H:%M:%S} <{ln.nick}> {ln.text[:300]}" for ln in chosen]
+    if len(found) > len(chosen):
+        shown.append(f"... {len(found)} lines match in all; 'max N' shows up to 20")
+    return shown
 
 
 # Channel messages are de-duplicated as raw lines, before parsing (see bot.dedupe).
@@ -80,6 +102,7 @@ def settings_for(cfg: Config) -> Settings:
         logs=cfg.bot.logs,
         channel_logs=channel_logs,
         max_reminder_hours=cfg.bot.replay_hours,
+        idle_leave=timedelta(minutes=cfg.bot.idle_leave_minutes),
     )
 
 
@@ -237,6 +260,10 @@ class Agendum:
                 session.join(effect.channel)
         elif isinstance(effect, Schedule):
             self.schedule(effect)
+        elif isinstance(effect, Search):
+            lines = await asyncio.to_thread(self.log_of, effect.channel, effect.day)
+            for line in search_lines(lines, effect):
+                self.sessions[RRSAGENT].say(effect.channel, line)
         elif isinstance(effect, Remember):
             await asyncio.to_thread(self.store.remember_value, self.network, effect.channel,
                                     effect.key, effect.value)
@@ -305,14 +332,25 @@ class Agendum:
         while any(s.out for s in self.unique) and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
 
-    def write_minutes(self, channel: str, day: str) -> list[Path]:
+    def log_of(self, channel: str, day: str) -> list[LogLine]:
+        """The public lines of the channel's log of ``day`` (it may run past midnight)."""
         start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-        events = self.store.events_for(self.network, channel, start, start + timedelta(days=1))
-        lines = log_lines(events)
-        root = Path(self.cfg.publish.dir)
-        log_url = url_for(self.cfg.publish.base_url, channel, day, "irc.txt")
-        html = render_minutes(lines, day=start.date(), channel=channel, log_url=log_url)
-        return [
-            write_file(root, relative_name(channel, day, "irc.txt"), format_irc_log(lines)),
-            write_file(root, relative_name(channel, day, "minutes.html"), html),
-        ]
+        events = self.store.events_for(self.network, channel, start - timedelta(days=1),
+                                       start + timedelta(days=2))
+        return log_lines(events, self.router.settings, day)
+
+    def write_minutes(self, channel: str, day: str) -> list[Path]:
+        """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON."""
+        lines = self.log_of(channel, day)
+        root, base = Path(self.cfg.publish.dir), self.cfg.publish.base_url
+        minutes = render_all(lines, day=datetime.fromisoformat(day).date(), channel=channel,
+                             log_url=url_for(base, channel, day, "irc.txt"))
+        name = partial(relative_name, channel, day)
+        irc_html = format_irc_html(
+            lines, anchors(ln.time for ln in lines), channel=channel, day=day,
+            text_name=quote(name("irc.txt").rsplit("/", 1)[1]),
+            minutes_name=quote(name("minutes.html").rsplit("/", 1)[1]))
+        files = {"irc.txt": format_irc_log(lines), "irc.html": irc_html,
+                 "minutes.html": minutes["html"], "minutes.md": minutes["md"],
+                 "minutes.json": minutes["json"]}
+        return [write_file(root, name(suffix), content) for suffix, content in files.items()]

@@ -57,6 +57,7 @@ class BotConfig:
     rrsagent_nick: str = "RRSAgent"
     realname: str = "agendum meeting bot"
     replay_hours: float = 24.0
+    idle_leave_minutes: float = 120.0
     logs: str = "public"
     member_channels: tuple[str, ...] = ()
     team_channels: tuple[str, ...] = ()
@@ -127,6 +128,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "bot.rrsagent_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
     "bot.realname": (bool, "must not be empty"),
     "bot.replay_hours": _POSITIVE,
+    "bot.idle_leave_minutes": _POSITIVE,
     "bot.logs": (lambda v: v in VISIBILITIES, f"must be one of {', '.join(VISIBILITIES)}"),
     "publish.dir": (bool, "must not be empty"),
     "log.level": (lambda v: v.upper() in LOG_LEVELS, f"must be one of {', '.join(LOG_LEVELS)}"),

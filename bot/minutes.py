@@ -9,9 +9,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
 from bot.scribe.html import render_html
+from bot.scribe.jsonout import render_json
+from bot.scribe.markdown import render_markdown
 from bot.scribe.options import Options
 from bot.scribe.pipeline import make_minutes
+
+_ENV = Environment(loader=PackageLoader("bot", "templates"), autoescape=True,
+                   undefined=StrictUndefined, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,15 @@ def render_minutes(
     lines: Sequence[LogLine], *, day: date, channel: str, log_url: str | None = None,
     draft: bool = True,
 ) -> str:
-    """Minutes of the channel's lines, as ``draft minutes`` publishes them.
+    """Minutes of the channel's lines, as ``draft minutes`` publishes them."""
+    return render_all(lines, day=day, channel=channel, log_url=log_url, draft=draft)["html"]
+
+
+def render_all(
+    lines: Sequence[LogLine], *, day: date, channel: str, log_url: str | None = None,
+    draft: bool = True,
+) -> dict[str, str]:
+    """The minutes as HTML (scribe.perl's), Markdown and JSON, from one run of the engine.
 
     The log goes through the engine as text, so the bot's minutes and those of
     ``agendum minutes`` on the published ``-irc.txt`` file are the same document.
@@ -78,4 +93,22 @@ def render_minutes(
     m, opts = make_minutes(format_irc_log(lines), opts, log_url=log_url, default_date=day)
     if m.title == "(MEETING TITLE)":
         m = replace(m, title=f"{channel} meeting")
-    return render_html(m, opts)
+    return {"html": render_html(m, opts), "md": render_markdown(m, opts),
+            "json": render_json(m, opts)}
+
+
+@dataclass(frozen=True)
+class _Shown:
+    anchor: str
+    time: str
+    nick: str
+    text: str
+
+
+def format_irc_html(lines: Sequence[LogLine], anchors: Sequence[str], *, channel: str,
+                    day: str, text_name: str, minutes_name: str) -> str:
+    """RRSAgent's HTML log: one anchored paragraph per line, every user string escaped."""
+    shown = [_Shown(a, _utc(ln.time).strftime("%H:%M:%S"), ln.nick, _NEWLINES.sub(" ", ln.text))
+             for ln, a in zip(lines, anchors, strict=True)]
+    return _ENV.get_template("irc.html.j2").render(
+        channel=channel, day=day, lines=shown, text_name=text_name, minutes_name=minutes_name)

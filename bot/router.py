@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.events import Event, Kind
@@ -110,6 +110,22 @@ class Schedule:
 
 
 @dataclass(frozen=True, slots=True)
+class Search:
+    """Search the channel's log of ``day`` for ``pattern`` and tell ``requester`` what matched.
+
+    The log lives in the database, so the shell runs the search (on RE2: linear time)."""
+
+    network: str
+    channel: str
+    day: str
+    pattern: str
+    ignore_case: bool
+    which: str  # all | first | last
+    limit: int
+    requester: str
+
+
+@dataclass(frozen=True, slots=True)
 class Remember:
     """Keep ``value`` for ``channel`` beyond the replay window (``save this description``).
 
@@ -133,8 +149,8 @@ class Signal:
     data: tuple[Any, ...] = ()
 
 
-Effect = Reply | Publish | Leave | Join | Schedule | Remember
-Answer = Say | Publish | Leave | Join | Schedule | Remember | Signal
+Effect = Reply | Publish | Leave | Join | Schedule | Remember | Search
+Answer = Say | Publish | Leave | Join | Schedule | Remember | Search | Signal
 
 
 # ---- what plugins see -----------------------------------------------------------------------
@@ -167,15 +183,17 @@ class Rule:
     pattern: re.Pattern[str]
     handler: Handler
     unaddressed: bool  # also recognised when nobody is addressed, and in /me form
+    fallback: bool  # tried only when no other rule of any persona matched
     help: str | None
 
 
-def command(pattern: str, *, unaddressed: bool = False, help: str | None = None) -> Callable:
+def command(pattern: str, *, unaddressed: bool = False, help: str | None = None,
+            fallback: bool = False) -> Callable:
     """Mark a plugin method as the handler of commands matching ``pattern`` (full match)."""
 
     def mark(fn: Callable) -> Callable:
         fn.__dict__.setdefault("_agendum_rules", []).append(
-            (re.compile(pattern, re.IGNORECASE), unaddressed, help)
+            (re.compile(pattern, re.IGNORECASE), unaddressed, help, fallback)
         )
         return fn
 
@@ -201,12 +219,15 @@ class Plugin:
         found: list[Rule] = []
         for klass in reversed(type(self).__mro__):
             for attr, fn in vars(klass).items():
-                for pattern, unaddressed, help_text in getattr(fn, "_agendum_rules", ()):
-                    found.append(Rule(pattern, getattr(self, attr), unaddressed, help_text))
+                for pattern, unaddressed, help_text, fallback in getattr(
+                        fn, "_agendum_rules", ()):
+                    found.append(Rule(pattern, getattr(self, attr), unaddressed=unaddressed,
+                                      fallback=fallback, help=help_text))
         return found
 
-    def observe(self, event: Event) -> None:
-        """Follow non-command events (joins, nick changes...). Default: nothing."""
+    def observe(self, event: Event) -> Iterable[Answer] | None:
+        """See every event, commands included (joins, activity...); may answer. Default: no."""
+        return None
 
     def on_signal(self, signal: Signal, event: Event) -> Iterable[Answer] | None:
         """React to another plugin's announcement on the channel. Default: nothing."""
@@ -236,6 +257,7 @@ class Settings:
     logs: str = "public"  # RRSAgent's default log visibility
     channel_logs: dict[str, str] = field(default_factory=dict)  # folded channel -> visibility
     max_reminder_hours: float = 24.0  # reminders must fall inside the replay window
+    idle_leave: timedelta = timedelta(hours=2)  # RRSAgent leaves a channel this quiet
 
     def visibility(self, channel: str) -> str:
         return self.channel_logs.get(fold(channel), self.logs)
@@ -271,19 +293,21 @@ class Router:
         """Observe ``event`` in every plugin and run the command it carries, if any."""
         if event.from_bot:  # our own lines: stored, but never routed (live or in replay)
             return []
+        observed: list[Effect] = []
         for plugin in self.plugins:
-            plugin.observe(event)
+            if answer := plugin.observe(event):
+                observed += self._effects(plugin.persona, event, answer, third_person=False)
         if event.kind is Kind.TIMER:
-            return self._timer(event)
+            return observed + self._timer(event)
         if event.kind not in (Kind.MESSAGE, Kind.ACTION):
-            return []
+            return observed
         via_action = event.kind is Kind.ACTION
         target = None if via_action else self.addressed_to(event.text)
         if target is None:
-            return self._run(PERSONAS, event, event.text, addressed=False, via_action=via_action)
+            return observed + self._run(PERSONAS, event, event.text, addressed=False,
+                                        via_action=via_action)
         personas, rest = target
-        effects = self._run(personas, event, rest, addressed=True, via_action=False)
-        return effects
+        return observed + self._run(personas, event, rest, addressed=True, via_action=False)
 
     def _run(
         self, personas: Iterable[str], event: Event, text: str, *, addressed: bool, via_action: bool
@@ -291,6 +315,7 @@ class Router:
         text = _POLITE_SUFFIX.sub("", _POLITE_PREFIX.sub("", text.strip())).strip()
         if not text:
             return []
+        personas = list(personas)
         effects: list[Effect] = []
         understood = False
         for persona in personas:
@@ -298,20 +323,33 @@ class Router:
                 effects += self._help(persona, event)
                 understood = True
                 continue
-            for rule in self._rules[persona]:
-                if not addressed and not rule.unaddressed:
-                    continue
-                match = rule.pattern.fullmatch(text)
-                if match is None:
-                    continue
-                cmd = Command(event, text, addressed, via_action, match)
-                answer = rule.handler(cmd) or ()
-                effects += self._resolve(persona, cmd, answer)
+            found = self._first_rule(persona, event, text, addressed, via_action, False)
+            if found is not None:
+                effects += found
                 understood = True
-                break
+        # Catch-all rules (RRSAgent's "<text>?" search) only when nothing else understood,
+        # so one nick serving both personas never answers one line twice.
+        for persona in personas if addressed and not understood else ():
+            found = self._first_rule(persona, event, text, addressed, via_action, True)
+            if found is not None:
+                effects += found
+                understood = True
         if addressed and not understood:  # one answer, even when one nick serves both
-            effects.append(self._not_understood(next(iter(personas)), event, text))
+            effects.append(self._not_understood(personas[0], event, text))
         return effects
+
+    def _first_rule(self, persona: str, event: Event, text: str, addressed: bool,
+                    via_action: bool, fallback: bool) -> list[Effect] | None:
+        """Run the persona's first rule matching ``text``; None when no rule matches."""
+        for rule in self._rules[persona]:
+            if rule.fallback != fallback or (not addressed and not rule.unaddressed):
+                continue
+            match = rule.pattern.fullmatch(text)
+            if match is None:
+                continue
+            cmd = Command(event, text, addressed, via_action, match)
+            return self._resolve(persona, cmd, rule.handler(cmd) or ())
+        return None
 
     def _resolve(
         self, persona: str, cmd: Command, answer: Iterable[Answer]

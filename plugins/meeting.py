@@ -59,9 +59,11 @@ class MeetingPlugin(Plugin):
     @command(r"(?:start|prepare)\s+(?:(?:the|this)\s+)?meeting", help="start meeting")
     def start(self, cmd: Command) -> list[Answer]:
         rrsagent = self.settings.nicks[RRSAGENT]
+        visibility = self.settings.visibility(cmd.channel)
         out: list[Answer] = [
             Join(RRSAGENT, cmd.channel),
-            Say(f"{rrsagent}, make logs {self.settings.visibility(cmd.channel)}"),
+            Say(f"{rrsagent}, make logs {visibility}"),
+            Signal("logs-visibility", cmd.channel, (visibility,)),  # RRSAgent answers
         ]
         frame = self._get(cmd.channel)
         if frame.title:

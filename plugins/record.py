@@ -1,37 +1,366 @@
-"""RRSAgent's record keeping, first slice: ``RRSAgent, draft minutes`` publishes the minutes.
+"""RRSAgent keeps the record: logging on and off, the log's visibility, action items, where
+we are in the log, searching it, a new log at midnight UTC (unless the meeting spans it),
+leaving after two idle hours (unless told to stay), and ``draft minutes``.
 
-The plugin only decides; the shell renders the stored log and writes the files (``Publish``),
-then the reply goes out exactly as RRSAgent phrases it. Zakim's ``end meeting`` asks for the
-minutes by signal, since the bot does not route its own lines.
+The plugin only decides; the shell writes files, runs searches and leaves. What the public
+record is, line by line, is derived from the stored events by ``public_record``, which folds
+them through this same plugin: the grammar that turns logging off is the one that decides
+what is published.
 """
 
 from __future__ import annotations
 
-from bot.events import Event
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+
+from bot.events import Event, Kind
 from bot.publish import url_for
-from bot.router import RRSAGENT, Command, Plugin, Publish, Say, Signal, command
+from bot.router import (
+    RRSAGENT,
+    ZAKIM,
+    Answer,
+    Command,
+    Leave,
+    Plugin,
+    Publish,
+    Router,
+    Say,
+    Schedule,
+    Search,
+    Settings,
+    Signal,
+    command,
+    fold,
+)
+
+NEAR_MIDNIGHT = timedelta(minutes=75)
+_ACTIVITY = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT,
+             Kind.KICK, Kind.TOPIC, Kind.NICK}
+_LOGGED = {Kind.MESSAGE, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT, Kind.KICK}
+_GROUPS = {"public": "public", "world": "public", "member": "member", "team": "team",
+           "ab": "team"}
+
+# ---- the pure part ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    number: int
+    text: str
+    anchor: str  # where it was said in the log (``T15-05-13``)
+    dropped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One channel's record keeping."""
+
+    listening: bool = True
+    visibility: str | None = None  # None: the configured default
+    log_day: str | None = None  # the UTC day the current log started
+    spans_midnight: bool = False  # the current log goes on past the next midnight
+    actions: tuple[Action, ...] = ()
+    last_action: int = 0
+    tracking_actions: bool = True
+    stay: bool = False
+    here: bool = False  # RRSAgent is in the channel (it joined and has not left)
+    last_seen: datetime | None = None  # the channel's last activity
+    channel: str = ""  # as first seen, for the timers
+
+
+def anchor(when: datetime) -> str:
+    """The id of the first log line of that second in ``…-irc.html`` (``T15-05-13``)."""
+    return when.astimezone(UTC).strftime("T%H-%M-%S")
+
+
+def anchors(times: Iterable[datetime]) -> list[str]:
+    """Ids for a log's lines: ``T15-05-13``, then ``T15-05-13-1`` … within the same second."""
+    out, last, count = [], "", 0
+    for when in times:
+        base = anchor(when)
+        count = count + 1 if base == last else 0
+        last = base
+        out.append(f"{base}-{count}" if count else base)
+    return out
+
+
+def log_day(record: Record, when: datetime) -> tuple[Record, str]:
+    """The log an event at ``when`` belongs to: a new one each UTC day, unless it spans."""
+    today = when.astimezone(UTC).strftime("%Y-%m-%d")
+    if record.log_day is None:
+        return replace(record, log_day=today), today
+    if today > record.log_day:
+        if record.spans_midnight:  # one midnight only: the meeting, not the week
+            start = datetime.fromisoformat(record.log_day).date()
+            if (when.astimezone(UTC).date() - start).days <= 1:
+                return record, record.log_day
+        return replace(record, log_day=today, spans_midnight=False), today
+    return record, record.log_day
+
+
+def joins_near_midnight(when: datetime) -> bool:
+    """RRSAgent joining within 75 minutes of midnight UTC keeps one log past it."""
+    t = when.astimezone(UTC)
+    midnight = datetime.combine(t.date() + timedelta(days=1), time(), UTC)
+    return midnight - t <= NEAR_MIDNIGHT
+
+
+def _span(delta: timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    return f"{minutes / 60:g} hours" if minutes >= 120 else f"{minutes} minutes"
+
+
+def is_off_record_line(event: Event) -> bool:
+    """/me lines and lines starting with ``[off]`` never reach the published log."""
+    return event.kind not in _LOGGED or event.text.lstrip().lower().startswith("[off]")
+
+
+def public_record(events: Iterable[Event], settings: Settings) -> list[tuple[str, Event]]:
+    """The published log: each logged event with the day of the log it belongs to.
+
+    Folds the events through a fresh RRSAgent, so ``RRSAgent, off`` silences exactly
+    the lines the live bot did not log (the command itself is logged, as is ``on``).
+    """
+    plugin = RecordPlugin(settings)
+    router = Router(settings, [plugin])
+    out = []
+    for event in events:
+        before = plugin.get(event.channel)
+        router.dispatch(event)  # the bot's own lines are not routed, but they are logged
+        after = plugin.get(event.channel)
+        if (before.listening or after.listening) and not is_off_record_line(event):
+            out.append((after.log_day or log_day(before, event.time)[1], event))
+    return out
+
+
+def describe_actions(record: Record) -> list[Say]:
+    open_actions = [a for a in record.actions if not a.dropped]
+    if not open_actions:
+        return [Say("I see no action items", me="sees no action items")]
+    count = f"{len(open_actions)} open action item{'s' if len(open_actions) != 1 else ''}"
+    return [Say(f"I see {count}:", me=f"sees {count}:"),
+            *(Say(f"ACTION: {a.text} [{a.number}]", me=f"ACTION: {a.text} [{a.number}]")
+              for a in open_actions)]
+
+
+# ---- the plugin ---------------------------------------------------------------------------
+
+_LOGS = r"(?:(?:these|the)\s+)?(?:logs?|records?)"
+_VISIBILITY = (r"(?P<group>member|world|public|team|ab)"
+               r"(?:-(?:visible|access|conf|confidential|only|read|readable))?")
+_ACTIONS = r"(?:action\s+items|actions)"
+_SEARCH_OPTION = re.compile(r"(-i|first|last|max\s+(\d+))\s+(?=\S)", re.IGNORECASE)
 
 
 class RecordPlugin(Plugin):
     persona = RRSAGENT
     name = "record"
 
-    @command(
-        r"(?:create|draft|format|generate|make|publish)\s+(?:the\s+)?minutes",
-        help="draft minutes",
-    )
-    def draft_minutes(self, cmd: Command) -> list[Publish | Say]:
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.records: dict[str, Record] = {}
+
+    def get(self, channel: str) -> Record:
+        return self.records.get(fold(channel), Record())
+
+    def _put(self, channel: str, record: Record) -> None:
+        self.records[fold(channel)] = replace(record, channel=record.channel or channel)
+
+    def _log_url(self, channel: str, record: Record, when: datetime) -> str:
+        day = record.log_day or when.astimezone(UTC).strftime("%Y-%m-%d")
+        return url_for(self.settings.base_url, channel, day, "irc")
+
+    # following the channel
+
+    def observe(self, event: Event) -> list[Answer]:
+        if event.kind not in _ACTIVITY:
+            return []
+        record, _ = log_day(self.get(event.channel), event.time)
+        record = replace(record, last_seen=event.time)
+        out: list[Answer] = []
+        own = fold(event.nick) == fold(self.settings.nicks[RRSAGENT])
+        if own and event.kind is Kind.JOIN:
+            if joins_near_midnight(event.time):
+                record = replace(record, spans_midnight=True)
+            record = replace(record, here=True)
+            due = event.time + self.settings.idle_leave
+            out += [Say(f"logging to {self._log_url(event.channel, record, event.time)}"),
+                    Schedule(event.channel, self.name, "idle", due)]
+        elif own and event.kind in (Kind.PART, Kind.KICK):
+            record = replace(record, here=False)
+        self._put(event.channel, record)
+        return out
+
+    def on_timer(self, event: Event) -> list[Answer]:
+        """Every ``idle_leave`` RRSAgent looks whether the channel was quiet all that time."""
+        record = self.get(event.channel)
+        if event.text != "idle" or record.stay or not record.here:
+            return []
+        quiet_since = record.last_seen or event.time
+        idle = self.settings.idle_leave
+        if event.time - quiet_since < idle:  # there was activity: look again later
+            return [Schedule(event.channel, self.name, "idle", quiet_since + idle)]
+        return [Say(f"I see no activity here for {_span(idle)}; leaving. /invite me back to "
+                    "log again"),
+                Leave(RRSAGENT, event.channel)]
+
+    def pending(self) -> list[Schedule]:
+        return [Schedule(r.channel, self.name, "idle", r.last_seen + self.settings.idle_leave)
+                for r in self.records.values()
+                if r.here and not r.stay and r.last_seen is not None]
+
+    def forget(self, channel: str) -> None:
+        self.records.pop(fold(channel), None)
+
+    def on_signal(self, signal: Signal, event: Event) -> list[Answer]:
+        if signal.name == "minutes-requested":
+            return self._draft(event, signal.data[0])
+        if signal.name == "logs-visibility":
+            self._put(signal.channel, replace(self.get(signal.channel), visibility=signal.data[0]))
+            return [Say(f"I have made the request, {self.settings.nicks[ZAKIM]}")]
+        return []
+
+    # minutes and the log
+
+    @command(r"(?:create|draft|format|generate|make|publish)\s+(?:the\s+)?minutes(?:\s+v1)?",
+             help="draft minutes")
+    def draft_minutes(self, cmd: Command) -> list[Answer]:
         return self._draft(cmd.event, cmd.nick)
 
-    def _draft(self, event: Event, requester: str) -> list[Publish | Say]:
-        day = event.day
+    def _draft(self, event: Event, requester: str) -> list[Answer]:
+        day = self.get(event.channel).log_day or event.day
         url = url_for(self.settings.base_url, event.channel, day, "minutes.html")
         return [
             Publish(event.network, event.channel, day),
             Say(f"I have made the request to generate {url} {requester}"),
         ]
 
-    def on_signal(self, signal: Signal, event: Event) -> list[Publish | Say]:
-        if signal.name == "minutes-requested":
-            return self._draft(event, signal.data[0])
-        return []
+    @command(r"(?:bookmark|pointer|here|where\s+am\s+i\s*\??)", help="bookmark")
+    def bookmark(self, cmd: Command) -> list[Say]:
+        record = self.get(cmd.channel)
+        url = self._log_url(cmd.channel, record, cmd.event.time)
+        return [Say(f"See {url}#{anchor(cmd.event.time)}")]
+
+    @command(r"(?:silence|stop|off|nolisten)", help="off")
+    def off(self, cmd: Command) -> list[Say]:
+        self._put(cmd.channel, replace(self.get(cmd.channel), listening=False))
+        return [Say(f"I'm not logging now, {cmd.nick}; say '{self.settings.nicks[RRSAGENT]}, on' "
+                    "to resume")]
+
+    @command(r"(?:on|hello|log|listen|record|start|begin)", help="on")
+    def on(self, cmd: Command) -> list[Say]:
+        self._put(cmd.channel, replace(self.get(cmd.channel), listening=True))
+        return [Say(f"I'm logging, {cmd.nick}")]
+
+    @command(rf"(?:set|make)\s+{_LOGS}\s+{_VISIBILITY}", help="set logs public|member|team")
+    def set_visibility(self, cmd: Command) -> list[Say]:
+        visibility = _GROUPS[cmd.match["group"].lower()]
+        self._put(cmd.channel, replace(self.get(cmd.channel), visibility=visibility))
+        return [Say(f"I have made the request, {cmd.nick}")]
+
+    @command(r"(?:this\s+meeting\s+spans\s+midnight|do\s+not\s+start\s+a\s+new\s+log"
+             r"(?:\s+at\s+midnight)?)", help="this meeting spans midnight")
+    def spans_midnight(self, cmd: Command) -> list[Say]:
+        self._put(cmd.channel, replace(self.get(cmd.channel), spans_midnight=True))
+        return [Say(f"ok, {cmd.nick}; this log will go on past midnight UTC")]
+
+    @command(r"start\s+a\s+new\s+log(?:\s+at\s+midnight)?", help="start a new log at midnight")
+    def new_log_at_midnight(self, cmd: Command) -> list[Say]:
+        self._put(cmd.channel, replace(self.get(cmd.channel), spans_midnight=False))
+        return [Say(f"ok, {cmd.nick}; a new log will start at midnight UTC")]
+
+    @command(r"(?:stay|do\s+not\s+leave|do\s+not\s+depart)", help="stay")
+    def stay(self, cmd: Command) -> list[Say]:
+        self._put(cmd.channel, replace(self.get(cmd.channel), stay=True))
+        return [Say(f"ok, {cmd.nick}; I will stay until I am dismissed")]
+
+    # action items
+
+    @command(r"action\s*:\s*(?P<text>\S.*)", unaddressed=True, help="ACTION: <text> *")
+    def action(self, cmd: Command) -> list[Say]:
+        record = self.get(cmd.channel)
+        if cmd.via_action or not record.tracking_actions:
+            return []  # actions may not be assigned in /me lines
+        number = record.last_action + 1
+        item = Action(number, cmd.match["text"].strip(), anchor(cmd.event.time))
+        self._put(cmd.channel, replace(record, actions=(*record.actions, item),
+                                       last_action=number))
+        url = self._log_url(cmd.channel, record, cmd.event.time)
+        return [Say(f"ACTION: {item.text} [{number}]"), Say(f"recorded in {url}#{item.anchor}")]
+
+    @command(r"(?P<word>action)\s+(?P<n>\d+)\s*=\s*(?P<text>\S.*)", unaddressed=True,
+             help="ACTION <n> = <text> *")
+    def replace_action(self, cmd: Command) -> list[Say]:
+        record = self.get(cmd.channel)
+        if cmd.via_action or cmd.match["word"] not in ("ACTION", "action"):
+            return []
+        return self._change_action(cmd, record, int(cmd.match["n"]),
+                                   text=cmd.match["text"].strip())
+
+    @command(r"(?:action\s*-\s*|drop\s+action\s+)(?P<n>\d+)", unaddressed=True,
+             help="ACTION- <n>; drop action <n> *")
+    def drop_action(self, cmd: Command) -> list[Say]:
+        if not cmd.addressed and cmd.text.lower().startswith("drop"):
+            return []  # "drop action N" must be addressed; "ACTION- N" need not be
+        return self._change_action(cmd, self.get(cmd.channel), int(cmd.match["n"]),
+                                   dropped=True)
+
+    def _change_action(self, cmd: Command, record: Record, number: int,
+                       **changes: object) -> list[Say]:
+        if not record.tracking_actions:
+            return []
+        if not any(a.number == number and not a.dropped for a in record.actions):
+            return [Say(f"I don't see action {number}, {cmd.nick}")]
+        actions = tuple(replace(a, **changes) if a.number == number else a  # type: ignore[arg-type]
+                        for a in record.actions)
+        self._put(cmd.channel, replace(record, actions=actions))
+        verb = "dropped" if changes.get("dropped") else "replaced"
+        return [Say(f"action {number} {verb}, {cmd.nick}", me=f"notes action {number} {verb}")]
+
+    @command(rf"(?:actions\s*\?|what\s+(?:are\s+the\s+)?{_ACTIONS}\s*\?"
+             rf"|(?:show|list)\s+(?:the\s+)?{_ACTIONS})", unaddressed=True, help="actions? *")
+    def show_actions(self, cmd: Command) -> list[Say]:
+        record = self.get(cmd.channel)
+        if not cmd.addressed and cmd.text.strip().lower().rstrip("? ") != "actions":
+            return []  # only "actions?" works unaddressed
+        return describe_actions(record) if record.tracking_actions else []
+
+    @command(rf"ignore\s+{_ACTIONS}", help="ignore actions")
+    def ignore_actions(self, cmd: Command) -> list[Say]:
+        self._put(cmd.channel, replace(self.get(cmd.channel), tracking_actions=False))
+        return [Say(f"ok, {cmd.nick}; I will not track action items")]
+
+    @command(rf"track\s+{_ACTIONS}", help="track actions")
+    def track_actions(self, cmd: Command) -> list[Say]:
+        self._put(cmd.channel, replace(self.get(cmd.channel), tracking_actions=True))
+        return [Say(f"ok, {cmd.nick}; I will track action items")]
+
+    # searching the log (the shell runs the search: the log is in the database)
+
+    @command(r"(?:grep|search\s+for|find)\s+(?P<args>.+)",
+             help="grep [-i] [first|last|max <n>] <text>")
+    def grep(self, cmd: Command) -> list[Answer]:
+        return [self._search(cmd, cmd.match["args"])]
+
+    @command(r"(?P<text>[^?].*?)\s*\?", help="<text>?", fallback=True)
+    def question(self, cmd: Command) -> list[Answer]:
+        return [self._search(cmd, cmd.match["text"])]
+
+    def _search(self, cmd: Command, args: str) -> Search:
+        """``[-i] [first|last|max N] <text>``, the options in any order before the text."""
+        ignore_case, limit, which, rest = False, 5, "all", args.strip()
+        while m := _SEARCH_OPTION.match(rest):
+            option = m[1].lower()
+            if option == "-i":
+                ignore_case = True
+            elif option in ("first", "last"):
+                which = option
+            else:
+                limit = max(1, min(int(m[2]), 20))
+            rest = rest[m.end():]
+        pattern = rest or args.strip()
+        day = self.get(cmd.channel).log_day or cmd.event.day
+        return Search(cmd.event.network, cmd.channel, day, pattern, ignore_case, which, limit,
+                      cmd.nick)

@@ -100,6 +100,7 @@ def test_start_and_end_meeting_bring_rrsagent_and_publish_the_final_attendance(
     chair.wait_for(command="JOIN", nick="RRSAgent", target=CHANNEL, timeout=BOT_JOIN)
     assert zakim_lines(chair, 2) == ["RRSAgent, make logs public",
                                      'please title this meeting ("meeting: ..."), chair']
+    chair.wait_for(nick="RRSAgent", text="^logging to ", timeout=5)
     chair.say(CHANNEL, "Meeting: Budget call")
     chair.say(CHANNEL, "present+ chair, alice")
     chair.say(CHANNEL, "agenda+ budget")

@@ -166,8 +166,9 @@ def test_queue_operations_under_random_sequences(ops: list[tuple[str, str, str |
             elif found is not None:
                 assert found in before.names
                 assert fold(found).startswith(fold(name))
-                starting = {e.name for e in before.entries if fold(e.name).startswith(fold(name))}
-                assert starting == {found}, "an abbreviation resolves only when unambiguous"
+                starting = {fold(e.name) for e in before.entries
+                            if fold(e.name).startswith(fold(name))}
+                assert starting == {fold(found)}, "an abbreviation resolves only when unambiguous"
         # The operations only ever touch the entries.
         assert replace(queue, entries=before.entries) == before
         # Adding without a note never makes a duplicate out of a queue that had none.

@@ -123,11 +123,11 @@ def test_configured_nicks_are_used_for_addressing() -> None:
             "I'm logging. I don't understand 'frobnicate the widget', alice. "
             "Try /msg RRSAgent help",
         ),
-        # q? is Zakim's command, not RRSAgent's
+        # q+ is Zakim's command, not RRSAgent's ("RRSAgent, q?" searches the log for "q")
         (
-            "RRSAgent, q?",
+            "RRSAgent, q+",
             RRSAGENT,
-            "I'm logging. I don't understand 'q?', alice. Try /msg RRSAgent help",
+            "I'm logging. I don't understand 'q+', alice. Try /msg RRSAgent help",
         ),
         # draft minutes is RRSAgent's command, not Zakim's
         (

@@ -356,12 +356,14 @@ CASES: list[tuple[str, list[Line], list[str]]] = [
      ["I see no one else present to propose, c"]),
     # ---- the meeting ----------------------------------------------------------------------
     ("start-meeting", [("chair", "Zakim, start meeting")],
-     ["RRSAgent, make logs public", 'please title this meeting ("meeting: ..."), chair']),
+     ["RRSAgent, make logs public", "I have made the request, Zakim",
+      'please title this meeting ("meeting: ..."), chair']),
     ("prepare-the-meeting-titled", [("chair", "Meeting: WebML WG"),
                                     ("chair", "Zakim, prepare the meeting")],
-     ["RRSAgent, make logs public", "Meeting: WebML WG"]),
+     ["RRSAgent, make logs public", "I have made the request, Zakim", "Meeting: WebML WG"]),
     ("start-this-meeting", [("chair", "zakim, start this meeting")],
-     ["RRSAgent, make logs public", 'please title this meeting ("meeting: ..."), chair']),
+     ["RRSAgent, make logs public", "I have made the request, Zakim",
+      'please title this meeting ("meeting: ..."), chair']),
     ("end-meeting", [("c", "present+ alice"), ("chair", "Zakim, end meeting")],
      ["As of this point the attendees have been alice", "RRSAgent, please draft minutes",
       "I have made the request to generate http://localhost:8000/2024/03/07-wg-minutes.html "
