@@ -25,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config
 from bot.dedupe import Deduper, event_key, raw_message_key
-from bot.events import Event, Kind, utcnow
+from bot.events import CLOCK_OFFSET, Event, Kind, utcnow
 from bot.ircconn import Session
 from bot.minutes import LogLine, format_irc_html, format_irc_log, render_all
 from bot.plugins import load_plugins
@@ -176,7 +176,7 @@ class Agendum:
     async def restore(self) -> None:
         """Rejoin remembered channels, rebuild meeting state by replaying stored events, and
         schedule the timers still pending (those due while we were down fire at once)."""
-        since = datetime.now(UTC) - timedelta(hours=self.cfg.bot.replay_hours)
+        since = utcnow() - timedelta(hours=self.cfg.bot.replay_hours)
         for channel, key, value in await asyncio.to_thread(
                 self.store.remembered_values, self.network):
             self.router.recall(channel, key, value)
@@ -273,7 +273,8 @@ class Agendum:
     def schedule(self, timer: Schedule) -> None:
         """Wake the owner at ``timer.at``; one already past due runs as soon as the loop can."""
         self.scheduler.add_job(
-            self.fire, "date", run_date=max(timer.at, utcnow()), args=[timer],
+            # APScheduler runs on the real clock; ours may be offset (see bot.events).
+            self.fire, "date", run_date=max(timer.at, utcnow()) - CLOCK_OFFSET, args=[timer],
             id=f"{timer.owner} {fold(timer.channel)} {timer.key}", replace_existing=True,
             misfire_grace_time=None, coalesce=True,
         )

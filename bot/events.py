@@ -8,7 +8,8 @@ any state (queue, attendance, minutes) can be rebuilt by replaying them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 
@@ -46,5 +47,10 @@ class Event:
         return self.time.astimezone(UTC).strftime("%Y-%m-%d")
 
 
+# The bot's clock may run ahead by AGENDUM_CLOCK_OFFSET seconds: integration tests use it to
+# cross midnight UTC without waiting for it. Every event time comes from ``utcnow``.
+CLOCK_OFFSET = timedelta(seconds=float(os.environ.get("AGENDUM_CLOCK_OFFSET", "0") or 0))
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + CLOCK_OFFSET
