@@ -7,8 +7,8 @@ any state (queue, attendance, minutes) can be rebuilt by replaying them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import os
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
