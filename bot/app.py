@@ -29,7 +29,7 @@ from bot.events import CLOCK_OFFSET, Event, Kind, utcnow
 from bot.ircconn import Session
 from bot.minutes import LogLine, format_irc_html, format_irc_log, render_all
 from bot.plugins import load_plugins
-from bot.plugins.record import anchors, public_record
+from bot.plugins.record import anchors, public_record, visibility_key
 from bot.publish import relative_name, url_for, write_file
 from bot.router import (
     PERSONAS,
@@ -90,6 +90,13 @@ def search_lines(lines: list[LogLine], search: Search) -> list[str]:
 
 # Channel messages are de-duplicated as raw lines, before parsing (see bot.dedupe).
 _RAW_CHECKED = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE}
+
+
+def publish_roots(cfg: Config) -> dict[str, Path]:
+    """Public files go where any web server may serve them; member and team files never do."""
+    restricted = Path(cfg.publish.restricted_dir)
+    return {"public": Path(cfg.publish.dir), "member": restricted / "member",
+            "team": restricted / "team"}
 
 
 def settings_for(cfg: Config) -> Settings:
@@ -163,6 +170,10 @@ class Agendum:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopped.set)
         runners = [asyncio.create_task(s.run()) for s in self.unique]
+        if self.cfg.web.in_run:  # the web pages from this process too (config [web] in_run)
+            from bot.web import serve
+
+            runners.append(asyncio.create_task(serve(self.cfg, self.store, self.stopped)))
         await self.stopped.wait()
         log.info("stopping: quitting IRC and flushing the database")
         await asyncio.gather(*(s.quit("agendum shutting down") for s in self.unique))
@@ -343,7 +354,7 @@ class Agendum:
     def write_minutes(self, channel: str, day: str) -> list[Path]:
         """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON."""
         lines = self.log_of(channel, day)
-        root, base = Path(self.cfg.publish.dir), self.cfg.publish.base_url
+        base = self.cfg.publish.base_url
         minutes = render_all(lines, day=datetime.fromisoformat(day).date(), channel=channel,
                              log_url=url_for(base, channel, day, "irc.txt"))
         name = partial(relative_name, channel, day)
@@ -354,4 +365,10 @@ class Agendum:
         files = {"irc.txt": format_irc_log(lines), "irc.html": irc_html,
                  "minutes.html": minutes["html"], "minutes.md": minutes["md"],
                  "minutes.json": minutes["json"]}
+        visibility = self.store.remembered_value(self.network, channel, visibility_key(day))
+        roots = publish_roots(self.cfg)
+        root = roots[visibility or self.router.settings.visibility(channel)]
+        for other in {r for r in roots.values() if r != root}:  # made member after public...
+            for suffix in files:
+                (other / name(suffix)).unlink(missing_ok=True)
         return [write_file(root, name(suffix), content) for suffix, content in files.items()]

@@ -1,4 +1,4 @@
-"""``agendum`` command line: ``run``, ``check-config``, ``db upgrade``, ``minutes``."""
+"""``agendum`` command line: ``run``, ``serve``, ``check-config``, ``db upgrade``, ``minutes``."""
 
 from __future__ import annotations
 
@@ -42,6 +42,31 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    cfg = _config(args.config)
+    logging.basicConfig(
+        level=cfg.log.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    import signal
+
+    from bot.store import Store, upgrade_in_child
+    from bot.web import serve
+
+    async def main() -> None:
+        await asyncio.to_thread(upgrade_in_child, cfg.storage.url)
+        store, stop = Store.open(cfg.storage.url), asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await serve(cfg, store, stop)
+        finally:
+            store.close()
+
+    asyncio.run(main())
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     cfg = _config(args.config)
     print(f"# {cfg.path}: OK")
@@ -69,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     with_config(sub.add_parser("run", help="run the bot")).set_defaults(fn=_cmd_run)
+    with_config(sub.add_parser("serve", help="serve the logs and minutes on the web")) \
+        .set_defaults(fn=_cmd_serve)
     with_config(sub.add_parser("check-config", help="validate and print the settings")) \
         .set_defaults(fn=_cmd_check)
     db = sub.add_parser("db", help="database maintenance")

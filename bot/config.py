@@ -24,7 +24,7 @@ _NICK_RE = re.compile(r"[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]{0,29}")
 _CHANNEL_BAD_RE = re.compile(r"[\s,\x00-\x1f\x7f]")
 _HEADER_RE = re.compile(r"\s*\[\[?([^\[\]=]+)\]\]?\s*(?:#.*)?$")
 _KEY_RE = re.compile(r"""\s*([A-Za-z0-9_\-."' ]+?)\s*=""")
-_SECRETS = {"irc.password", "irc.sasl_password"}
+_SECRETS = {"irc.password", "irc.sasl_password", "web.member_password", "web.team_password"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,18 @@ class PublishConfig:
 
     dir: Path = Path("public")
     base_url: str = "http://localhost:8000"
+    restricted_dir: Path = Path("restricted")
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """``agendum serve``: where it listens and who may read member and team pages."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    member_password: str = field(default="", repr=False)
+    team_password: str = field(default="", repr=False)
+    in_run: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,13 +105,14 @@ class Config:
     bot: BotConfig = field(default_factory=BotConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     log: LogConfig = field(default_factory=LogConfig)
     path: Path | None = None
 
 
 _SECTIONS: dict[str, type] = {
     "irc": IrcConfig, "bot": BotConfig, "storage": StorageConfig,
-    "publish": PublishConfig, "log": LogConfig,
+    "publish": PublishConfig, "web": WebConfig, "log": LogConfig,
 }
 
 
@@ -131,6 +144,9 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "bot.idle_leave_minutes": _POSITIVE,
     "bot.logs": (lambda v: v in VISIBILITIES, f"must be one of {', '.join(VISIBILITIES)}"),
     "publish.dir": (bool, "must not be empty"),
+    "publish.restricted_dir": (bool, "must not be empty"),
+    "web.host": (bool, "must not be empty"),
+    "web.port": (lambda v: 1 <= v <= 65535, "must be an integer between 1 and 65535"),
     "log.level": (lambda v: v.upper() in LOG_LEVELS, f"must be one of {', '.join(LOG_LEVELS)}"),
 }
 
@@ -237,9 +253,10 @@ class _Loader:
         except (ArgumentError, ValueError):
             self.fail("storage.url", "not a valid SQLAlchemy URL (e.g. sqlite:///agendum.db)")
         pub = parts["publish"]
-        pub = replace(pub, dir=base / pub.dir, base_url=pub.base_url.rstrip("/"))
+        pub = replace(pub, dir=base / pub.dir, base_url=pub.base_url.rstrip("/"),
+                      restricted_dir=base / pub.restricted_dir)
         return Config(irc=irc, bot=parts["bot"], storage=StorageConfig(url=url), publish=pub,
-                      log=parts["log"], path=path)
+                      web=parts["web"], log=parts["log"], path=path)
 
 
 def _hint(name: str, known: list[str]) -> str:

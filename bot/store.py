@@ -219,6 +219,16 @@ class Store:
             if found.rowcount == 0:
                 conn.execute(channel_values.insert().values(**ids, **values))
 
+    def remembered_value(self, network: str, channel: str, key: str) -> str | None:
+        query = (
+            select(channel_values.c.value)
+            .where(channel_values.c.network == network)
+            .where(channel_values.c.channel_key == fold(channel))
+            .where(channel_values.c.key == key)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
     def remembered_values(self, network: str) -> list[tuple[str, str, str]]:
         """Every kept value of the network as (channel, key, value)."""
         query = (

@@ -25,6 +25,7 @@ from bot.router import (
     Leave,
     Plugin,
     Publish,
+    Remember,
     Router,
     Say,
     Schedule,
@@ -110,6 +111,11 @@ def joins_near_midnight(when: datetime) -> bool:
 def _span(delta: timedelta) -> str:
     minutes = round(delta.total_seconds() / 60)
     return f"{minutes / 60:g} hours" if minutes >= 120 else f"{minutes} minutes"
+
+
+def visibility_key(day: str) -> str:
+    """Where a log's visibility is kept (``channel_values``): ``record.visibility.2024-03-07``."""
+    return f"record.visibility.{day}"
 
 
 def is_off_record_line(event: Event) -> bool:
@@ -218,9 +224,15 @@ class RecordPlugin(Plugin):
         if signal.name == "minutes-requested":
             return self._draft(event, signal.data[0])
         if signal.name == "logs-visibility":
-            self._put(signal.channel, replace(self.get(signal.channel), visibility=signal.data[0]))
-            return [Say(f"I have made the request, {self.settings.nicks[ZAKIM]}")]
+            return self._set_visibility(event, signal.data[0], self.settings.nicks[ZAKIM])
         return []
+
+    def _set_visibility(self, event: Event, visibility: str, requester: str) -> list[Answer]:
+        """The log's (and its minutes') readers; kept per log, for the publisher and the web."""
+        record, day = log_day(self.get(event.channel), event.time)
+        self._put(event.channel, replace(record, visibility=visibility))
+        return [Remember(event.channel, visibility_key(day), visibility),
+                Say(f"I have made the request, {requester}")]
 
     # minutes and the log
 
@@ -255,10 +267,8 @@ class RecordPlugin(Plugin):
         return [Say(f"I'm logging, {cmd.nick}")]
 
     @command(rf"(?:set|make)\s+{_LOGS}\s+{_VISIBILITY}", help="set logs public|member|team")
-    def set_visibility(self, cmd: Command) -> list[Say]:
-        visibility = _GROUPS[cmd.match["group"].lower()]
-        self._put(cmd.channel, replace(self.get(cmd.channel), visibility=visibility))
-        return [Say(f"I have made the request, {cmd.nick}")]
+    def set_visibility(self, cmd: Command) -> list[Answer]:
+        return self._set_visibility(cmd.event, _GROUPS[cmd.match["group"].lower()], cmd.nick)
 
     @command(r"(?:this\s+meeting\s+spans\s+midnight|do\s+not\s+start\s+a\s+new\s+log"
              r"(?:\s+at\s+midnight)?)", help="this meeting spans midnight")

@@ -17,8 +17,12 @@ class AgendumProcess:
 
     def __init__(self, workdir: Path, *, irc_port: int, db_url: str, channels: list[str],
                  extra: str = "", zakim: str = "Zakim", rrsagent: str = "RRSAgent",
-                 send_rate: float = 50.0, send_burst: int = 20) -> None:
+                 send_rate: float = 50.0, send_burst: int = 20, bot_extra: str = "",
+                 env: dict[str, str] | None = None) -> None:
+        """``extra`` adds lines to ``[irc]``, ``bot_extra`` to ``[bot]``; ``env`` adds
+        environment variables for the bot process (e.g. ``AGENDUM_CLOCK_OFFSET``)."""
         self.workdir = workdir
+        self.env = dict(env or {})
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url
         self.publish_dir = workdir / "public"
@@ -41,6 +45,7 @@ nick_regain_interval = 1.0
 [bot]
 zakim_nick = "{zakim}"
 rrsagent_nick = "{rrsagent}"
+{bot_extra}
 
 [storage]
 url = "{db_url}"
@@ -63,7 +68,7 @@ level = "DEBUG"
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=self.workdir,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
         )
         log.close()
         return self

@@ -1,0 +1,165 @@
+"""What the web side reads: the meeting days, their visibility, their logs, and search.
+
+A thin layer over the event store (synchronous SQLAlchemy; the web server calls it from a
+thread). The index of channels and days is aggregated once and then kept up to date from the
+rows added since, so a page never scans the whole log. Everything shown goes through the
+same ``public_record`` as the published files: no /me, no ``[off]``, nothing said while
+RRSAgent was off.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, func, select
+
+from bot.app import log_lines
+from bot.events import Kind
+from bot.minutes import LogLine
+from bot.plugins.record import visibility_key
+from bot.publish import channel_slug
+from bot.router import RRSAGENT, Settings, fold
+from bot.schema import channel_values, events
+from bot.store import Store
+
+LEVELS = {"public": 0, "member": 1, "team": 2}
+_SPOKEN = [Kind.MESSAGE.value, Kind.NOTICE.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One channel's log of one UTC day."""
+
+    channel: str
+    slug: str
+    day: str  # YYYY-MM-DD
+    lines: int  # spoken lines stored (the public log may hold fewer)
+    to_rrsagent: int  # lines that may be RRSAgent commands (off/on): then the day is folded
+    last_id: int
+
+
+def readable(visibility: str, level: str) -> bool:
+    """May a reader with ``level`` (public, member, team) read a ``visibility`` page?"""
+    return LEVELS[level] >= LEVELS[visibility]
+
+
+class WebData:
+    def __init__(self, store: Store, network: str, settings: Settings) -> None:
+        self.store, self.network, self.settings = store, network, settings
+        self._days: dict[tuple[str, str], Day] = {}
+        self._seen = 0  # the highest event id aggregated
+        self._lock = threading.Lock()
+        self._public_cache: dict[tuple[str, str], tuple[int, frozenset[LogLine]]] = {}
+
+    # ---- the index -------------------------------------------------------------------
+
+    def days(self) -> list[Day]:
+        """Every channel-day with spoken lines, newest first; refreshed from new rows only."""
+        with self._lock:
+            newest = self._max_id()
+            if newest > self._seen:
+                self._aggregate(self._seen, newest)
+                self._seen = newest
+            return sorted(self._days.values(), key=lambda d: (d.day, d.slug), reverse=True)
+
+    def _max_id(self) -> int:
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
+
+    def _aggregate(self, after: int, upto: int) -> None:
+        nick = fold(self.settings.nicks[RRSAGENT])
+        day = func.date(events.c.ts).label("day")
+        maybe_command = case((func.lower(events.c.text).like(f"{nick}%"), 1), else_=0)
+        query = (
+            select(events.c.channel_key, func.min(events.c.channel), day, func.count(),
+                   func.sum(maybe_command), func.max(events.c.id))
+            .where(events.c.network == self.network)
+            .where(events.c.id > after, events.c.id <= upto)
+            .where(events.c.kind.in_(_SPOKEN))
+            .group_by(events.c.channel_key, day)
+        )
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        for key, channel, when, count, commands, last in rows:
+            when = str(when)[:10]
+            old = self._days.get((key, when))
+            if old is None:
+                self._days[(key, when)] = Day(channel, channel_slug(channel), when, count,
+                                              int(commands or 0), last)
+            else:
+                self._days[(key, when)] = replace(
+                    old, lines=old.lines + count, to_rrsagent=old.to_rrsagent + int(commands or 0),
+                    last_id=max(old.last_id, last))
+
+    def find(self, slug: str, day: str) -> Day | None:
+        """The channel-day a URL names; only names of days that exist ever resolve."""
+        return next((d for d in self.days() if d.slug == slug and d.day == day), None)
+
+    # ---- visibility ------------------------------------------------------------------
+
+    def visibilities(self) -> dict[tuple[str, str], str]:
+        """(folded channel, day) -> visibility, as RRSAgent was told (a small table)."""
+        prefix = visibility_key("")
+        query = (select(channel_values.c.channel_key, channel_values.c.key,
+                        channel_values.c.value)
+                 .where(channel_values.c.network == self.network)
+                 .where(channel_values.c.key.like(f"{prefix}%")))
+        with self.store.engine.connect() as conn:
+            return {(key, name.removeprefix(prefix)): value
+                    for key, name, value in conn.execute(query)}
+
+    def visibility(self, day: Day, known: dict[tuple[str, str], str] | None = None) -> str:
+        known = self.visibilities() if known is None else known
+        return known.get((fold(day.channel), day.day)) or self.settings.visibility(day.channel)
+
+    # ---- logs and search --------------------------------------------------------------
+
+    def log(self, day: Day) -> list[LogLine]:
+        """The day's public log (a log may start the day before, or run past midnight)."""
+        start = datetime.fromisoformat(day.day).replace(tzinfo=UTC)
+        found = self.store.events_for(self.network, day.channel, start - timedelta(days=1),
+                                      start + timedelta(days=2))
+        return log_lines(found, self.settings, day.day)
+
+    def search(self, text: str, level: str, limit: int = 50) -> list[tuple[Day, LogLine]]:
+        """Lines containing ``text`` (any case) in logs the reader may read, newest first.
+
+        Only days where someone addressed RRSAgent can have gaps in their record; only
+        those are folded through ``public_record`` to check a line was logged.
+        """
+        needle = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
+        query = (
+            select(events.c.channel_key, func.date(events.c.ts), events.c.ts, events.c.nick,
+                   events.c.text)
+            .where(events.c.network == self.network, events.c.kind.in_(_SPOKEN))
+            .where(func.lower(events.c.text).like(needle, escape="\\"))
+            .order_by(events.c.id.desc())
+            .limit(limit * 4)
+        )
+        with self.store.engine.connect() as conn:
+            hits = conn.execute(query).all()
+        known, by_day = self.visibilities(), {(fold(d.channel), d.day): d for d in self.days()}
+        results: list[tuple[Day, LogLine]] = []
+        for key, when, ts, nick, said in hits:
+            day = by_day.get((key, str(when)[:10]))
+            if day is None or not readable(self.visibility(day, known), level):
+                continue
+            line = LogLine(ts.replace(tzinfo=UTC), nick, said)
+            if said.lstrip().lower().startswith("[off]"):
+                continue
+            if day.to_rrsagent and line not in self._public(day):
+                continue  # said while RRSAgent was off
+            results.append((day, line))
+            if len(results) >= limit:
+                break
+        return results
+
+    def _public(self, day: Day) -> frozenset[LogLine]:
+        cached = self._public_cache.get((day.slug, day.day))
+        if cached is None or cached[0] != day.last_id:
+            cached = (day.last_id, frozenset(self.log(day)))
+            self._public_cache[(day.slug, day.day)] = cached
+        return cached[1]
