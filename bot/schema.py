@@ -67,3 +67,13 @@ channel_values = Table(
     Column("value", Text(), nullable=False),
     Column("updated_at", DateTime(), nullable=False),
 )
+
+
+# Full-text search structures that migration 0003 creates with the database's own DDL
+# (SQLite FTS5, a PostgreSQL GIN index); schema comparisons must leave them alone.
+SEARCH_INDEX_NAMES = ("events_fts", "ix_events_text_fts")
+
+
+def is_declared(name: str | None) -> bool:
+    """False for the search structures above (``events_fts`` and its shadow tables)."""
+    return not (name or "").startswith(SEARCH_INDEX_NAMES)

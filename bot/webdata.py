@@ -9,11 +9,13 @@ RRSAgent was off.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Connection, case, func, select
+from sqlalchemy import text as text_sql
 
 from bot.app import log_lines
 from bot.events import Kind
@@ -36,7 +38,7 @@ class Day:
     slug: str
     day: str  # YYYY-MM-DD
     lines: int  # spoken lines stored (the public log may hold fewer)
-    to_rrsagent: int  # lines that may be RRSAgent commands (off/on): then the day is folded
+    to_rrsagent: int  # lines that may turn RRSAgent off: only then is the day folded
     last_id: int
 
 
@@ -71,7 +73,10 @@ class WebData:
     def _aggregate(self, after: int, upto: int) -> None:
         nick = fold(self.settings.nicks[RRSAGENT])
         day = func.date(events.c.ts).label("day")
-        maybe_command = case((func.lower(events.c.text).like(f"{nick}%"), 1), else_=0)
+        said = func.lower(events.c.text)
+        maybe_off = said.like(f"{nick}%") & (said.like("%off%") | said.like("%stop%")
+                                             | said.like("%silence%") | said.like("%nolisten%"))
+        maybe_command = case((maybe_off, 1), else_=0)
         query = (
             select(events.c.channel_key, func.min(events.c.channel), day, func.count(),
                    func.sum(maybe_command), func.max(events.c.id))
@@ -124,23 +129,24 @@ class WebData:
         return log_lines(found, self.settings, day.day)
 
     def search(self, text: str, level: str, limit: int = 50) -> list[tuple[Day, LogLine]]:
-        """Lines containing ``text`` (any case) in logs the reader may read, newest first.
+        """Lines with the words of ``text`` in a row (the last one may be a prefix), in logs
+        the reader may read, newest first.
 
-        Only days where someone addressed RRSAgent can have gaps in their record; only
-        those are folded through ``public_record`` to check a line was logged.
+        The database's full-text index finds them (migration 0003). Only days where someone
+        addressed RRSAgent can have gaps in their record; only those are folded through
+        ``public_record`` to check a line was logged.
         """
-        needle = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
-        query = (
-            select(events.c.channel_key, func.date(events.c.ts), events.c.ts, events.c.nick,
-                   events.c.text)
-            .where(events.c.network == self.network, events.c.kind.in_(_SPOKEN))
-            .where(func.lower(events.c.text).like(needle, escape="\\"))
-            .order_by(events.c.id.desc())
-            .limit(limit * 4)
-        )
+        words = re.findall(r"\w+", text.lower())
+        if not words:
+            return []
         with self.store.engine.connect() as conn:
-            hits = conn.execute(query).all()
+            ids = self._matching_ids(conn, words, limit * 8)
+            hits = conn.execute(
+                select(events.c.channel_key, func.date(events.c.ts), events.c.ts,
+                       events.c.nick, events.c.text)
+                .where(events.c.id.in_(ids), events.c.network == self.network)
+                .where(events.c.kind.in_(_SPOKEN))
+                .order_by(events.c.id.desc())).all() if ids else []
         known, by_day = self.visibilities(), {(fold(d.channel), d.day): d for d in self.days()}
         results: list[tuple[Day, LogLine]] = []
         for key, when, ts, nick, said in hits:
@@ -156,6 +162,24 @@ class WebData:
             if len(results) >= limit:
                 break
         return results
+
+    def _matching_ids(self, conn: Connection, words: list[str], limit: int) -> list[int]:
+        """Ids of the newest events with ``words`` in a row: FTS5 or a tsvector index.
+
+        ``words`` are ``\\w+`` runs only, so they cannot be operators in either syntax.
+        """
+        if conn.dialect.name == "sqlite":
+            found = conn.execute(text_sql(
+                "SELECT rowid FROM events_fts WHERE events_fts MATCH :phrase "
+                "ORDER BY rowid DESC LIMIT :k"), {"phrase": '"' + " ".join(words) + '"*',
+                                                  "k": limit})
+        else:
+            matches = text_sql("to_tsvector('simple', events.text) @@ "
+                               "to_tsquery('simple', :query)").bindparams(
+                query=" <-> ".join(words) + ":*")
+            found = conn.execute(select(events.c.id).where(events.c.network == self.network)
+                                 .where(matches).order_by(events.c.id.desc()).limit(limit))
+        return [int(row[0]) for row in found]
 
     def _public(self, day: Day) -> frozenset[LogLine]:
         cached = self._public_cache.get((day.slug, day.day))

@@ -4,7 +4,7 @@ or on ``sqlalchemy.url`` when a developer runs ``alembic`` by hand."""
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
-from bot.schema import metadata
+from bot.schema import is_declared, metadata
 
 config = context.config
 
@@ -15,6 +15,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=lambda name, type_, parent: is_declared(name),
     )
     with context.begin_transaction():
         context.run_migrations()

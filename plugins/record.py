@@ -67,7 +67,6 @@ class Record:
     tracking_actions: bool = True
     stay: bool = False
     here: bool = False  # RRSAgent is in the channel (it joined and has not left)
-    last_seen: datetime | None = None  # the channel's last activity
     channel: str = ""  # as first seen, for the timers
 
 
@@ -167,12 +166,14 @@ class RecordPlugin(Plugin):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.records: dict[str, Record] = {}
+        self.last_seen: dict[str, datetime] = {}  # folded channel -> its last activity
 
     def get(self, channel: str) -> Record:
         return self.records.get(fold(channel), Record())
 
     def _put(self, channel: str, record: Record) -> None:
-        self.records[fold(channel)] = replace(record, channel=record.channel or channel)
+        self.records[fold(channel)] = record if record.channel else replace(record,
+                                                                            channel=channel)
 
     def _log_url(self, channel: str, record: Record, when: datetime) -> str:
         day = record.log_day or when.astimezone(UTC).strftime("%Y-%m-%d")
@@ -183,8 +184,9 @@ class RecordPlugin(Plugin):
     def observe(self, event: Event) -> list[Answer]:
         if event.kind not in _ACTIVITY:
             return []
-        record, _ = log_day(self.get(event.channel), event.time)
-        record = replace(record, last_seen=event.time)
+        before = self.get(event.channel)
+        record, _ = log_day(before, event.time)
+        self.last_seen[fold(event.channel)] = event.time
         out: list[Answer] = []
         own = fold(event.nick) == fold(self.settings.nicks[RRSAGENT])
         if own and event.kind is Kind.JOIN:
@@ -196,7 +198,8 @@ class RecordPlugin(Plugin):
                     Schedule(event.channel, self.name, "idle", due)]
         elif own and event.kind in (Kind.PART, Kind.KICK):
             record = replace(record, here=False)
-        self._put(event.channel, record)
+        if record is not before:  # most lines change nothing: no new state for them
+            self._put(event.channel, record)
         return out
 
     def on_timer(self, event: Event) -> list[Answer]:
@@ -204,7 +207,7 @@ class RecordPlugin(Plugin):
         record = self.get(event.channel)
         if event.text != "idle" or record.stay or not record.here:
             return []
-        quiet_since = record.last_seen or event.time
+        quiet_since = self.last_seen.get(fold(event.channel), event.time)
         idle = self.settings.idle_leave
         if event.time - quiet_since < idle:  # there was activity: look again later
             return [Schedule(event.channel, self.name, "idle", quiet_since + idle)]
@@ -213,12 +216,14 @@ class RecordPlugin(Plugin):
                 Leave(RRSAGENT, event.channel)]
 
     def pending(self) -> list[Schedule]:
-        return [Schedule(r.channel, self.name, "idle", r.last_seen + self.settings.idle_leave)
-                for r in self.records.values()
-                if r.here and not r.stay and r.last_seen is not None]
+        idle = self.settings.idle_leave
+        return [Schedule(r.channel, self.name, "idle", self.last_seen[key] + idle)
+                for key, r in self.records.items()
+                if r.here and not r.stay and key in self.last_seen]
 
     def forget(self, channel: str) -> None:
         self.records.pop(fold(channel), None)
+        self.last_seen.pop(fold(channel), None)
 
     def on_signal(self, signal: Signal, event: Event) -> list[Answer]:
         if signal.name == "minutes-requested":

@@ -47,7 +47,7 @@ def ev(
 
 
 def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> None:
-    assert upgrade(db_url) == "0002"
+    assert upgrade(db_url) == "0003"
     engine = make_engine(db_url)
     try:
         insp = inspect(engine)
@@ -61,12 +61,12 @@ def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> Non
 
 
 def test_second_upgrade_is_a_no_op_that_keeps_the_data(db_url: str) -> None:
-    assert upgrade(db_url) == "0002"
+    assert upgrade(db_url) == "0003"
     s = Store.open(db_url)
     try:
         s.insert_events([ev("kept")])
         s.remember_channel(NET, ZAKIM, "#wg", True)
-        assert upgrade(db_url) == "0002"
+        assert upgrade(db_url) == "0003"
         assert s.count_events() == 1
         assert [e.text for e in s.events_for(NET, "#wg", EPOCH)] == ["kept"]
         assert s.joined_channels(NET, ZAKIM) == ["#wg"]
