@@ -34,11 +34,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.plugins.record import visibility_key  # noqa: E402
+
 from bench.loggen import generate  # noqa: E402
 from bot.app import Agendum  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.events import Event, Kind  # noqa: E402
-from bot.plugins.record import visibility_key  # noqa: E402
 from bot.publish import relative_name  # noqa: E402
 from bot.store import Store, upgrade  # noqa: E402
 
