@@ -61,11 +61,18 @@ def load_error(tmp_path: Path, text: str) -> ConfigError:
         ("bot", "realname", "agendum meeting bot"),
         ("bot", "replay_hours", 24.0),
         ("bot", "logs", "public"),
+        ("bot", "idle_leave_minutes", 120.0),
+        ("web", "host", "127.0.0.1"),
+        ("web", "port", 8000),
+        ("web", "member_password", ""),
+        ("web", "team_password", ""),
+        ("web", "in_run", False),
         ("bot", "member_channels", ()),
         ("bot", "team_channels", ()),
         ("storage", "url", "sqlite:///agendum.db"),
         ("publish", "dir", Path("public")),
         ("publish", "base_url", "http://localhost:8000"),
+        ("publish", "restricted_dir", Path("restricted")),
         ("log", "level", "INFO"),
     ],
 )
@@ -74,8 +81,8 @@ def test_defaults(tmp_path: Path, section: str, key: str, expected: object) -> N
     loaded = getattr(getattr(load_config(write(tmp_path, "")), section), key)
     if key == "url":  # a file's relative sqlite path is anchored to its folder
         assert make_url(loaded).database == str(tmp_path / "agendum.db")
-    elif key == "dir":
-        assert loaded == tmp_path / "public"
+    elif key in ("dir", "restricted_dir"):
+        assert loaded == tmp_path / str(expected)
     else:
         assert loaded == expected
 
@@ -132,6 +139,11 @@ BAD_VALUES = [
     (f"[irc]\nchannels = [\n  '#ok',\n  '{LONG}',\n]\n", "irc.channels", 2),
     ("[irc]\nsend_rate = 0\n", "irc.send_rate", 2),
     ("[bot]\nlogs = 'world'\n", "bot.logs", 2),
+    ("[bot]\nidle_leave_minutes = 0\n", "bot.idle_leave_minutes", 2),
+    ("[web]\nport = 0\n", "web.port", 2),
+    ("[web]\nhost = ''\n", "web.host", 2),
+    ("[web]\n\nin_run = 'yes'\n", "web.in_run", 3),
+    ("[publish]\nrestricted_dir = ''\n", "publish.restricted_dir", 2),
     ("[bot]\nlogs = 'Public'\n", "bot.logs", 2),
     ("[bot]\n\nmember_channels = ['wg']\n", "bot.member_channels", 3),
     ("[bot]\nteam_channels = '#t'\n", "bot.team_channels", 2),
@@ -234,6 +246,8 @@ def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
         ("[irc]\nsasl_username = 'me'\nsasl_password = 'sasl42'\n", "sasl42", "irc.sasl_password"),
         ("[storage]\nurl = 'postgresql+psycopg://u:dbpw42@h/db'\n", "dbpw42", "storage.url"),
         ("[storage]\nurl = 'postgresql+psycopg://u@h/db?password=qpw77'\n", "qpw77", "storage.url"),
+        ("[web]\nmember_password = 'mpw31'\n", "mpw31", "web.member_password"),
+        ("[web]\nteam_password = 'tpw53'\n", "tpw53", "web.team_password"),
     ],
 )
 def test_describe_masks_secrets(tmp_path: Path, text: str, secret: str, key: str) -> None:

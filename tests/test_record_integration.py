@@ -5,8 +5,12 @@ midnight UTC (and the meeting that spans it), leaving when idle, and coming back
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import re
+import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.daemon import AgendumProcess
-from tests.support.ircclient import IrcTestClient, ParsedLine
+from tests.support.ircclient import IrcTestClient, IrcWaitTimeout, ParsedLine
+from tests.support.ircd import IrcServer
 from tests.test_integration import (
     BOT_JOIN,
     CHANNEL,
@@ -437,20 +442,95 @@ def test_start_meeting_brings_rrsagent_back_logging(
     assert zakim_says(chair, "RRSAgent") == "RRSAgent, make logs public"
     url = rrs(chair, "^logging to ").text
     assert url in {f"logging to {log_url(bot, d)}" for d in {before, today()}}
+    assert rrs(chair, "request").text == "I have made the request, Zakim"
     chair.say(CHANNEL, "ACTION: chair to check the record")
     assert rrs(chair, "^ACTION").text == "ACTION: chair to check the record [1]"
 
 
-@pytest.mark.xfail(strict=True, reason="RRSAgent's answer to Zakim's 'make logs public' is "
-                   "dropped: it is sent before RRSAgent's JOIN is confirmed")
-def test_rrsagent_answers_zakims_make_logs_public_after_start_meeting(
+class LaggyProxy:
+    """A TCP relay to the IRC server that holds back what the server sends for ``delay``
+    seconds, as a distant server would; what the bot sends goes through at once."""
+
+    def __init__(self, upstream: int, delay: float) -> None:
+        self.upstream, self.delay = upstream, delay
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = [self.listener]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                down, _ = self.listener.accept()
+                up = socket.create_connection(("127.0.0.1", self.upstream))
+            except OSError:
+                return
+            self.sockets += [down, up]
+            for src, dst, delay in ((down, up, 0.0), (up, down, self.delay)):
+                threading.Thread(target=self._pipe, args=(src, dst, delay), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket, delay: float) -> None:
+        pending: queue.Queue[tuple[float, bytes]] = queue.Queue()
+
+        def deliver() -> None:
+            while True:
+                due, data = pending.get()
+                time.sleep(max(0.0, due - time.monotonic()))
+                try:
+                    if not data:
+                        dst.shutdown(socket.SHUT_WR)
+                        return
+                    dst.sendall(data)
+                except OSError:
+                    return
+
+        threading.Thread(target=deliver, daemon=True).start()
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            pending.put((time.monotonic() + delay, data))
+            if not data:
+                return
+
+    def close(self) -> None:
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+@pytest.mark.xfail(strict=True, raises=IrcWaitTimeout, reason=(
+    "product bug: RRSAgent's 'I have made the request, Zakim' after 'Zakim, start meeting' "
+    "is dropped unless the server confirms RRSAgent's JOIN before the visibility is written "
+    "to the database (app.apply_one drops replies to channels not yet joined)"))
+def test_rrsagent_answers_zakim_when_the_server_is_slow_to_confirm_its_join(
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory, ircd: IrcServer,
+) -> None:
+    proxy = LaggyProxy(ircd.port, delay=0.3)  # a server 300 ms away
+    try:
+        agendum_factory(port=proxy.port)
+        chair = present(irc_client_factory, "chair")
+        chair.say(CHANNEL, "RRSAgent, bye")
+        chair.wait_for(command="PART", nick="RRSAgent", target=CHANNEL, timeout=5)
+        chair.say(CHANNEL, "Zakim, start meeting")
+        chair.wait_for(command="JOIN", nick="RRSAgent", target=CHANNEL, timeout=BOT_JOIN)
+        assert zakim_says(chair, "RRSAgent") == "RRSAgent, make logs public"
+        rrs(chair, "^logging to ")  # RRSAgent is there and talking...
+        assert rrs(chair, "request", timeout=3).text == "I have made the request, Zakim"
+    finally:
+        proxy.close()
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "product bug: record._span rounds idle times under a minute to '0 minutes', so with "
+    "idle_leave_minutes = 0.05 RRSAgent says 'I see no activity here for 0 minutes'"))
+def test_idle_leaving_line_tells_a_true_idle_time(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
-    agendum_factory()
-    chair = joined(irc_client_factory, "chair")
-    chair.say(CHANNEL, "RRSAgent, bye")
-    chair.wait_for(command="PART", nick="RRSAgent", target=CHANNEL, timeout=5)
-    chair.say(CHANNEL, "Zakim, start meeting")
-    chair.wait_for(command="JOIN", nick="RRSAgent", target=CHANNEL, timeout=BOT_JOIN)
-    assert zakim_says(chair, "RRSAgent") == "RRSAgent, make logs public"
-    assert rrs(chair, "request").text == "I have made the request, Zakim"
+    agendum_factory(bot_extra="idle_leave_minutes = 0.05")  # 3 s
+    alice = present(irc_client_factory, "alice")
+    leaving = rrs(alice, "leaving", timeout=10).text
+    assert "for 0 minutes" not in leaving, leaving
