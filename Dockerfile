@@ -3,6 +3,8 @@
 #   docker run -v agendum-data:/data -v $PWD/config.toml:/data/config.toml:ro agendum
 # The config's relative paths resolve against its folder, so with the defaults the
 # database (agendum.db) and published files (public/) land in the /data volume.
+# The web pages: set [web] host = "0.0.0.0" and in_run = true (or run a second container
+# with the command "serve"), and publish port 8000: docker run -p 8000:8000 ...
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -20,6 +22,7 @@ COPY config.example.toml /home/agendum/config.example.toml
 USER agendum
 WORKDIR /data
 VOLUME ["/data"]
+EXPOSE 8000
 ENV AGENDUM_CONFIG=/data/config.toml PYTHONUNBUFFERED=1
 ENTRYPOINT ["agendum"]
 CMD ["run"]
