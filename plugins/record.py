@@ -11,6 +11,7 @@ what is published.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
@@ -76,13 +77,13 @@ def anchor(when: datetime) -> str:
 
 
 def anchors(times: Iterable[datetime]) -> list[str]:
-    """Ids for a log's lines: ``T15-05-13``, then ``T15-05-13-1`` … within the same second."""
-    out, last, count = [], "", 0
+    """Ids for a log's lines: ``T15-05-13``, then ``T15-05-13-1`` … for the same second again
+    (also a day later, in a log that spans midnight)."""
+    out, seen = [], Counter[str]()
     for when in times:
         base = anchor(when)
-        count = count + 1 if base == last else 0
-        last = base
-        out.append(f"{base}-{count}" if count else base)
+        out.append(f"{base}-{seen[base]}" if seen[base] else base)
+        seen[base] += 1
     return out
 
 
@@ -136,7 +137,8 @@ def public_record(events: Iterable[Event], settings: Settings) -> list[tuple[str
         router.dispatch(event)  # the bot's own lines are not routed, but they are logged
         after = plugin.get(event.channel)
         if (before.listening or after.listening) and not is_off_record_line(event):
-            out.append((after.log_day or log_day(before, event.time)[1], event))
+            day = log_day(before, event.time)[1] if event.from_bot else after.log_day
+            out.append((day or event.day, event))
     return out
 
 
@@ -188,7 +190,10 @@ class RecordPlugin(Plugin):
         record, _ = log_day(before, event.time)
         self.last_seen[fold(event.channel)] = event.time
         out: list[Answer] = []
-        own = fold(event.nick) == fold(self.settings.nicks[RRSAGENT])
+        nick = fold(self.settings.nicks[RRSAGENT])
+        own = fold(event.nick) == nick
+        if event.kind is Kind.KICK:  # the kicker is event.nick; the one kicked comes first
+            own = fold(event.text.split(" ", 1)[0]) == nick
         if own and event.kind is Kind.JOIN:
             if joins_near_midnight(event.time):
                 record = replace(record, spans_midnight=True)
@@ -197,7 +202,9 @@ class RecordPlugin(Plugin):
             out += [Say(f"logging to {self._log_url(event.channel, record, event.time)}"),
                     Schedule(event.channel, self.name, "idle", due)]
         elif own and event.kind in (Kind.PART, Kind.KICK):
-            record = replace(record, here=False)
+            # RRSAgent left: the next invitation starts afresh, as the live bot's forget()
+            # does on "bye" (replay, and public_record, only see this part).
+            record = Record(log_day=record.log_day, channel=record.channel)
         if record is not before:  # most lines change nothing: no new state for them
             self._put(event.channel, record)
         return out

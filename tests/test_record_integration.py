@@ -124,26 +124,27 @@ def test_off_record_lines_are_stored_but_never_published(
     bob.join(CHANNEL)
     alice.say(CHANNEL, "Meeting: Record keeping")
     alice.say(CHANNEL, "scribe: alice")
-    alice.say(CHANNEL, "Topic: pubtopicmark")
-    alice.say(CHANNEL, "bob: publinemark one")
-    bob.action(CHANNEL, "offmemark waves")  # /me: never published
-    alice.say(CHANNEL, "[off] offbracketmark between us")
-    alice.say(CHANNEL, "  [OFF] offbracketmarktwo also between us")
+    alice.say(CHANNEL, "Topic: pubtopicalpha")
+    alice.say(CHANNEL, "bob: pubalpha one")
+    bob.action(CHANNEL, "offmeone waves")  # /me: never published
+    alice.say(CHANNEL, "[off] offbracketone between us")
+    alice.say(CHANNEL, "  [OFF] offbrackettwo also between us")
     alice.say(CHANNEL, "RRSAgent, off")
     assert rrs(alice).text == "I'm not logging now, alice; say 'RRSAgent, on' to resume"
-    alice.say(CHANNEL, "offdarkmark one")
-    bob.say(CHANNEL, "offdarkmarktwo in the dark")
-    bob.action(CHANNEL, "offdarkmarkme nods")
+    alice.say(CHANNEL, "offdarkone one")
+    bob.say(CHANNEL, "offdarktwo in the dark")
+    bob.action(CHANNEL, "offdarkme nods")
+    alice.wait_for(nick="bob", text="offdarkme", timeout=5)  # bob's lines came before "on"
     alice.say(CHANNEL, "RRSAgent, on")
     assert rrs(alice).text == "I'm logging, alice"
-    bob.say(CHANNEL, "publinemarktwo back on the record")
-    alice.say(CHANNEL, "bob: publinemarkthree after it")
+    bob.say(CHANNEL, "pubbravo back on the record")
+    alice.say(CHANNEL, "bob: pubcharlie after it")
     alice.say(CHANNEL, "<script>alert('pubscriptmark')</script>")
     day = draft(alice)
 
-    offs = ["offmemark", "offbracketmark", "offbracketmarktwo", "offdarkmark",
-            "offdarkmarktwo", "offdarkmarkme"]
-    pubs = ["pubtopicmark", "publinemark", "publinemarktwo", "publinemarkthree"]
+    offs = ["offmeone", "offbracketone", "offbrackettwo", "offdarkone",
+            "offdarktwo", "offdarkme"]
+    pubs = ["pubtopicalpha", "pubalpha", "pubbravo", "pubcharlie", "pubscriptmark"]
     files = files_of(bot, day)
     for suffix, content in files.items():
         for word in offs:
@@ -158,7 +159,7 @@ def test_off_record_lines_are_stored_but_never_published(
     assert re.search(rf"^{STAMP} <alice> RRSAgent, on$", log, re.M)
     assert "I'm not logging now" not in log
     assert re.search(rf"^{STAMP} <RRSAgent> I'm logging, alice$", log, re.M)
-    assert re.search(rf"^{STAMP} <bob> publinemarktwo back on the record$", log, re.M)
+    assert re.search(rf"^{STAMP} <bob> pubbravo back on the record$", log, re.M)
     assert "<alice> <script>alert('pubscriptmark')</script>" in log
 
     # the HTML log: one anchored line per text line, and user text escaped
@@ -167,19 +168,19 @@ def test_off_record_lines_are_stored_but_never_published(
     assert len(ids) == len(log.splitlines()) > 10
     assert len(set(ids)) == len(ids)
     assert all(re.fullmatch(r"T\d\d-\d\d-\d\d(?:-\d+)?", i) for i in ids), ids
-    first = re.match(r"(\d\d):(\d\d):(\d\d) ", log)
-    assert first and ids[0] == f"T{first[1]}-{first[2]}-{first[3]}"
+    assert [i[:9] for i in ids] == ["T" + ln[:8].replace(":", "-") for ln in log.splitlines()]
     assert "&lt;script&gt;alert(" in html
     for content in (html, files["minutes.html"]):
         assert "<script>alert" not in content
 
     # ... and yet every line is in the database
     stored = events_in_db(bot.db_url)
-    for event in [("action", "bob", "offmemark waves"),
-                  ("message", "alice", "[off] offbracketmark between us"),
-                  ("message", "alice", "offdarkmark one"),
-                  ("message", "bob", "offdarkmarktwo in the dark"),
-                  ("action", "bob", "offdarkmarkme nods"),
+    for event in [("action", "bob", "offmeone waves"),
+                  ("message", "alice", "[off] offbracketone between us"),
+                  ("message", "alice", "  [OFF] offbrackettwo also between us"),
+                  ("message", "alice", "offdarkone one"),
+                  ("message", "bob", "offdarktwo in the dark"),
+                  ("action", "bob", "offdarkme nods"),
                   ("message", "alice", "RRSAgent, off"),
                   ("message", "RRSAgent",
                    "I'm not logging now, alice; say 'RRSAgent, on' to resume")]:

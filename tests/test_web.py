@@ -1,0 +1,685 @@
+"""``agendum serve`` over real HTTP: visibility, search, odd URLs and headers.
+
+Each test writes a config in tmp_path, migrates a real database (SQLite, and PostgreSQL where
+the ``db_url`` fixture asks for it), stores events and visibility rows the way the bot does,
+publishes minutes files where ``publish_roots`` puts them, and runs ``bot.web.serve`` in a
+thread with its own event loop. Requests go over a real socket (``http.client``, or a raw
+socket for requests ``http.client`` refuses to send). The pages live under a path prefix
+(``publish.base_url`` = ``http://127.0.0.1:PORT/minutes``), so the prefix is exercised too.
+
+The helpers here (``running_site``, ``Site``, ``get``) are shared with test_web_browser.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import http.client
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+import pytest
+
+from bot.app import publish_roots
+from bot.config import Config, load_config
+from bot.events import Event, Kind
+from bot.publish import channel_slug, relative_name, write_file
+from bot.store import Store, upgrade
+from bot.web import serve
+from tests.support.ircd import free_port
+
+NETWORK = "local"  # the config's irc.network (its default)
+MEMBER_PW = "member-pw-Ω"
+TEAM_PW = "team-pw-7"
+PREFIX = "/minutes"  # the path of publish.base_url
+D1, D2 = "2026-01-10", "2026-01-11"
+SECRET = "TOP-SECRET-FILE-CONTENT"
+
+
+def today() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d")
+
+
+def at(day: str, hour: int = 15, minute: int = 0, second: int = 0) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second,
+                                               tzinfo=UTC)
+
+
+# -- the running site -------------------------------------------------------------------------
+
+
+def write_config(tmp_path: Path, url: str, port: int, **bot: Any) -> Path:
+    """A config for ``agendum serve`` with both passwords and the publish dirs in tmp_path."""
+    bot_lines = "".join(f"{key} = {json.dumps(value)}\n" for key, value in bot.items())
+    path = tmp_path / "agendum.toml"
+    path.write_text(
+        f"[bot]\n{bot_lines}\n"
+        f"[storage]\nurl = {json.dumps(url)}\n\n"
+        "[publish]\ndir = \"site/public\"\nrestricted_dir = \"site/restricted\"\n"
+        f"base_url = \"http://127.0.0.1:{port}{PREFIX}/\"\n\n"
+        f"[web]\nhost = \"127.0.0.1\"\nport = {port}\n"
+        f"member_password = {json.dumps(MEMBER_PW)}\nteam_password = {json.dumps(TEAM_PW)}\n",
+        encoding="utf-8")
+    return path
+
+
+@dataclass
+class Site:
+    """A migrated database, its publish folders and ``serve`` running in a thread."""
+
+    cfg: Config
+    store: Store
+    thread: threading.Thread | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    stop_event: asyncio.Event | None = None
+    errors: list[BaseException] = field(default_factory=list)
+
+    @property
+    def port(self) -> int:
+        return self.cfg.web.port
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{PREFIX}{path}"
+
+    def start(self) -> Site:
+        ready = threading.Event()
+
+        async def main() -> None:
+            self.loop, self.stop_event = asyncio.get_running_loop(), asyncio.Event()
+            ready.set()
+            await serve(self.cfg, self.store, self.stop_event)
+
+        def run() -> None:
+            try:
+                asyncio.run(main())
+            except BaseException as e:  # shown by stop()
+                self.errors.append(e)
+                ready.set()
+
+        self.thread = threading.Thread(target=run, name="agendum-web", daemon=True)
+        self.thread.start()
+        ready.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not self.errors:
+            with contextlib.suppress(OSError), socket.create_connection(
+                    ("127.0.0.1", self.port), timeout=0.5):
+                return self
+            time.sleep(0.02)
+        raise RuntimeError(f"the web server did not start: {self.errors}")
+
+    def stop(self, timeout: float = 10.0) -> float:
+        """Stop ``serve`` as ``agendum serve`` does on SIGTERM; the seconds it took."""
+        started = time.monotonic()
+        if self.loop is not None and self.stop_event is not None and not self.loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(self.stop_event.set)
+        if self.thread is not None:
+            self.thread.join(timeout)
+        return time.monotonic() - started
+
+    def in_loop(self, coro: Any, timeout: float = 5.0) -> Any:
+        """Run ``coro`` on the server's own event loop (to look at its tasks)."""
+        assert self.loop is not None
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    # -- data, as the bot stores and publishes it
+
+    def say(self, channel: str, when: datetime, nick: str, text: str,
+            kind: Kind = Kind.MESSAGE) -> None:
+        self.store.insert_events([Event(when, NETWORK, channel, kind, nick, text)])
+
+    def conversation(self, channel: str, day: str, lines: list[tuple[str, str]],
+                     start: datetime | None = None, kind: Kind = Kind.MESSAGE) -> None:
+        """``lines`` of (nick, text), one second apart from ``start`` (15:00 that day)."""
+        first = start or at(day)
+        self.store.insert_events([
+            Event(first + timedelta(seconds=i), NETWORK, channel, kind, nick, text)
+            for i, (nick, text) in enumerate(lines)])
+
+    def set_visibility(self, channel: str, day: str, visibility: str) -> None:
+        """What ``RRSAgent, make logs member`` leaves in channel_values."""
+        self.store.remember_value(NETWORK, channel, f"record.visibility.{day}", visibility)
+
+    def publish(self, channel: str, day: str, visibility: str, files: dict[str, str]) -> None:
+        """Minutes files (suffix -> content) where the publisher writes that visibility's."""
+        root = publish_roots(self.cfg)[visibility]
+        for suffix, content in files.items():
+            write_file(root, relative_name(channel, day, suffix), content)
+
+    def href(self, channel: str, day: str, suffix: str) -> str:
+        """The path of a page as the index links it (the slug's ``%`` encoded once more)."""
+        return f"{PREFIX}/{quote(relative_name(channel, day, suffix), safe='/')}"
+
+
+@contextlib.contextmanager
+def running_site(tmp_path: Path, url: str, **bot: Any) -> Iterator[Site]:
+    """Config in ``tmp_path`` (``bot`` = extra [bot] keys), migrated ``url``, server running."""
+    cfg = load_config(write_config(tmp_path, url, free_port(), **bot))
+    upgrade(url)
+    store = Store.open(url)
+    site = Site(cfg, store)
+    try:
+        yield site.start()
+    finally:
+        took = site.stop()
+        store.close()
+        assert not site.errors, site.errors
+        assert took < 10, f"the server took {took:.1f}s to stop"
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def auth(password: str | None, user: str = "reader") -> dict[str, str]:
+    if password is None:
+        return {}
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+def get(site: Site, path: str, password: str | None = None, user: str = "reader",
+        headers: dict[str, str] | None = None) -> Reply:
+    """GET ``path`` (already percent-encoded, from the server's root) over a real socket."""
+    conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=10)
+    try:
+        conn.request("GET", path, headers={**auth(password, user), **(headers or {})})
+        resp = conn.getresponse()
+        return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read())
+    finally:
+        conn.close()
+
+
+def raw_get(site: Site, target: bytes, extra: bytes = b"") -> Reply:
+    """Send a request line byte for byte (NUL, backslashes, raw UTF-8...) and read the reply."""
+    with socket.create_connection(("127.0.0.1", site.port), timeout=10) as s:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra
+                  + b"Connection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return Reply(int(status_line.split()[1]), headers, body)
+
+
+def first_event(site: Site, path: str, password: str | None = None,
+                timeout: float = 10.0) -> tuple[Reply, str | None, Any]:
+    """Open a server-sent event stream: the reply, and its first event's name and data."""
+    conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=auth(password))
+        resp = conn.getresponse()
+        headers = {k.lower(): v for k, v in resp.getheaders()}
+        if resp.status != 200:
+            return Reply(resp.status, headers, resp.read()), None, None
+        name, data = None, None
+        while True:
+            line = resp.readline().decode("utf-8").rstrip("\n")
+            if line.startswith("event:"):
+                name = line.partition(":")[2].strip()
+            elif line.startswith("data:"):
+                data = json.loads(line.partition(":")[2].strip())
+            elif not line and data is not None:
+                return Reply(200, headers, b""), name, data
+    finally:
+        conn.close()
+
+
+def hits(reply: Reply) -> list[str]:
+    """The lines a search results page shows, as text."""
+    return [unescape(re.sub(r"<[^>]+>", "", m))
+            for m in re.findall(r"<p class=hit>(.*?)</p>", reply.text, re.S)]
+
+
+def index_links(reply: Reply) -> list[str]:
+    return [unescape(h) for h in re.findall(r'href="([^"]+)"', reply.text)]
+
+
+def index_channels(reply: Reply) -> list[str]:
+    return [unescape(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", reply.text, re.S)]
+
+
+# -- the visibility table -----------------------------------------------------------------------
+
+READERS = {  # reader -> (user, password): any user name goes
+    "anonymous": None,
+    "wrong password": ("alice", "not-the-password"),
+    "member password": ("", MEMBER_PW),
+    "team password": ("bob", TEAM_PW),
+}
+OPENS = {
+    "public": {"anonymous", "wrong password", "member password", "team password"},
+    "member": {"member password", "team password"},
+    "team": {"team password"},
+}
+BOT_CONFIG = {"member_channels": ["#Mem"], "team_channels": ["#team"]}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One channel-day, its visibility and where that visibility comes from."""
+
+    channel: str
+    day: str  # "today" is resolved when the site is made
+    visibility: str
+    row: bool  # set by a channel_values row (else the config's default for the channel)
+    word: str  # said only in this channel-day
+
+    @property
+    def when(self) -> str:
+        return today() if self.day == "today" else self.day
+
+
+CASES = [
+    Case("#pub", D1, "public", row=False, word="kumquat01"),
+    Case("#mem", D1, "member", row=False, word="kumquat02"),  # member_channels (any case)
+    Case("#team", D1, "team", row=False, word="kumquat03"),
+    Case("#pub", D2, "member", row=True, word="kumquat04"),
+    Case("#mem", D2, "team", row=True, word="kumquat05"),
+    Case("#team", D2, "public", row=True, word="kumquat06"),  # a row opens a team channel
+    Case("#pub", "today", "public", row=False, word="kumquat07"),
+    Case("#mem", "today", "member", row=False, word="kumquat08"),
+    Case("#team", "today", "team", row=False, word="kumquat09"),
+    Case("#wg", "today", "member", row=True, word="kumquat10"),
+]
+LOG_KINDS = ("irc", "irc.txt", "irc.html")
+MINUTES_KINDS = ("minutes", "minutes.html", "minutes.md", "minutes.json")
+TYPES = {"irc": "text/html", "irc.txt": "text/plain", "irc.html": "text/html",
+         "minutes": "text/html", "minutes.html": "text/html", "minutes.md": "text/markdown",
+         "minutes.json": "application/json"}
+
+
+def minutes_files(case: Case) -> dict[str, str]:
+    return {"minutes.html": f"<!DOCTYPE html><title>m</title><p>minutes {case.word}</p>\n",
+            "minutes.md": f"# Minutes\n\n{case.word}\n",
+            "minutes.json": json.dumps({"minutes": case.word})}
+
+
+def fill(site: Site) -> None:
+    """Every case's lines, visibility row and minutes (none yet for today's)."""
+    for case in CASES:
+        site.conversation(case.channel, case.when, [
+            ("alice", f"Topic: about {case.word}"),
+            ("bob", f"I said {case.word} in {case.channel}"),
+        ])
+        if case.row:
+            site.set_visibility(case.channel, case.when, case.visibility)
+        if case.day != "today":
+            site.publish(case.channel, case.when, case.visibility, minutes_files(case))
+    # a row for another day or another network changes nothing here
+    site.store.remember_value("othernet", "#pub", f"record.visibility.{D1}", "team")
+    site.set_visibility("#pub", "2020-01-01", "team")
+
+
+@pytest.fixture
+def site(tmp_path: Path, db_url: str) -> Iterator[Site]:
+    with running_site(tmp_path, db_url, **BOT_CONFIG) as s:
+        fill(s)
+        yield s
+
+
+@pytest.fixture
+def sqlite_site(tmp_path: Path, sqlite_url: str) -> Iterator[Site]:
+    with running_site(tmp_path, sqlite_url, **BOT_CONFIG) as s:
+        fill(s)
+        yield s
+
+
+def check(reply: Reply, case: Case, reader: str, where: str, kind: str) -> list[str]:
+    """What is wrong with ``reply`` to ``reader`` for ``case``'s page (nothing: [])."""
+    problems = []
+    csp = reply.headers.get("content-security-policy", "")
+    if "script-src 'self'" not in csp:
+        problems.append(f"{where}: no CSP script-src 'self' ({csp!r})")
+    if reader in OPENS[case.visibility]:
+        if reply.status != 200:
+            problems.append(f"{where}: {reply.status}, wanted 200")
+        elif case.word not in reply.text:
+            problems.append(f"{where}: 200 without the day's text")
+        elif not reply.headers.get("content-type", "").startswith(TYPES[kind]):
+            problems.append(f"{where}: content type {reply.headers.get('content-type')}")
+    else:
+        if reply.status != 401:
+            problems.append(f"{where}: {reply.status}, wanted 401")
+        if not reply.headers.get("www-authenticate", "").startswith("Basic "):
+            problems.append(f"{where}: no WWW-Authenticate: Basic")
+        if case.word in reply.text:
+            problems.append(f"{where}: the refusal shows the day's text")
+    return problems
+
+
+def read(site: Site, path: str, reader: str) -> Reply:
+    who = READERS[reader]
+    return get(site, path) if who is None else get(site, path, who[1], user=who[0])
+
+
+# -- visibility ---------------------------------------------------------------------------------
+
+
+def test_every_page_kind_follows_the_days_visibility(site: Site) -> None:
+    problems = []
+    for case in CASES:
+        for kind in (*LOG_KINDS, *([] if case.day == "today" else MINUTES_KINDS)):
+            path = site.href(case.channel, case.when, kind)
+            for reader in READERS:
+                where = f"{case.channel} {case.day} {kind} as {reader}"
+                problems += check(read(site, path, reader), case, reader, where, kind)
+    assert problems == []
+
+
+def test_minutes_not_yet_drafted_are_404_to_those_who_may_read_them(site: Site) -> None:
+    for case in CASES:
+        if case.day != "today":
+            continue
+        for reader in READERS:
+            reply = read(site, site.href(case.channel, case.when, "minutes.html"), reader)
+            assert reply.status == (404 if reader in OPENS[case.visibility] else 401), (
+                case, reader)
+
+
+def test_live_page_and_stream_follow_the_days_visibility(site: Site) -> None:
+    problems = []
+    for case in CASES:
+        if case.day != "today":
+            continue
+        page = f"{PREFIX}/live/{quote(channel_slug(case.channel))}"
+        for reader in READERS:
+            who = READERS[reader]
+            password = None if who is None else who[1]
+            reply = get(site, page, password)
+            if reader in OPENS[case.visibility]:
+                if reply.status != 200 or f"{page}/stream" not in reply.text:
+                    problems.append(f"live {case.channel} as {reader}: {reply.status}")
+            elif reply.status != 401 or "basic" not in reply.headers.get(
+                    "www-authenticate", "").lower():
+                problems.append(f"live {case.channel} as {reader}: {reply.status}, wanted 401")
+            stream, name, data = first_event(site, f"{page}/stream", password)
+            if reader in OPENS[case.visibility]:
+                if stream.status != 200 or name != "minutes" or case.word not in data:
+                    problems.append(f"stream {case.channel} as {reader}: {stream.status} {name}")
+                elif stream.headers.get("content-type") != "text/event-stream":
+                    problems.append(f"stream {case.channel}: {stream.headers}")
+            elif stream.status != 401 or case.word in stream.text:
+                problems.append(f"stream {case.channel} as {reader}: {stream.status}, wanted 401")
+    assert problems == []
+
+
+def test_there_is_no_live_view_of_a_past_day_or_an_unknown_channel(site: Site) -> None:
+    for slug in ("pub", "mem", "nosuch", "%25zx", "..", "pub%2F..%2F.."):
+        for suffix in ("", "/stream"):
+            reply = get(site, f"{PREFIX}/live/{slug}{suffix}", TEAM_PW)
+            want = 200 if slug in ("pub", "mem") else 404
+            assert reply.status == want, (slug, suffix, reply.status)
+
+
+def test_the_index_lists_only_the_days_a_reader_may_read(site: Site) -> None:
+    for reader in READERS:
+        reply = read(site, f"{PREFIX}/", reader)
+        assert reply.status == 200
+        shown = set()
+        for link in index_links(reply):
+            if m := re.fullmatch(rf"{PREFIX}/(\d{{4}})/(\d\d)/(\d\d)-(.+)-irc\.html", link):
+                shown.add((unquote(m[4]), f"{m[1]}-{m[2]}-{m[3]}"))
+        days = {(channel_slug(c.channel), c.when) for c in CASES if reader in OPENS[c.visibility]}
+        assert shown == days, reader
+        channels = set(index_channels(reply))
+        assert channels == {c.channel for c in CASES if reader in OPENS[c.visibility]}, reader
+        for link in index_links(reply):  # every link the index shows opens for this reader
+            if link.startswith(f"{PREFIX}/") and "search" not in link:
+                assert read(site, link, reader).status == 200, (reader, link)
+    anonymous = read(site, f"{PREFIX}/", "anonymous").text
+    assert "#wg" not in anonymous and "#mem" not in anonymous
+    assert "kumquat" not in anonymous
+    # the index is also at the prefix itself
+    assert get(site, PREFIX).status == 200
+
+
+# -- search -------------------------------------------------------------------------------------
+
+
+def search(site: Site, query: str, password: str | None = None) -> list[str]:
+    reply = get(site, f"{PREFIX}/search?q={quote(query)}", password)
+    assert reply.status == 200, (query, reply.status)
+    return hits(reply)
+
+
+def test_search_finds_a_word_only_for_readers_of_its_day(site: Site) -> None:
+    problems = []
+    for case in CASES:
+        for reader, who in READERS.items():
+            found = search(site, case.word.upper(), None if who is None else who[1])
+            want = 2 if reader in OPENS[case.visibility] else 0
+            if len(found) != want or not all(case.word in f for f in found):
+                problems.append(f"{case.word} ({case.visibility}) as {reader}: {found}")
+    assert problems == []
+
+
+def test_search_never_shows_off_the_record_lines(site: Site) -> None:
+    day = D1
+    site.conversation("#rec", day, [
+        ("alice", "before the break: guava on the record"),
+        ("alice", "[off] guava said off the record"),
+        ("alice", "   [OFF] guava also off the record"),
+        ("carol", "RRSAgent, off"),
+        ("alice", "guava while the bot was not listening"),
+        ("dave", "Topic: guava topic while off"),
+        ("carol", "RRSAgent, on"),
+        ("alice", "guava after the bot listens again"),
+        ("carol", "rrsagent: stop"),
+        ("alice", "guava during the second pause"),
+        ("carol", "RRSAgent: listen"),
+        ("alice", "guava at the end"),
+    ])
+    site.conversation("#rec", day, [("erin", "waves a guava around")], kind=Kind.ACTION,
+                      start=at(day, 16))
+    site.conversation("#rec", day, [("erin", "guava notice, logged")], kind=Kind.NOTICE,
+                      start=at(day, 16, 1))
+    expected = ["before the break: guava on the record", "guava after the bot listens again",
+                "guava at the end", "guava notice, logged"]
+    for password in (None, MEMBER_PW, TEAM_PW):
+        found = search(site, "guava", password)
+        assert sorted(f.split("> ", 1)[1] for f in found) == sorted(expected), password
+    log = get(site, site.href("#rec", day, "irc.txt")).text
+    assert [ln for ln in log.splitlines() if "guava" in ln and "waves" not in ln] == [
+        ln for ln in log.splitlines() if any(e in ln for e in expected)]
+
+
+def test_search_results_link_to_the_line_in_the_log(site: Site) -> None:
+    reply = get(site, f"{PREFIX}/search?q=kumquat01")
+    links = [link for link in index_links(reply) if "#T" in link]
+    assert links == [f"{site.href('#pub', D1, 'irc.html')}#T15-00-01",
+                     f"{site.href('#pub', D1, 'irc.html')}#T15-00-00"]
+    page = get(site, links[0].split("#")[0])
+    assert page.status == 200 and 'id="T15-00-01"' in page.text
+
+
+# -- odd input ----------------------------------------------------------------------------------
+
+_P = PREFIX.encode()
+ODD_TARGETS: list[bytes] = [
+    _P + b"/2026/01/10-pub-irc.txt/..",
+    _P + b"/2026/01/../../../secret.txt",
+    _P + b"/2026/01/10-..-irc.txt",
+    _P + b"/2026/01/10-%2e%2e-irc.txt",
+    _P + b"/2026/01/10-%2E%2E%2F%2E%2E%2Fsecret-irc.txt",
+    _P + b"/2026/01/%2e%2e%2f%2e%2e%2f..%2fsecret.txt",
+    _P + b"/%2e%2e/%2e%2e/secret.txt",
+    _P + b"/2026/01/10-pub%2F..%2F..-minutes.html",
+    _P + b"/2026/01/10-pub%5C..%5Csecret-irc.txt",
+    _P + b"/2026/01/10-pub\\..\\..\\secret-irc.txt",
+    _P + b"\\..\\secret.txt",
+    _P + b"/2026/01/10-pub%00-irc.txt",
+    _P + b"/2026/01/10-pub-irc.txt%00",
+    _P + b"/2026/01/10-pub-irc.txt%00.html",
+    _P + b"/2026/01/10-pub-irc.html\x00",
+    _P + b"/2026/01/10-" + b"a" * 5000 + b"-irc.txt",
+    _P + b"/2026/01/10-" + b"%2e" * 2000 + b"-irc.txt",
+    _P + b"/" + b"x/" * 2000,
+    _P + b"/2026/13/40-pub-irc.txt",
+    _P + b"/2026/02/30-pub-irc.txt",
+    _P + b"/2026/00/10-pub-irc.txt",
+    _P + b"/0000/01/10-pub-irc.txt",
+    _P + b"/9999/99/99-pub-irc.txt",
+    _P + b"/2026/01/1-pub-irc.txt",
+    _P + b"/2026/1/10-pub-irc.txt",
+    _P + b"/%32%30%32%36/01/10-pub-irc.txt%3F",
+    _P + b"/2026/01/10-pub-irc.exe",
+    _P + b"/2026/01/10-pub-minutes.html.bak",
+    _P + b"/2026/01/10-pub-",
+    _P + b"/2026/01/10--irc.txt",
+    _P + b"/2026/01/10-nosuchchannel-irc.txt",
+    _P + b"/2026/01/09-pub-irc.txt",
+    _P + b"/2026/01/10-PUB-irc.txt",
+    _P + b"/2026/01/10-pub-minutes.md/x",
+    _P + b"/2026/01/10-%E4-irc.txt",
+    _P + b"/2026/01/10-\xc3\xa4-irc.txt",
+    _P + b"/2026/01/10-\xff\xfe-irc.txt",
+    _P + b"/2026/01/10-%ff%fe-irc.txt",
+    _P + b"/2026/01/10-%-irc.txt",
+    _P + b"/2026/01/10-%zz-irc.txt",
+    _P + b"/live/" + b"a" * 5000,
+    _P + b"/live/%2e%2e%2f%2e%2e%2fsecret.txt",
+    _P + b"/live/..%5C..%5Csecret.txt/stream",
+    _P + b"/live/pub%00/stream",
+    _P + b"/static/../secret.txt",
+    _P + b"/static/%2e%2e/%2e%2e/secret.txt",
+    _P + b"/static/live.js/../../secret.txt",
+    _P + b"/static/live.js%00.txt",
+    _P + b"/static/",
+    _P + b"/secret.txt",
+    _P + b"/public/secret.txt",
+    _P + b"/restricted/member/2026/01/10-mem-minutes.html",
+    b"/site/secret.txt",
+    b"/secret.txt",
+    b"/../../../../etc/passwd",
+    b"/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    b"//etc/passwd",
+    _P + b"//etc/passwd",
+    b"http://127.0.0.1/etc/passwd",
+    b"*",
+]
+
+
+def plant_secrets(site: Site) -> list[Path]:
+    """Files a web server must never hand out: beside, above and inside the publish roots."""
+    public = Path(site.cfg.publish.dir)
+    restricted = Path(site.cfg.publish.restricted_dir)
+    spots = [public.parent / "secret.txt", public / "secret.txt", restricted / "secret.txt",
+             public.parent.parent / "secret.txt", public / "2026" / "secret.txt",
+             public / "2026" / "01" / "secret.txt"]
+    for spot in spots:
+        spot.parent.mkdir(parents=True, exist_ok=True)
+        spot.write_text(SECRET, encoding="utf-8")
+    return spots
+
+
+@pytest.mark.parametrize("target", ODD_TARGETS, ids=lambda t: repr(t)[2:40])
+def test_odd_urls_are_not_found_and_never_reach_a_file(sqlite_site: Site, target: bytes) -> None:
+    plant_secrets(sqlite_site)
+    for password in (None, TEAM_PW):
+        extra = b"".join(f"{k}: {v}\r\n".encode() for k, v in auth(password).items())
+        reply = raw_get(sqlite_site, target, extra)
+        assert reply.status in (400, 404, 414, 431), reply.status
+        assert SECRET.encode() not in reply.body
+        assert b"kumquat" not in reply.body
+        assert b"root:" not in reply.body
+
+
+@pytest.mark.parametrize("channel", ["#a/b", "#ä", "&x", "#..", "#%2e%2e", "#a\\b", "#",
+                                     "#" + "é" * 40, "#-irc", "#x-minutes"])
+def test_odd_channels_are_reachable_only_through_their_slug(
+        tmp_path: Path, sqlite_url: str, channel: str) -> None:
+    with running_site(tmp_path, sqlite_url) as site:
+        plant_secrets(site)
+        site.conversation(channel, D1, [("alice", "odd channel plum"), ("bob", "more plum")])
+        site.publish(channel, D1, "public", {"minutes.html": "<p>odd plum minutes</p>"})
+        site.conversation("#pub", D1, [("carol", "not this one")])
+        index = get(site, f"{PREFIX}/")
+        assert channel in index_channels(index)
+        links = [link for link in index_links(index)
+                 if link.endswith(("-irc.html", "-minutes.html")) and "-pub-" not in link]
+        assert len(links) == 2, index_links(index)
+        base = links[0].removesuffix("-irc.html").removesuffix("-minutes.html")
+        for suffix in (*LOG_KINDS, "minutes.html"):
+            reply = get(site, f"{base}-{suffix}")
+            assert reply.status == 200 and "plum" in reply.text, (suffix, reply.status)
+        # the channel's name itself, in any spelling but the slug's, names no page
+        name = channel.encode()
+        for spelling in {name, name[1:], quote(name).encode(), quote(name[1:]).encode(),
+                         quote(quote(name, safe="")).encode(),
+                         channel_slug(channel).encode()} - {unquote(base).encode()}:
+            for suffix in (b"irc.txt", b"minutes.html"):
+                reply = raw_get(site, _P + b"/2026/01/10-" + spelling + b"-" + suffix)
+                assert reply.status in (400, 404), (spelling, reply.status)
+                assert b"plum" not in reply.body and SECRET.encode() not in reply.body
+
+
+# -- headers ------------------------------------------------------------------------------------
+
+
+def test_every_page_has_the_content_security_policy_and_its_content_type(
+        sqlite_site: Site) -> None:
+    page = sqlite_site.href("#pub", D1, "")
+    pages = {
+        f"{PREFIX}/": (200, "text/html"),
+        PREFIX: (200, "text/html"),
+        f"{PREFIX}/search?q=kumquat": (200, "text/html"),
+        f"{PREFIX}/search": (200, "text/html"),
+        f"{PREFIX}/static/live.js": (200, "text/javascript"),
+        f"{PREFIX}/live/pub": (200, "text/html"),
+        f"{PREFIX}/live/mem": (401, None),
+        f"{page}irc": (200, "text/html"),
+        f"{page}irc.html": (200, "text/html"),
+        f"{page}irc.txt": (200, "text/plain"),
+        f"{page}minutes": (200, "text/html"),
+        f"{page}minutes.html": (200, "text/html"),
+        f"{page}minutes.md": (200, "text/markdown"),
+        f"{page}minutes.json": (200, "application/json"),
+        sqlite_site.href("#mem", D1, "minutes.md"): (401, None),
+    }
+    for path, (status, kind) in pages.items():
+        reply = get(sqlite_site, path)
+        assert reply.status == status, path
+        assert "script-src 'self'" in reply.headers.get("content-security-policy", ""), path
+        assert reply.headers.get("x-content-type-options") == "nosniff", path
+        if kind:
+            assert reply.headers["content-type"].startswith(kind), (path, reply.headers)
+            if kind.startswith("text/") or kind == "application/json":
+                assert "charset=utf-8" in reply.headers["content-type"], path
+    assert json.loads(get(sqlite_site, f"{page}minutes.json").body) == {"minutes": "kumquat01"}
+
+
+@pytest.mark.xfail(strict=True, reason="404 answers (raised HTTPNotFound, and URLs no route "
+                   "matches) skip the _headers middleware: no Content-Security-Policy")
+def test_not_found_answers_have_the_content_security_policy(sqlite_site: Site) -> None:
+    for path in (f"{PREFIX}/nosuch", f"{PREFIX}/2026/01/10-nosuch-irc.html",
+                 f"{PREFIX}/2026/13/40-pub-irc.html", f"{PREFIX}/live/nosuch"):
+        reply = get(sqlite_site, path)
+        assert reply.status == 404, path
+        assert "script-src 'self'" in reply.headers.get("content-security-policy", ""), path
