@@ -83,7 +83,7 @@ def search_lines(lines: list[LogLine], search: Search) -> list[str]:
         return [f"I see no match for '{search.pattern}' in this log, {search.requester}"]
     chosen = {"first": found[:1], "last": found[-1:]}.get(search.which, found[:search.limit])
     shown = [f"{ln.time:%H:%M:%S} <{ln.nick}> {ln.text[:300]}" for ln in chosen]
-    if len(found) > len(chosen):
+    if search.which == "all" and len(found) > len(chosen):
         shown.append(f"... {len(found)} lines match in all; 'max N' shows up to 20")
     return shown
 
@@ -258,6 +258,8 @@ class Agendum:
     async def apply_one(self, effect: Effect) -> None:
         if isinstance(effect, Reply):
             session = self.sessions[effect.persona]
+            if fold(effect.target) in session.wanted:  # joining (start meeting): wait for it
+                await self.joined(session, effect.target, timeout=10)
             if session.in_channel(effect.target):
                 session.say(effect.target, effect.text, action=effect.action)
         elif isinstance(effect, Publish):
@@ -273,6 +275,9 @@ class Agendum:
             self.schedule(effect)
         elif isinstance(effect, Search):
             lines = await asyncio.to_thread(self.log_of, effect.channel, effect.day)
+            # Not the searches themselves, nor RRSAgent's answers: only what the meeting said.
+            lines = [ln for ln in lines if not self.is_own(ln.nick)
+                     and RRSAGENT not in (self.router.addressed_to(ln.text) or ((), ""))[0]]
             for line in search_lines(lines, effect):
                 self.sessions[RRSAGENT].say(effect.channel, line)
         elif isinstance(effect, Remember):
@@ -290,16 +295,21 @@ class Agendum:
             misfire_grace_time=None, coalesce=True,
         )
 
+    @staticmethod
+    async def joined(session: Session, channel: str, timeout: float) -> None:
+        """Wait (without blocking the loop) until ``session`` is in ``channel``, or time out."""
+        deadline = time.monotonic() + timeout
+        while not session.in_channel(channel) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
     async def fire(self, timer: Schedule) -> None:
         """The timer fired: store it as an event (so replay knows), then let its plugin speak.
 
         A timer that fell due while the bot was down fires at start-up, before the persona
         is back in the channel: it waits for the join (a minute at most), so it is heard.
         """
-        session = self.sessions[self.router.persona_of(timer.owner)]
-        deadline = time.monotonic() + 60
-        while not session.in_channel(timer.channel) and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
+        await self.joined(self.sessions[self.router.persona_of(timer.owner)], timer.channel,
+                          timeout=60)
         event = Event(utcnow(), self.network, timer.channel, Kind.TIMER, timer.owner, timer.key)
         self.writer.put(event)
         effects = self.router.dispatch(event)

@@ -109,7 +109,10 @@ def joins_near_midnight(when: datetime) -> bool:
 
 
 def _span(delta: timedelta) -> str:
-    minutes = round(delta.total_seconds() / 60)
+    seconds = round(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds} seconds"
+    minutes = round(seconds / 60)
     return f"{minutes / 60:g} hours" if minutes >= 120 else f"{minutes} minutes"
 
 
