@@ -17,6 +17,7 @@ from bot.app import log_lines
 from bot.events import Event, Kind
 from bot.minutes import LogLine, parse_log, render_minutes
 from bot.publish import relative_name, url_for, write_file
+from bot.router import RRSAGENT, ZAKIM, Settings
 from bot.scribe.pipeline import make_minutes
 from tests.support import browser as support
 from tests.support.browser import Browser, StaticServer
@@ -187,7 +188,7 @@ def _published_meeting(tmp_root: Path, base_url: str) -> tuple[str, str]:
     events = [Event(_at(0), "net", channel, Kind.JOIN, "anssik")]
     events += [Event(_at(i, 5), "net", channel, Kind.MESSAGE, nick, text)
                for i, (nick, text) in enumerate(said, 1)]
-    lines = log_lines(events)
+    lines = log_lines(events, Settings(nicks={ZAKIM: "Zakim", RRSAGENT: "RRSAgent"}))
     log_url = url_for(base_url, channel, day, "irc.txt")
     html = render_minutes(lines, day=DAY, channel=channel, log_url=log_url)
     write_file(tmp_root, relative_name(channel, day, "minutes.html"), html)
