@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import hmac
 import json
 import logging
@@ -63,7 +64,7 @@ class Site:
             return "public"
         try:
             _, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+        except (binascii.Error, ValueError):  # not base64, not ASCII, not UTF-8
             return "public"
         web_cfg = self.cfg.web
         for level, secret in (("team", web_cfg.team_password),
@@ -77,17 +78,29 @@ class Site:
         return f"{self.root}/{quote(name, safe='/')}"
 
 
+SITE = web.AppKey("site", Site)
+CLOSING = web.AppKey("closing", asyncio.Event)
+
+
 def _render(template: str, **values: Any) -> web.Response:
     body = _ENV.get_template(template).render(**values)
     return web.Response(text=body, content_type="text/html", charset="utf-8")
 
 
+SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "same-origin"}
+
+
 @web.middleware
 async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    response: web.StreamResponse = await handler(request)
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    """Every answer carries the security headers, errors included."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException as error:
+        error.headers.update(SECURITY_HEADERS)
+        raise
+    if not response.prepared:  # a stream sets its own before it starts
+        response.headers.update(SECURITY_HEADERS)
     return response
 
 
@@ -105,7 +118,7 @@ async def _day_for(site: Site, request: web.Request, slug: str, day: str) -> Day
 
 
 async def index(request: web.Request) -> web.Response:
-    site: Site = request.app["site"]
+    site: Site = request.app[SITE]
     level = site.level(request)
     days = await asyncio.to_thread(site.data.days)
     known = await asyncio.to_thread(site.data.visibilities)
@@ -126,7 +139,7 @@ async def index(request: web.Request) -> web.Response:
 
 async def page(request: web.Request) -> web.Response:
     """``/YYYY/MM/DD-slug-suffix``: a log rendered from the store, or a published minutes file."""
-    site: Site = request.app["site"]
+    site: Site = request.app[SITE]
     m = _PAGE.fullmatch(request.match_info["name"])
     if m is None:
         raise web.HTTPNotFound(text="No such page.\n")
@@ -162,7 +175,7 @@ async def page(request: web.Request) -> web.Response:
 
 
 async def search(request: web.Request) -> web.Response:
-    site: Site = request.app["site"]
+    site: Site = request.app[SITE]
     query = request.query.get("q", "").strip()[:200]
     hits: list[dict[str, Any]] = []
     limit = 50
@@ -176,7 +189,7 @@ async def search(request: web.Request) -> web.Response:
 
 
 async def live(request: web.Request) -> web.Response:
-    site: Site = request.app["site"]
+    site: Site = request.app[SITE]
     day = await _today(site, request)
     if not readable(await asyncio.to_thread(site.data.visibility, day), site.level(request)):
         return _denied()
@@ -198,21 +211,26 @@ def _minutes_html(site: Site, day: Day) -> str:
 
 async def live_stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events: the minutes again whenever the channel has a new line."""
-    site: Site = request.app["site"]
+    site: Site = request.app[SITE]
     day = await _today(site, request)
     if not readable(await asyncio.to_thread(site.data.visibility, day), site.level(request)):
         return _denied()
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-store"})
+                                           "Cache-Control": "no-store", **SECURITY_HEADERS})
     await response.prepare(request)
+    closing: asyncio.Event = request.app[CLOSING]
     sent = -1
-    while True:
+    # Until the reader goes away or the server stops: look for new lines, send the minutes.
+    while not closing.is_set() and request.transport is not None \
+            and not request.transport.is_closing():
         current = await asyncio.to_thread(site.data.find, day.slug, day.day)
         if current is not None and current.last_id != sent:
             sent = current.last_id
             html = await asyncio.to_thread(_minutes_html, site, current)
             await response.write(f"event: minutes\ndata: {json.dumps(html)}\n\n".encode())
-        await asyncio.sleep(LIVE_POLL)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(closing.wait(), LIVE_POLL)
+    return response
 
 
 async def live_script(request: web.Request) -> web.Response:
@@ -225,7 +243,13 @@ def make_app(cfg: Config, store: Store) -> web.Application:
     root = _root(cfg.publish.base_url)
     site = Site(cfg, WebData(store, cfg.irc.network, settings_for(cfg)), root)
     app = web.Application(middlewares=[_headers])
-    app["site"] = site
+    app[SITE] = site
+    app[CLOSING] = asyncio.Event()  # set at shutdown: live streams end at once
+
+    async def closing(app: web.Application) -> None:
+        app[CLOSING].set()
+
+    app.on_shutdown.append(closing)
     app.router.add_get(f"{root}/", index)
     if root:
         app.router.add_get(root, index)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, case, func, select
 from sqlalchemy import text as text_sql
@@ -27,6 +27,8 @@ from bot.schema import channel_values, events
 from bot.store import Store
 
 LEVELS = {"public": 0, "member": 1, "team": 2}
+SEARCH_BATCH = 400  # matches fetched at a time, newest first
+SEARCH_SCAN = 20_000  # matches looked at, at most, for one search
 _SPOKEN = [Kind.MESSAGE.value, Kind.NOTICE.value]
 
 
@@ -38,7 +40,7 @@ class Day:
     slug: str
     day: str  # YYYY-MM-DD
     lines: int  # spoken lines stored (the public log may hold fewer)
-    to_rrsagent: int  # lines that may turn RRSAgent off: only then is the day folded
+    to_rrsagent: int  # lines naming RRSAgent (off, spans midnight): only then is a day folded
     last_id: int
 
 
@@ -71,12 +73,13 @@ class WebData:
             return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
 
     def _aggregate(self, after: int, upto: int) -> None:
-        nick = fold(self.settings.nicks[RRSAGENT])
+        nick = self.settings.nicks[RRSAGENT]
         day = func.date(events.c.ts).label("day")
         said = func.lower(events.c.text)
-        maybe_off = said.like(f"{nick}%") & (said.like("%off%") | said.like("%stop%")
-                                             | said.like("%silence%") | said.like("%nolisten%"))
-        maybe_command = case((maybe_off, 1), else_=0)
+        # Lines that may change what is on the record (off, spans midnight...) name RRSAgent,
+        # folded either way; a day with none needs no folding to know its record.
+        names = said.like(f"%{nick.lower()}%") | said.like(f"%{fold(nick)}%")
+        maybe_command = case((names, 1), else_=0)
         query = (
             select(events.c.channel_key, func.min(events.c.channel), day, func.count(),
                    func.sum(maybe_command), func.max(events.c.id))
@@ -132,53 +135,78 @@ class WebData:
         """Lines with the words of ``text`` in a row (the last one may be a prefix), in logs
         the reader may read, newest first.
 
-        The database's full-text index finds them (migration 0003). Only days where someone
-        addressed RRSAgent can have gaps in their record; only those are folded through
-        ``public_record`` to check a line was logged.
+        The database's full-text index finds them (migration 0003), newest first, in batches
+        until enough are readable (at most ``SEARCH_SCAN`` matches are looked at).
         """
         words = re.findall(r"\w+", text.lower())
         if not words:
             return []
-        with self.store.engine.connect() as conn:
-            ids = self._matching_ids(conn, words, limit * 8)
-            hits = conn.execute(
-                select(events.c.channel_key, func.date(events.c.ts), events.c.ts,
-                       events.c.nick, events.c.text)
-                .where(events.c.id.in_(ids), events.c.network == self.network)
-                .where(events.c.kind.in_(_SPOKEN))
-                .order_by(events.c.id.desc())).all() if ids else []
         known, by_day = self.visibilities(), {(fold(d.channel), d.day): d for d in self.days()}
         results: list[tuple[Day, LogLine]] = []
-        for key, when, ts, nick, said in hits:
-            day = by_day.get((key, str(when)[:10]))
-            if day is None or not readable(self.visibility(day, known), level):
-                continue
-            line = LogLine(ts.replace(tzinfo=UTC), nick, said)
-            if said.lstrip().lower().startswith("[off]"):
-                continue
-            if day.to_rrsagent and line not in self._public(day):
-                continue  # said while RRSAgent was off
-            results.append((day, line))
-            if len(results) >= limit:
+        before: int | None = None
+        for _ in range(SEARCH_SCAN // SEARCH_BATCH):
+            with self.store.engine.connect() as conn:
+                ids = self._matching_ids(conn, words, SEARCH_BATCH, before)
+                hits = conn.execute(
+                    select(events.c.channel_key, func.date(events.c.ts), events.c.ts,
+                           events.c.nick, events.c.text)
+                    .where(events.c.id.in_(ids), events.c.network == self.network)
+                    .where(events.c.kind.in_(_SPOKEN))
+                    .order_by(events.c.id.desc())).all() if ids else []
+            for key, when, ts, nick, said in hits:
+                line = LogLine(ts.replace(tzinfo=UTC), nick, said)
+                day = self._log_of_line(key, str(when)[:10], line, by_day, known)
+                if day is not None and readable(self.visibility(day, known), level):
+                    results.append((day, line))
+                    if len(results) >= limit:
+                        return results
+            if len(ids) < SEARCH_BATCH:
                 break
+            before = ids[-1]
         return results
 
-    def _matching_ids(self, conn: Connection, words: list[str], limit: int) -> list[int]:
+    def _log_of_line(self, key: str, when: str, line: LogLine, by_day: dict[tuple[str, str], Day],
+                     known: dict[tuple[str, str], str]) -> Day | None:
+        """The log ``line`` is in, or None when it is not on the record.
+
+        Most lines are simply in their UTC day's log. Only when the day before may have run
+        past midnight into this one, or either day names RRSAgent (off, on...), is the answer
+        worked out by folding, which is what the published log does.
+        """
+        if line.text.lstrip().lower().startswith("[off]"):
+            return None
+        day = by_day.get((key, when))
+        if day is None:
+            return None
+        earlier = by_day.get((key, (date.fromisoformat(when) - timedelta(days=1)).isoformat()))
+        simple = not day.to_rrsagent and (earlier is None or (
+            not earlier.to_rrsagent
+            and self.visibility(earlier, known) == self.visibility(day, known)))
+        if simple:
+            return day
+        for candidate in (earlier, day):
+            if candidate is not None and line in self._public(candidate):
+                return candidate
+        return None
+
+    def _matching_ids(self, conn: Connection, words: list[str], limit: int,
+                      before: int | None) -> list[int]:
         """Ids of the newest events with ``words`` in a row: FTS5 or a tsvector index.
 
         ``words`` are ``\\w+`` runs only, so they cannot be operators in either syntax.
         """
         if conn.dialect.name == "sqlite":
             found = conn.execute(text_sql(
-                "SELECT rowid FROM events_fts WHERE events_fts MATCH :phrase "
+                "SELECT rowid FROM events_fts WHERE events_fts MATCH :phrase AND rowid < :before "
                 "ORDER BY rowid DESC LIMIT :k"), {"phrase": '"' + " ".join(words) + '"*',
-                                                  "k": limit})
+                                                  "k": limit, "before": before or 2**62})
         else:
             matches = text_sql("to_tsvector('simple', events.text) @@ "
                                "to_tsquery('simple', :query)").bindparams(
                 query=" <-> ".join(words) + ":*")
             found = conn.execute(select(events.c.id).where(events.c.network == self.network)
-                                 .where(matches).order_by(events.c.id.desc()).limit(limit))
+                                 .where(matches, events.c.id < (before or 2**62))
+                                 .order_by(events.c.id.desc()).limit(limit))
         return [int(row[0]) for row in found]
 
     def _public(self, day: Day) -> frozenset[LogLine]:
