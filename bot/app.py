@@ -29,7 +29,7 @@ from bot.events import CLOCK_OFFSET, Event, Kind, utcnow
 from bot.ircconn import Session
 from bot.minutes import LogLine, format_irc_html, format_irc_log, render_all
 from bot.plugins import load_plugins
-from bot.plugins.record import anchors, public_record, visibility_key
+from bot.plugins.record import anchors, may_span_midnight, public_record, visibility_key
 from bot.publish import relative_name, url_for, write_file
 from bot.router import (
     PERSONAS,
@@ -355,11 +355,21 @@ class Agendum:
             await asyncio.sleep(0.02)
 
     def log_of(self, channel: str, day: str) -> list[LogLine]:
-        """The public lines of the channel's log of ``day`` (it may run past midnight)."""
+        """The public lines of the channel's log of ``day``.
+
+        A log may start the day before (if that one ran past midnight) and run into the
+        next. Of the day before, only what can change the record is read; the next day is
+        read only when this one may run past its midnight.
+        """
+        settings = self.router.settings
         start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-        events = self.store.events_for(self.network, channel, start - timedelta(days=1),
-                                       start + timedelta(days=2))
-        return log_lines(events, self.router.settings, day)
+        end = start + timedelta(days=1)
+        events = self.store.events_naming(self.network, channel, settings.nicks[RRSAGENT],
+                                          start - timedelta(days=1), start)
+        events += self.store.events_for(self.network, channel, start, end)
+        if may_span_midnight(events, settings):
+            events += self.store.events_for(self.network, channel, end, end + timedelta(days=1))
+        return log_lines(events, settings, day)
 
     def write_minutes(self, channel: str, day: str) -> list[Path]:
         """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON."""

@@ -166,20 +166,24 @@ class Store:
         if until is not None:
             query = query.where(events.c.ts < _naive_utc(until))
         with self.engine.connect() as conn:
-            return [
-                Event(
-                    time=row.ts.replace(tzinfo=UTC),
-                    network=row.network,
-                    channel=row.channel,
-                    kind=Kind(row.kind),
-                    nick=row.nick,
-                    text=row.text,
-                    from_bot=row.from_bot,
-                    msgid=row.msgid,
-                    id=row.id,
-                )
-                for row in conn.execute(query)
-            ]
+            return [_event(row) for row in conn.execute(query)]
+
+    def events_naming(self, network: str, channel: str, nick: str, since: datetime,
+                      until: datetime) -> list[Event]:
+        """The channel's joins, parts and kicks, and the lines that name ``nick`` (any case):
+        all that can change what RRSAgent records, without the day's chatter."""
+        said = func.lower(events.c.text)
+        query = (
+            select(events)
+            .where(events.c.network == network)
+            .where(events.c.channel_key == fold(channel))
+            .where(events.c.ts >= _naive_utc(since), events.c.ts < _naive_utc(until))
+            .where(events.c.kind.in_([Kind.JOIN.value, Kind.PART.value, Kind.KICK.value])
+                   | said.like(f"%{nick.lower()}%") | said.like(f"%{fold(nick)}%"))
+            .order_by(events.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_event(row) for row in conn.execute(query)]
 
     def count_events(self, network: str | None = None, channel: str | None = None) -> int:
         query = select(func.count()).select_from(events)
@@ -249,6 +253,12 @@ class Store:
         )
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
+
+
+def _event(row: Any) -> Event:
+    return Event(time=row.ts.replace(tzinfo=UTC), network=row.network, channel=row.channel,
+                 kind=Kind(row.kind), nick=row.nick, text=row.text, from_bot=row.from_bot,
+                 msgid=row.msgid, id=row.id)
 
 
 class EventWriter:

@@ -41,6 +41,8 @@ NEAR_MIDNIGHT = timedelta(minutes=75)
 _ACTIVITY = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT,
              Kind.KICK, Kind.TOPIC, Kind.NICK}
 _LOGGED = {Kind.MESSAGE, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT, Kind.KICK}
+_MEMBERSHIP = {Kind.JOIN, Kind.PART, Kind.KICK}
+_SPANS = re.compile(r"spans\s+midnight|do\s+not\s+start\s+a\s+new\s+log", re.IGNORECASE)
 _GROUPS = {"public": "public", "world": "public", "member": "member", "team": "team",
            "ab": "team"}
 
@@ -137,12 +139,31 @@ def public_record(events: Iterable[Event], settings: Settings) -> list[tuple[str
     out = []
     for event in events:
         before = plugin.get(event.channel)
-        router.dispatch(event)  # the bot's own lines are not routed, but they are logged
+        if event.kind in _MEMBERSHIP or (event.kind is Kind.MESSAGE and not event.from_bot
+                                         and router.addressed_to(event.text) is not None):
+            router.dispatch(event)  # what can change the record: commands, joins and parts
+        else:  # the rest only moves the log on at midnight (and the bot's lines not even that)
+            moved, _ = log_day(before, event.time)
+            if moved is not before and not event.from_bot:
+                plugin._put(event.channel, moved)
         after = plugin.get(event.channel)
         if (before.listening or after.listening) and not is_off_record_line(event):
             day = log_day(before, event.time)[1] if event.from_bot else after.log_day
             out.append((day or event.day, event))
     return out
+
+
+def may_span_midnight(events: list[Event], settings: Settings) -> bool:
+    """Could the log these events end in run past midnight? (RRSAgent joined near it, or
+    someone said "spans midnight" or "do not start a new log".) A cheap look, no fold."""
+    nick = fold(settings.nicks[RRSAGENT])
+    for event in events:
+        if event.kind is Kind.JOIN and fold(event.nick) == nick:
+            if joins_near_midnight(event.time):
+                return True
+        elif nick in fold(event.text) and _SPANS.search(event.text):
+            return True
+    return False
 
 
 def describe_actions(record: Record) -> list[Say]:

@@ -703,8 +703,8 @@ def test_search_lines_regex_and_ignore_case() -> None:
 
 def test_search_lines_first_last_and_max() -> None:
     more = "... 3 lines match in all; 'max N' shows up to 20"
-    assert grep("budget", True, "first") == ["15:00:00 <a> we discussed the budget", more]
-    assert grep("budget", True, "last") == ["15:00:03 <d> budget again, and the BUDGET", more]
+    assert grep("budget", True, "first") == ["15:00:00 <a> we discussed the budget"]
+    assert grep("budget", True, "last") == ["15:00:03 <d> budget again, and the BUDGET"]
     assert grep("budget", True, "all", 2) == ["15:00:00 <a> we discussed the budget",
                                               "15:00:01 <b> Budget: approved", more]
     assert grep("nothing", which="first") == ["15:00:02 <c> nothing to see"]
