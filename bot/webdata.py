@@ -30,6 +30,7 @@ LEVELS = {"public": 0, "member": 1, "team": 2}
 _RECORD_WORDS = ("off", "stop", "silence", "nolisten", "spans", "new log", "do not start")
 SEARCH_BATCH = 400  # matches fetched at a time, newest first
 SEARCH_SCAN = 20_000  # matches looked at, at most, for one search
+PUBLIC_CACHE = 64  # folded days kept for search
 _SPOKEN = [Kind.MESSAGE.value, Kind.NOTICE.value]
 
 
@@ -74,6 +75,7 @@ class WebData:
             return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
 
     def _aggregate(self, after: int, upto: int) -> None:
+        """Add rows ``after`` < id <= ``upto``: ids are committed in order (one writer)."""
         nick = self.settings.nicks[RRSAGENT]
         day = func.date(events.c.ts).label("day")
         said = func.lower(events.c.text)
@@ -214,8 +216,12 @@ class WebData:
         return [int(row[0]) for row in found]
 
     def _public(self, day: Day) -> frozenset[LogLine]:
-        cached = self._public_cache.get((day.slug, day.day))
+        """The day's public lines, for the days search must fold; the last few are kept."""
+        key = (day.slug, day.day)
+        cached = self._public_cache.pop(key, None)
         if cached is None or cached[0] != day.last_id:
             cached = (day.last_id, frozenset(self.log(day)))
-            self._public_cache[(day.slug, day.day)] = cached
+        self._public_cache[key] = cached  # now the most recent
+        while len(self._public_cache) > PUBLIC_CACHE:
+            self._public_cache.pop(next(iter(self._public_cache)))
         return cached[1]
