@@ -15,6 +15,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import functools
 import hmac
 import json
 import logging
@@ -202,7 +203,9 @@ async def _today(site: Site, request: web.Request) -> Day:
     return await _day_for(site, request, request.match_info["slug"], today)
 
 
+@functools.lru_cache(maxsize=32)
 def _minutes_html(site: Site, day: Day) -> str:
+    """Today's minutes as of ``day.last_id``: rendered once, however many are watching."""
     lines = site.data.log(day)
     log_url = url_for(site.cfg.publish.base_url, day.channel, day.day, "irc.txt")
     return render_all(lines, day=date.fromisoformat(day.day), channel=day.channel,
