@@ -92,6 +92,31 @@ def search_lines(lines: list[LogLine], search: Search) -> list[str]:
 _RAW_CHECKED = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE}
 
 
+def read_log(store: Store, network: str, channel: str, day: str,
+             settings: Settings) -> list[LogLine]:
+    """The public lines of the channel's log of ``day``, for publishing and for the web.
+
+    A log may start the day before (if that one ran past midnight) and run into the
+    next. Of the day before, only what can change the record is read; the next day is
+    read only when this one may run past its midnight.
+    """
+    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+    end = start + timedelta(days=1)
+    events = store.events_naming(network, channel, settings.nicks[RRSAGENT],
+                                 start - timedelta(days=1), start)
+    events += store.events_for(network, channel, start, end)
+    if may_span_midnight(events, settings):
+        events += store.events_for(network, channel, end, end + timedelta(days=1))
+    return log_lines(events, settings, day)
+
+
+def irc_log_page(lines: list[LogLine], channel: str, day: str) -> str:
+    """The ``-irc.html`` log: one anchor per line, linking the text log and the minutes."""
+    name = quote(relative_name(channel, day, "x").rsplit("/", 1)[1].removesuffix("-x"))
+    return format_irc_html(lines, anchors(ln.time for ln in lines), channel=channel, day=day,
+                           text_name=f"{name}-irc.txt", minutes_name=f"{name}-minutes.html")
+
+
 def publish_roots(cfg: Config) -> dict[str, Path]:
     """Public files go where any web server may serve them; member and team files never do."""
     restricted = Path(cfg.publish.restricted_dir)
@@ -355,21 +380,7 @@ class Agendum:
             await asyncio.sleep(0.02)
 
     def log_of(self, channel: str, day: str) -> list[LogLine]:
-        """The public lines of the channel's log of ``day``.
-
-        A log may start the day before (if that one ran past midnight) and run into the
-        next. Of the day before, only what can change the record is read; the next day is
-        read only when this one may run past its midnight.
-        """
-        settings = self.router.settings
-        start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-        end = start + timedelta(days=1)
-        events = self.store.events_naming(self.network, channel, settings.nicks[RRSAGENT],
-                                          start - timedelta(days=1), start)
-        events += self.store.events_for(self.network, channel, start, end)
-        if may_span_midnight(events, settings):
-            events += self.store.events_for(self.network, channel, end, end + timedelta(days=1))
-        return log_lines(events, settings, day)
+        return read_log(self.store, self.network, channel, day, self.router.settings)
 
     def write_minutes(self, channel: str, day: str) -> list[Path]:
         """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON."""
@@ -378,11 +389,7 @@ class Agendum:
         minutes = render_all(lines, day=datetime.fromisoformat(day).date(), channel=channel,
                              log_url=url_for(base, channel, day, "irc.txt"))
         name = partial(relative_name, channel, day)
-        irc_html = format_irc_html(
-            lines, anchors(ln.time for ln in lines), channel=channel, day=day,
-            text_name=quote(name("irc.txt").rsplit("/", 1)[1]),
-            minutes_name=quote(name("minutes.html").rsplit("/", 1)[1]))
-        files = {"irc.txt": format_irc_log(lines), "irc.html": irc_html,
+        files = {"irc.txt": format_irc_log(lines), "irc.html": irc_log_page(lines, channel, day),
                  "minutes.html": minutes["html"], "minutes.md": minutes["md"],
                  "minutes.json": minutes["json"]}
         visibility = self.store.remembered_value(self.network, channel, visibility_key(day))

@@ -30,10 +30,9 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from bot.app import publish_roots, settings_for
+from bot.app import irc_log_page, publish_roots, settings_for
 from bot.config import Config
-from bot.minutes import format_irc_html, format_irc_log, render_all
-from bot.plugins.record import anchors
+from bot.minutes import format_irc_log, render_all
 from bot.publish import relative_name, url_for
 from bot.store import Store
 from bot.webdata import Day, WebData, readable
@@ -159,11 +158,7 @@ async def page(request: web.Request) -> web.Response:
         if suffix == "irc.txt":
             body = format_irc_log(lines)
         else:
-            name = relative_name(day.channel, day.day, "x").rsplit("/", 1)[1].removesuffix("-x")
-            body = format_irc_html(lines, anchors(ln.time for ln in lines),
-                                   channel=day.channel, day=day.day,
-                                   text_name=quote(f"{name}-irc.txt"),
-                                   minutes_name=quote(f"{name}-minutes.html"))
+            body = irc_log_page(lines, day.channel, day.day)
     else:
         path = publish_roots(site.cfg)[visibility] / relative_name(day.channel, day.day, suffix)
         try:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import Connection, case, func, or_, select
 from sqlalchemy import text as text_sql
 
-from bot.app import log_lines
+from bot.app import read_log
 from bot.events import Kind
 from bot.minutes import LogLine
 from bot.plugins.record import visibility_key
@@ -129,11 +129,8 @@ class WebData:
     # ---- logs and search --------------------------------------------------------------
 
     def log(self, day: Day) -> list[LogLine]:
-        """The day's public log (a log may start the day before, or run past midnight)."""
-        start = datetime.fromisoformat(day.day).replace(tzinfo=UTC)
-        found = self.store.events_for(self.network, day.channel, start - timedelta(days=1),
-                                      start + timedelta(days=2))
-        return log_lines(found, self.settings, day.day)
+        """The day's public log, read as the publisher reads it."""
+        return read_log(self.store, self.network, day.channel, day.day, self.settings)
 
     def search(self, text: str, level: str, limit: int = 50) -> list[tuple[Day, LogLine]]:
         """Lines with the words of ``text`` in a row (the last one may be a prefix), in logs

@@ -8,7 +8,7 @@ how long the queue is (``queue-length``), and reopens itself when an agendum is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -164,7 +164,8 @@ class QueuePlugin(Plugin):
         queue = self._get(cmd.channel)
         return None if queue.ignored else queue
 
-    def _add_all(self, cmd: Command, names: Iterable[str], how: object,
+    def _add_all(self, cmd: Command, names: Iterable[str],
+                 how: Callable[[Queue, str, str | None], Queue],
                  note: str | None = None) -> list[Answer]:
         queue = self._tracked(cmd)
         if queue is None:
@@ -173,7 +174,7 @@ class QueuePlugin(Plugin):
             return [Say(f"the speaker queue is closed, {cmd.nick}",
                         me="notes the speaker queue is closed")]
         for name in names:
-            queue = how(queue, name, note)  # type: ignore[operator]
+            queue = how(queue, name, note)
         return self._put(cmd.channel, queue)
 
     # adding
