@@ -808,3 +808,15 @@ def test_recording() -> None:
         heading = page[page.index(f"<{tag} id="):]
         heading = heading[:heading.index(f"</{tag}>")]
         assert 'href="https://youtu.be/PjpACM_6IgM' in heading
+
+
+def test_gb_substitution_turns_the_topic_into_a_titled_link() -> None:
+    """gb answers a topic naming an issue with ``s|ref|-> title URL|``, an edit meant for
+    scribe.perl: the topic becomes a link titled by the issue, and gb's line disappears.
+    Other bots' lines are never edits."""
+    url = "https://github.com/w3c/ghurlbot/issues/15"
+    body = main(["<joe> scribe: joe", "<joe> topic: about w3c/ghurlbot#15",
+                 f"<gb> s|w3c/ghurlbot#15|-> Issue 15 help make better topics (by pc) {url}|",
+                 "<Zakim> s|about|nothing|", "<joe> joe: hello"])
+    assert f'about <a href="{url}">Issue 15 help make better topics' in body
+    assert "s|" not in body and "&lt;gb&gt;" not in body

@@ -21,6 +21,7 @@ from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
 BOTS = frozenset({"zakim", "rrsagent", "trackbot", "agendabot", "gb", "ghurlbot"})
+_EDITING_BOTS = frozenset({"gb", "ghurlbot"})
 _I = re.I
 
 _NOISE = re.compile(r"(\S+) (?:has joined|has left|has quit|has changed the topic to:|"
@@ -531,7 +532,9 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     b = _Builder(opts)
     notes: list[str] = []
     lines = _join_zakim([ln for ln in lines if not _is_noise(ln)])
-    commandable = [_key(ln.nick) not in BOTS for ln in lines]
+    # Bots' lines are not edits, except gb's: its s|#15|-> Issue 15 … URL| answer to a topic
+    # line is meant for scribe.perl, and turns the reference into a titled link.
+    commandable = [_key(ln.nick) not in BOTS or _key(ln.nick) in _EDITING_BOTS for ln in lines]
     lines, edit_notes = apply_edits(lines, commandable)
     notes += edit_notes
     if log_url is not None and not _URL_START.fullmatch(log_url):
