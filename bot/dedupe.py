@@ -1,8 +1,8 @@
-"""Both personas sit in the same channels, so the server delivers every line twice.
+"""The personas sit in the same channels, so the server delivers every line once to each.
 
 The server sends lines to every connection in the same order, so counting copies per
 connection tells a repeat from a duplicate: a connection's n-th copy of a line is new only
-if the other connection has not already seen n copies. The first connection to see a line
+if no other connection has already seen n copies. The first connection to see a line
 wins, which means no line is lost while one persona is still joining.
 
 Channel messages are checked as raw lines, before the IRC library parses them (the second
@@ -49,17 +49,18 @@ def raw_message_key(line: str) -> str | None:
 
 
 class Deduper:
-    """First sightings versus copies, for two connections numbered 0 and 1.
+    """First sightings versus copies, for ``sources`` connections numbered from 0.
 
-    Only keys one connection has seen more often than the other are kept: once both have
-    seen a line equally often it is forgotten, so memory follows the lag between the two
-    connections, not the traffic. Keys seen by one connection only (a channel the other
-    persona is not in) are forgotten after ``window`` seconds.
+    Only keys some connection has seen more often than another are kept: once all have
+    seen a line equally often it is forgotten, so memory follows the lag between the
+    connections, not the traffic. Keys not seen by every connection (a channel one persona
+    is not in) are forgotten after ``window`` seconds.
     """
 
-    def __init__(self, window: float = 10.0) -> None:
+    def __init__(self, window: float = 10.0, sources: int = 2) -> None:
         self.window = window
-        # key hash -> copies seen by 0 | copies seen by 1 << _BITS | first second << 2 * _BITS
+        self.sources = sources
+        # key hash -> copies seen by connection i at bits i * _BITS, then the first second
         self._counts: dict[int, int] = {}
         self._born: dict[int, set[int]] = {}  # second -> key hashes first seen then
 
@@ -67,19 +68,21 @@ class Deduper:
         return len(self._counts)
 
     def is_new(self, source: int, key: Hashable, now: float) -> bool:
-        """Whether ``key``, seen by connection ``source`` (0 or 1) at ``now``, is new."""
+        """Whether ``key``, seen by connection ``source`` at ``now``, is new: no other
+        connection has seen it as many times yet."""
         self._expire(now)
         digest = hash(key)
         packed = self._counts.get(digest)
         if packed is None:
             second = int(now)
-            packed = second << (2 * _BITS)
+            packed = second << (self.sources * _BITS)
             self._born.setdefault(second, set()).add(digest)
-        mine = ((packed >> (_BITS * source)) & _MASK) + 1
-        theirs = (packed >> (_BITS * (1 - source))) & _MASK
-        if mine == theirs:  # both have seen it equally often: nothing left to match
-            del self._counts[digest]
-            self._born[packed >> (2 * _BITS)].discard(digest)
+        counts = [(packed >> (_BITS * i)) & _MASK for i in range(self.sources)]
+        mine = counts[source] + 1
+        theirs = max(c for i, c in enumerate(counts) if i != source)
+        if all(c == mine for i, c in enumerate(counts) if i != source):
+            del self._counts[digest]  # all have seen it equally often: nothing left to match
+            self._born[packed >> (self.sources * _BITS)].discard(digest)
         else:
             self._counts[digest] = packed + (1 << (_BITS * source))
         return theirs < mine

@@ -225,7 +225,10 @@ class Session:
             self._send_now(f"JOIN {channel}")
 
     def part(self, channel: str, message: str = "") -> None:
+        # Out as of now: a Join right after (bye, then start meeting) must send JOIN even if
+        # this connection has not yet read the server's echo of the PART.
         self.wanted.pop(fold(channel), None)
+        self.joined.pop(fold(channel), None)
         if self.is_connected():
             self._send_now(f"PART {channel} :{sanitize(message)}" if message else f"PART {channel}")
 

@@ -76,3 +76,25 @@ def test_every_line_is_kept_once_when_both_connections_see_everything(
         if queues[src]:
             kept += d.is_new(src, queues[src].pop(0), 1.0)
     assert kept == len(said)
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.sampled_from("abc")), max_size=60),
+       st.booleans())
+def test_three_connections_keep_every_line_once(
+    arrivals: list[tuple[int, str]], third_present: bool,
+) -> None:
+    """With gb's connection as a third (in the channel or not), however the copies
+    interleave, each line said is kept exactly once, and nothing lingers once all saw it."""
+    said = [key for _, key in arrivals]
+    d = Deduper(sources=3)
+    kept = 0
+    present = (0, 1, 2) if third_present else (0, 1)
+    queues = {src: list(said) for src in present}
+    order = [src for src, _ in arrivals if src in present] + [
+        src for src in present for _ in said]
+    for src in order:
+        if queues[src]:
+            kept += d.is_new(src, queues[src].pop(0), 1.0)
+    assert kept == len(said)
+    if third_present:
+        assert len(d) == 0
