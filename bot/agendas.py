@@ -165,3 +165,8 @@ def html_text(document: str) -> str:
 
 def _html_list(document: str) -> list[str]:
     return _parse(document).items or []
+
+
+def agenda_lines(items: list[str]) -> list[str]:
+    """What AgendaBot says once it has an agenda: the log shows where the agenda came from."""
+    return ["clear agenda", *(f"agenda+ {item}" for item in items)]

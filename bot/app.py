@@ -28,13 +28,16 @@ from bot.dedupe import Deduper, event_key, raw_message_key
 from bot.events import CLOCK_OFFSET, Event, Kind, utcnow
 from bot.ircconn import Session
 from bot.minutes import LogLine, format_irc_html, format_irc_log, render_all
+from bot.outside import Outside, answer_text, github_token
 from bot.plugins import load_plugins
 from bot.plugins.record import anchors, may_span_midnight, public_record, visibility_key
 from bot.publish import relative_name, url_for, write_file
 from bot.router import (
+    GB,
     PERSONAS,
     RRSAGENT,
     ZAKIM,
+    Ask,
     Effect,
     Join,
     Leave,
@@ -129,37 +132,47 @@ def settings_for(cfg: Config) -> Settings:
     channel_logs = {fold(c): "member" for c in cfg.bot.member_channels}
     channel_logs |= {fold(c): "team" for c in cfg.bot.team_channels}
     return Settings(
-        nicks={ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick},
+        nicks=persona_nicks(cfg),
         base_url=cfg.publish.base_url,
         logs=cfg.bot.logs,
         channel_logs=channel_logs,
         max_reminder_hours=cfg.bot.replay_hours,
         idle_leave=timedelta(minutes=cfg.bot.idle_leave_minutes),
+        github_url=cfg.github.web_url,
+        github_writes=bool(github_token(cfg.github)),
+        gb_delay=cfg.github.delay_lines,
+        agenda_label=cfg.github.agenda_label,
     )
 
 
+def persona_nicks(cfg: Config) -> dict[str, str]:
+    """Each persona's nick; gb without a nick of its own speaks as Zakim."""
+    return {ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick,
+            GB: cfg.bot.gb_nick or cfg.bot.zakim_nick}
+
+
 class Agendum:
-    """One running bot: two personas (one or two connections), one store, one router."""
+    """One running bot: three personas (one connection per distinct nick), one store, one
+    router."""
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.network = cfg.irc.network
-        self.nicks = {ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick}
+        self.nicks = persona_nicks(cfg)
         self.store = Store.open(cfg.storage.url)
         self.writer = EventWriter(self.store)
-        self.deduper = Deduper()
-        self.raw_deduper = Deduper()
+        self.outside = Outside(cfg.github)
         settings = settings_for(cfg)
         self.router = Router(settings, load_plugins(settings))
         # Timers live in the plugins' state (rebuilt by replay); APScheduler only wakes us.
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.sessions: dict[str, Session] = {}
-        shared = fold(self.nicks[ZAKIM]) == fold(self.nicks[RRSAGENT])
+        by_nick: dict[str, Session] = {}  # personas sharing a nick share its connection
         for persona in PERSONAS:
-            if shared and persona == RRSAGENT:
-                self.sessions[RRSAGENT] = self.sessions[ZAKIM]
+            if fold(self.nicks[persona]) in by_nick:
+                self.sessions[persona] = by_nick[fold(self.nicks[persona])]
                 continue
-            self.sessions[persona] = Session(
+            self.sessions[persona] = by_nick[fold(self.nicks[persona])] = Session(
                 cfg=cfg.irc,
                 nick=self.nicks[persona],
                 realname=cfg.bot.realname,
@@ -171,9 +184,11 @@ class Agendum:
             )
         self.unique = list({id(s): s for s in self.sessions.values()}.values())
         self.index = {id(s): i for i, s in enumerate(self.unique)}
+        self.deduper = Deduper(sources=len(self.unique))
+        self.raw_deduper = Deduper(sources=len(self.unique))
         for session in self.unique:
             session.hold_back = self.writer.behind
-            if len(self.unique) > 1:  # two connections see every line: keep the first copy
+            if len(self.unique) > 1:  # each connection sees every line: keep the first copy
                 session.raw_filter = self.first_raw_sighting
         self._own_nicks: tuple[str, ...] = ()
         self._own_keys: set[str] = set()
@@ -206,6 +221,7 @@ class Agendum:
             task.cancel()
         await asyncio.gather(*runners, return_exceptions=True)
         self.scheduler.shutdown(wait=False)
+        await self.outside.close()
         await self.writer.close()
         self.store.close()
 
@@ -305,6 +321,8 @@ class Agendum:
                      and RRSAGENT not in (self.router.addressed_to(ln.text) or ((), ""))[0]]
             for line in search_lines(lines, effect):
                 self.sessions[RRSAGENT].say(effect.channel, line)
+        elif isinstance(effect, Ask):
+            self.spawn(self.ask(effect))
         elif isinstance(effect, Remember):
             await asyncio.to_thread(self.store.remember_value, self.network, effect.channel,
                                     effect.key, effect.value)
@@ -336,6 +354,18 @@ class Agendum:
         await self.joined(self.sessions[self.router.persona_of(timer.owner)], timer.channel,
                           timeout=60)
         event = Event(utcnow(), self.network, timer.channel, Kind.TIMER, timer.owner, timer.key)
+        self.writer.put(event)
+        effects = self.router.dispatch(event)
+        if effects:
+            await self.apply(effects, self.writer.committed())
+
+    async def ask(self, question: Ask) -> None:
+        """Ask GitHub or a web page (never blocking the IRC loop), store the answer as an
+        event, so replay hears the same, then let the plugin that asked carry on."""
+        result = await self.outside.answer(question.request)
+        text = answer_text(question.key, question.request, result)
+        event = Event(utcnow(), self.network, question.channel, Kind.ANSWER, question.owner,
+                      text)
         self.writer.put(event)
         effects = self.router.dispatch(event)
         if effects:

@@ -24,7 +24,8 @@ _NICK_RE = re.compile(r"[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]{0,29}")
 _CHANNEL_BAD_RE = re.compile(r"[\s,\x00-\x1f\x7f]")
 _HEADER_RE = re.compile(r"\s*\[\[?([^\[\]=]+)\]\]?\s*(?:#.*)?$")
 _KEY_RE = re.compile(r"""\s*([A-Za-z0-9_\-."' ]+?)\s*=""")
-_SECRETS = {"irc.password", "irc.sasl_password", "web.member_password", "web.team_password"}
+_SECRETS = {"irc.password", "irc.sasl_password", "web.member_password", "web.team_password",
+            "github.token"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class BotConfig:
     logs: str = "public"
     member_channels: tuple[str, ...] = ()
     team_channels: tuple[str, ...] = ()
+    gb_nick: str = "gb"  # the GitHub/agenda persona; empty: Zakim answers for it
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,18 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class GitHubConfig:
+    """Where gb looks issues up and files them (GitHub or GitHub Enterprise)."""
+
+    api_url: str = "https://api.github.com"
+    web_url: str = "https://github.com"
+    token: str = field(default="", repr=False)  # else $GITHUB_TOKEN; none: lookups only
+    timeout_seconds: float = 5.0
+    delay_lines: int = 15  # gb's default: don't expand the same reference again for 15 lines
+    agenda_label: str = "agenda+"
+
+
+@dataclass(frozen=True)
 class LogConfig:
     """Logging verbosity."""
 
@@ -106,13 +120,14 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    github: GitHubConfig = field(default_factory=GitHubConfig)
     log: LogConfig = field(default_factory=LogConfig)
     path: Path | None = None
 
 
 _SECTIONS: dict[str, type] = {
     "irc": IrcConfig, "bot": BotConfig, "storage": StorageConfig,
-    "publish": PublishConfig, "web": WebConfig, "log": LogConfig,
+    "publish": PublishConfig, "web": WebConfig, "github": GitHubConfig, "log": LogConfig,
 }
 
 
@@ -139,6 +154,8 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "irc.nick_regain_interval": _POSITIVE,
     "bot.zakim_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
     "bot.rrsagent_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
+    "bot.gb_nick": (lambda v: v == "" or bool(_NICK_RE.fullmatch(v)),
+                    _NICK_MSG + " (or empty: Zakim answers for gb)"),
     "bot.realname": (bool, "must not be empty"),
     "bot.replay_hours": _POSITIVE,
     "bot.idle_leave_minutes": _POSITIVE,
@@ -147,6 +164,13 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "publish.restricted_dir": (bool, "must not be empty"),
     "web.host": (bool, "must not be empty"),
     "web.port": (lambda v: 1 <= v <= 65535, "must be an integer between 1 and 65535"),
+    "github.api_url": (lambda v: bool(re.fullmatch(r"https?://\S+", v)),
+                       "must be an http(s) URL"),
+    "github.web_url": (lambda v: bool(re.fullmatch(r"https?://\S+", v)),
+                       "must be an http(s) URL"),
+    "github.timeout_seconds": _POSITIVE,
+    "github.delay_lines": (lambda v: 0 <= v <= 1000, "must be an integer from 0 to 1000"),
+    "github.agenda_label": (bool, "must not be empty"),
     "log.level": (lambda v: v.upper() in LOG_LEVELS, f"must be one of {', '.join(LOG_LEVELS)}"),
 }
 
@@ -255,8 +279,10 @@ class _Loader:
         pub = parts["publish"]
         pub = replace(pub, dir=base / pub.dir, base_url=pub.base_url.rstrip("/"),
                       restricted_dir=base / pub.restricted_dir)
+        gh = parts["github"]
+        gh = replace(gh, api_url=gh.api_url.rstrip("/"), web_url=gh.web_url.rstrip("/"))
         return Config(irc=irc, bot=parts["bot"], storage=StorageConfig(url=url), publish=pub,
-                      web=parts["web"], log=parts["log"], path=path)
+                      web=parts["web"], github=gh, log=parts["log"], path=path)
 
 
 def _hint(name: str, known: list[str]) -> str:

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     TOPIC = "topic"
     MODE = "mode"
     TIMER = "timer"  # a plugin's timer fired: nick is the plugin, text the timer's key
+    ANSWER = "answer"  # the outside world answered a plugin's Ask: nick is the plugin, text JSON
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ restart the same ``dispatch`` rebuilds state and the effects are simply dropped.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from bot.events import Event, Kind
 
 ZAKIM = "zakim"
 RRSAGENT = "rrsagent"
-PERSONAS = (ZAKIM, RRSAGENT)
+GB = "gb"  # GitHub references and agenda loading (W3C's gb and AgendaBot)
+PERSONAS = (ZAKIM, RRSAGENT, GB)
 
 _POLITE_PREFIX = re.compile(r"^(?:please|pls)\b[\s,]*", re.IGNORECASE)
 _POLITE_SUFFIX = re.compile(r"[\s,]+(?:please|pls)[.!]?$", re.IGNORECASE)
@@ -54,10 +56,12 @@ def name_list(text: str | None, speaker: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Say:
-    """A reply. ``me`` is the third-person wording Zakim uses when it answers in /me form."""
+    """A reply. ``me`` is the third-person wording Zakim uses when it answers in /me form;
+    ``action`` sends ``text`` as /me whatever the command's form (gb's answers to ``q+``)."""
 
     text: str
     me: str | None = None
+    action: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +141,22 @@ class Remember:
 
 
 @dataclass(frozen=True, slots=True)
+class Ask:
+    """Ask the outside world (GitHub, a web page) something on behalf of plugin ``owner``.
+
+    The shell does it off the IRC loop, stores the answer as an ``answer`` event (so a
+    replay sees the very same answer) and routes it to the owner's ``on_answer``.
+    ``request`` is the operation and its arguments, e.g. ``("issue", "w3c/aria", "15")``;
+    ``key`` is whatever the plugin needs to carry on, given back with the answer.
+    """
+
+    channel: str
+    owner: str
+    key: str
+    request: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Signal:
     """A fact a plugin announces to the other plugins on the same channel.
 
@@ -149,8 +169,8 @@ class Signal:
     data: tuple[Any, ...] = ()
 
 
-Effect = Reply | Publish | Leave | Join | Schedule | Remember | Search
-Answer = Say | Publish | Leave | Join | Schedule | Remember | Search | Signal
+Effect = Reply | Publish | Leave | Join | Schedule | Remember | Search | Ask
+Answer = Say | Publish | Leave | Join | Schedule | Remember | Search | Ask | Signal
 
 
 # ---- what plugins see -----------------------------------------------------------------------
@@ -237,6 +257,11 @@ class Plugin:
         """A timer this plugin scheduled has fired (``event.text`` is its key)."""
         return None
 
+    def on_answer(self, event: Event, key: str, request: tuple[str, ...],
+                  result: dict[str, Any]) -> Iterable[Answer] | None:
+        """The answer to an ``Ask`` of this plugin (``result``: status, detail, data)."""
+        return None
+
     def pending(self) -> Iterable[Schedule]:
         """Timers still to fire, all channels: rescheduled after a restart."""
         return ()
@@ -258,6 +283,10 @@ class Settings:
     channel_logs: dict[str, str] = field(default_factory=dict)  # folded channel -> visibility
     max_reminder_hours: float = 24.0  # reminders must fall inside the replay window
     idle_leave: timedelta = timedelta(hours=2)  # RRSAgent leaves a channel this quiet
+    github_url: str = "https://github.com"  # where issue URLs point (GitHub Enterprise too)
+    github_writes: bool = False  # a token is configured: gb may create and close issues
+    gb_delay: int = 15  # lines before gb expands the same reference again
+    agenda_label: str = "agenda+"  # issues with this label are agenda items (find agenda)
 
     def visibility(self, channel: str) -> str:
         return self.channel_logs.get(fold(channel), self.logs)
@@ -299,6 +328,8 @@ class Router:
                 observed += self._effects(plugin.persona, event, answer, third_person=False)
         if event.kind is Kind.TIMER:
             return observed + self._timer(event)
+        if event.kind is Kind.ANSWER:
+            return observed + self._answer(event)
         if event.kind not in (Kind.MESSAGE, Kind.ACTION):
             return observed
         via_action = event.kind is Kind.ACTION
@@ -363,7 +394,9 @@ class Router:
         out: list[Effect] = []
         for item in answer:
             if isinstance(item, Say):
-                if third_person and item.me is not None:
+                if item.action:
+                    out.append(Reply(persona, event.channel, one_line(item.text), action=True))
+                elif third_person and item.me is not None:
                     out.append(Reply(persona, event.channel, one_line(item.me), action=True))
                 else:
                     out.append(Reply(persona, event.channel, one_line(item.text)))
@@ -386,6 +419,20 @@ class Router:
         for plugin in self.plugins:
             if plugin.name == event.nick:
                 answer = plugin.on_timer(event) or ()
+                effects += self._effects(plugin.persona, event, answer, third_person=False)
+        return effects
+
+    def _answer(self, event: Event) -> list[Effect]:
+        """The outside world answered an ``Ask``: its owner (``event.nick``) carries on."""
+        try:
+            stored = json.loads(event.text)
+            key, request, result = stored["key"], tuple(stored["request"]), stored["result"]
+        except (ValueError, KeyError, TypeError):
+            return []  # not ours to crash on: a damaged row loses one answer, not the replay
+        effects: list[Effect] = []
+        for plugin in self.plugins:
+            if plugin.name == event.nick:
+                answer = plugin.on_answer(event, key, request, result) or ()
                 effects += self._effects(plugin.persona, event, answer, third_person=False)
         return effects
 

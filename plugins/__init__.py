@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from bot.router import RRSAGENT, ZAKIM, Plugin, Settings
+from bot.router import GB, RRSAGENT, ZAKIM, Plugin, Settings
 
 
 def load_plugins(settings: Settings) -> list[Plugin]:
     from bot.plugins.agenda import AgendaPlugin
+    from bot.plugins.agendabot import AgendaBotPlugin
     from bot.plugins.attendance import AttendancePlugin
     from bot.plugins.dismiss import Dismiss
+    from bot.plugins.github import GitHubPlugin
     from bot.plugins.meeting import MeetingPlugin
     from bot.plugins.questions import QuestionsPlugin
     from bot.plugins.queue import QueuePlugin
@@ -23,6 +25,9 @@ def load_plugins(settings: Settings) -> list[Plugin]:
         MeetingPlugin(settings),
         RemindersPlugin(settings),
         RecordPlugin(settings),
+        GitHubPlugin(settings),
+        AgendaBotPlugin(settings),
         Dismiss(settings, ZAKIM),
         Dismiss(settings, RRSAGENT),
+        Dismiss(settings, GB),
     ]

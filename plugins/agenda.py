@@ -213,7 +213,10 @@ class AgendaPlugin(Plugin):
         self.agendas[fold(channel)] = agenda
 
     def _tracked(self, cmd: Command) -> Agenda | None:
-        agenda = self._get(cmd.channel)
+        return self._tracked_in(cmd.channel)
+
+    def _tracked_in(self, channel: str) -> Agenda | None:
+        agenda = self._get(channel)
         return None if agenda.ignored else agenda
 
     def _missing(self, cmd: Command, ref: object) -> list[Answer]:
@@ -417,6 +420,15 @@ class AgendaPlugin(Plugin):
         if signal.name == "queue-length":
             self._put(signal.channel,
                       replace(self._get(signal.channel), queue_length=signal.data[0]))
+        elif signal.name == "agenda-loaded":  # gb read an agenda: data is (asker, *items)
+            agenda = self._tracked_in(signal.channel)
+            if agenda is None:
+                return
+            asker, *texts = signal.data
+            agenda = Agenda(queue_length=agenda.queue_length)
+            for text in texts:
+                agenda, _ = add(agenda, text, asker)
+            self._put(signal.channel, agenda)
 
     def on_timer(self, event: Event) -> list[Say]:
         agenda = self._get(event.channel)

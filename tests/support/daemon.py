@@ -18,9 +18,11 @@ class AgendumProcess:
     def __init__(self, workdir: Path, *, irc_port: int, db_url: str, channels: list[str],
                  extra: str = "", zakim: str = "Zakim", rrsagent: str = "RRSAgent",
                  send_rate: float = 50.0, send_burst: int = 20, bot_extra: str = "",
+                 github: str = 'api_url = "http://127.0.0.1:9"',
                  env: dict[str, str] | None = None) -> None:
-        """``extra`` adds lines to ``[irc]``, ``bot_extra`` to ``[bot]``; ``env`` adds
-        environment variables for the bot process (e.g. ``AGENDUM_CLOCK_OFFSET``)."""
+        """``extra`` adds lines to ``[irc]``, ``bot_extra`` to ``[bot]``, ``github`` is the
+        ``[github]`` section (by default a closed local port: no test reaches the internet);
+        ``env`` adds environment variables for the bot process (``AGENDUM_CLOCK_OFFSET``)."""
         self.workdir = workdir
         self.env = dict(env or {})
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -47,6 +49,9 @@ zakim_nick = "{zakim}"
 rrsagent_nick = "{rrsagent}"
 {bot_extra}
 
+[github]
+{github}
+
 [storage]
 url = "{db_url}"
 
@@ -68,7 +73,8 @@ level = "DEBUG"
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=self.workdir,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
+            env={**{k: v for k, v in os.environ.items() if k != "GITHUB_TOKEN"},
+                 "PYTHONUNBUFFERED": "1", **self.env},
         )
         log.close()
         return self

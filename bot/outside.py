@@ -1,0 +1,70 @@
+"""Carry out the plugins' ``Ask`` effects: GitHub's API and agenda documents, off the IRC loop.
+
+A request is a plain tuple (``("issue", "w3c/aria", "15")``); the answer is a plain dict
+(``status``, ``detail``, ``data``) that the shell stores as an ``answer`` event before the
+plugin sees it, so replaying the log rebuilds the same state without asking again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from bot.config import GitHubConfig
+from bot.documents import fetch_document
+from bot.github import GitHub, Result
+
+MAX_ANSWER_TEXT = 200_000  # an agenda page stored with its answer: enough for any agenda
+
+
+def github_token(cfg: GitHubConfig) -> str:
+    """The token from the config, else from ``$GITHUB_TOKEN``; "" for none."""
+    return cfg.token or os.environ.get("GITHUB_TOKEN", "")
+
+
+class Outside:
+    """One GitHub client (its cache and rate-limit memory) for the whole bot."""
+
+    def __init__(self, cfg: GitHubConfig) -> None:
+        self.cfg = cfg
+        self.github = GitHub(cfg.api_url, github_token(cfg) or None,
+                             timeout=cfg.timeout_seconds)
+
+    async def answer(self, request: tuple[str, ...]) -> dict[str, Any]:
+        op, *args = request
+        result: Result
+        if op == "issue":
+            result = await self.github.issue(args[0], int(args[1]))
+        elif op == "issues":
+            repo, state, label = args
+            result = await self.github.issues(repo, state=state, labels=[label], limit=40)
+        elif op == "create":
+            repo, title, body, labels, assignees = args
+            result = await self.github.create_issue(
+                repo, title, body, labels=[x for x in labels.split(",") if x],
+                assignees=[x for x in assignees.split(",") if x])
+        elif op == "state":
+            result = await self.github.set_state(args[0], int(args[1]), args[2])
+        elif op == "comment":
+            result = await self.github.comment(args[0], int(args[1]), args[2])
+        elif op == "account":
+            result = await self.github.account()
+        elif op == "document":
+            result = await fetch_document(args[0], self.github, web_url=self.cfg.web_url,
+                                          timeout=max(self.cfg.timeout_seconds, 10.0))
+            if result.ok:
+                text, content_type = result.data
+                result = Result("ok", (text[:MAX_ANSWER_TEXT], content_type))
+        else:
+            result = Result("error", detail=f"unknown request {op!r}")
+        return {"status": result.status, "detail": result.detail, "data": result.data}
+
+    async def close(self) -> None:
+        await self.github.close()
+
+
+def answer_text(key: str, request: tuple[str, ...], result: dict[str, Any]) -> str:
+    """How an answer is stored (the ``answer`` event's text), as ``Router`` reads it back."""
+    return json.dumps({"key": key, "request": list(request), "result": result},
+                      ensure_ascii=False, separators=(",", ":"))
