@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import GitHubConfig
-from bot.documents import fetch_document
-from bot.github import GitHub, Result
+
+if TYPE_CHECKING:  # aiohttp costs 8 MB: imported at the first question, not at start-up
+    from bot.github import GitHub, Result
 
 MAX_ANSWER_TEXT = 200_000  # an agenda page stored with its answer: enough for any agenda
 
@@ -28,10 +29,21 @@ class Outside:
 
     def __init__(self, cfg: GitHubConfig) -> None:
         self.cfg = cfg
-        self.github = GitHub(cfg.api_url, github_token(cfg) or None,
-                             timeout=cfg.timeout_seconds)
+        self._github: GitHub | None = None
+
+    @property
+    def github(self) -> GitHub:
+        if self._github is None:
+            from bot.github import GitHub
+
+            self._github = GitHub(self.cfg.api_url, github_token(self.cfg) or None,
+                                  timeout=self.cfg.timeout_seconds)
+        return self._github
 
     async def answer(self, request: tuple[str, ...]) -> dict[str, Any]:
+        from bot.documents import fetch_document
+        from bot.github import Result
+
         op, *args = request
         result: Result
         if op == "issue":
@@ -58,10 +70,16 @@ class Outside:
                 result = Result("ok", (text[:MAX_ANSWER_TEXT], content_type))
         else:
             result = Result("error", detail=f"unknown request {op!r}")
-        return {"status": result.status, "detail": result.detail, "data": result.data}
+        data = result.data
+        if isinstance(data, dict):  # stored with the answer: a lookup needs no issue body
+            data = {k: v for k, v in data.items() if k != "body"}
+        elif isinstance(data, list):
+            data = [{k: v for k, v in d.items() if k != "body"} for d in data]
+        return {"status": result.status, "detail": result.detail, "data": data}
 
     async def close(self) -> None:
-        await self.github.close()
+        if self._github is not None:
+            await self._github.close()
 
 
 def answer_text(key: str, request: tuple[str, ...], result: dict[str, Any]) -> str:

@@ -243,3 +243,21 @@ def test_a_topic_naming_an_issue_is_a_titled_link_in_the_minutes(
     assert f"CR readiness {link}</h3>" in minutes
     body = minutes[minutes.index("<main"):minutes.index("</main>")]
     assert "s|#240|" not in body  # applied, so gone from the minutes (only the draft's notes)
+
+
+def test_without_a_gb_nick_zakim_answers_for_gb(
+    agendum_factory: BotFactory, irc_client_factory: ClientFactory, github: FakeGitHub,
+) -> None:
+    agendum_factory(bot_extra='gb_nick = ""',
+                    github=f'api_url = "{github.base}"\nweb_url = "{github.base}"')
+    joe = irc_client_factory("joe")
+    joe.join(CHANNEL)
+    wait_bots(joe)
+    joe.say(CHANNEL, "Zakim, use w3c/webnn")
+    assert zakim_says(joe, "^OK") == f"OK, I'm using {github.base}/w3c/webnn"
+    joe.say(CHANNEL, "see #242")
+    assert zakim_says(joe, "242").endswith("-> Issue 242 Rename inputSize (by inexorabletash)")
+    joe.say(CHANNEL, "Zakim, blah")  # one answer from the shared nick, not two
+    assert zakim_says(joe, "understand").startswith("I don't understand 'blah', joe")
+    joe.assert_no(nick="Zakim", command="PRIVMSG", within=1.0)
+    assert "gb" not in {n.lower() for n in joe.names(CHANNEL)}
