@@ -29,7 +29,7 @@ from tests.support.daemon import AgendumProcess  # noqa: E402
 from tests.support.ircd import IrcServer  # noqa: E402
 
 CHANNEL = "#bench"
-BOTS = ("Zakim", "RRSAgent")
+BOTS = ("Zakim", "RRSAgent", "gb")
 FILLER = "the quick brown fox jumps over the lazy dog 0123456789"
 BENCH_BUCKET = (100.0, 20)  # send_rate, send_burst: never the bottleneck at 20 q?/s
 DEFAULT_BUCKET = (2.0, 5)  # the shipped defaults (config.example.toml)
@@ -39,6 +39,8 @@ port = {port}
 channels = ["{channel}"]
 send_rate = {rate}
 send_burst = {burst}
+[github]
+api_url = "http://127.0.0.1:9"
 [storage]
 url = "{url}"
 [log]
@@ -265,7 +267,7 @@ def run(a: argparse.Namespace, tmp: Path, r: dict[str, Any]) -> None:
         r["latency_after_blast_p50_ms"] = pct(round_trips(lat, 20, 0.05), 50)
         bot_log, ircd_log = bot.log_text(), srv.log_text()
         r["bot_log_alarms"] = {k: bot_log.count(k) for k in BOT_ALARMS if k in bot_log}
-        r["bot_registrations"] = bot_log.count("registered as")  # 2 = one per persona
+        r["bot_registrations"] = bot_log.count("registered as")  # 3 = one per persona
         r["ircd_log_alarms"] = [ln for ln in ircd_log.splitlines()
                                 if any(k in ln.lower() for k in IRCD_ALARMS)][:4]
         t = time.perf_counter()
@@ -286,7 +288,7 @@ def run(a: argparse.Namespace, tmp: Path, r: dict[str, Any]) -> None:
 
 def report(r: dict[str, Any]) -> None:
     lat, ms = r["latency_ms"], "{} / {}".format
-    down = (r["bot_registrations"] != 2 or not r["bots_in_channel"]
+    down = (r["bot_registrations"] != len(BOTS) or not r["bots_in_channel"]
             or "connection lost" in r["bot_log_alarms"])
     rss = (r["rss_idle_mb"], r["rss_peak_sampled_mb"], r["rss_after_pause_mb"])
     rows: list[tuple[str, Any, str, bool | None]] = [

@@ -7,11 +7,14 @@ plugin sees it, so replaying the log rebuilds the same state without asking agai
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import json
 import os
 from typing import TYPE_CHECKING, Any
 
 from bot.config import GitHubConfig
+from bot.references import due_in_body
 
 if TYPE_CHECKING:  # aiohttp costs 8 MB: imported at the first question, not at start-up
     from bot.github import GitHub, Result
@@ -41,6 +44,8 @@ class Outside:
         return self._github
 
     async def answer(self, request: tuple[str, ...]) -> dict[str, Any]:
+        if self._github is None:  # the first question: import aiohttp off the IRC loop
+            await asyncio.to_thread(importlib.import_module, "bot.documents")
         from bot.documents import fetch_document
         from bot.github import Result
 
@@ -72,14 +77,22 @@ class Outside:
             result = Result("error", detail=f"unknown request {op!r}")
         data = result.data
         if isinstance(data, dict):  # stored with the answer: a lookup needs no issue body
-            data = {k: v for k, v in data.items() if k != "body"}
+            data = _without_body(data)
         elif isinstance(data, list):
-            data = [{k: v for k, v in d.items() if k != "body"} for d in data]
+            data = [_without_body(d) for d in data]
         return {"status": result.status, "detail": result.detail, "data": data}
 
     async def close(self) -> None:
         if self._github is not None:
             await self._github.close()
+
+
+def _without_body(issue: dict[str, Any]) -> dict[str, Any]:
+    """An issue summary as stored: the body only for its ``Due:`` line (actions)."""
+    kept = {k: v for k, v in issue.items() if k != "body"}
+    if (due := due_in_body(str(issue.get("body") or ""))) is not None:
+        kept["due"] = due
+    return kept
 
 
 def answer_text(key: str, request: tuple[str, ...], result: dict[str, Any]) -> str:

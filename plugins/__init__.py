@@ -25,8 +25,8 @@ def load_plugins(settings: Settings) -> list[Plugin]:
         MeetingPlugin(settings),
         RemindersPlugin(settings),
         RecordPlugin(settings),
+        AgendaBotPlugin(settings),  # before gb: "agenda: <issue URL>" is an agenda, not a lookup
         GitHubPlugin(settings),
-        AgendaBotPlugin(settings),
         Dismiss(settings, ZAKIM),
         Dismiss(settings, RRSAGENT),
         Dismiss(settings, GB),

@@ -20,6 +20,14 @@ from bot.references import describe, due_date, find_references, parse_repos
 from bot.router import GB, Answer, Ask, Command, Plugin, Remember, Say, Signal, command, fold
 
 _REPO_WORDS = r"(?P<repos>[^\s,]+(?:(?:\s*,\s*|\s+and\s+|\s+)[^\s,]+)*)"
+# Where gb shares Zakim's nick, Zakim's "take up agendum 2", "this is <conference>", "drop
+# agendum 1", "ignore the queue" and "this is X" must not reach gb: "take up" and "this is"
+# need a repo with its owner, and the others exclude what Zakim and RRSAgent mean.
+_OWNED = r"(?=\S*/)"
+_NOT_ZAKIMS = r"(?!(?:the\s+)?(?:queue|agenda|actions?|q)\b)"
+_NOT_AGENDA = r"(?!(?:agend(?:a|um)|item|action|topic|question)\b)"
+_RESERVED = r"(?!(?:this|that|it|what|who|where|which|delay|names|issues|status)\b)"
+_WHO = r"@?[\w\[\]\\`^{|}-]+(?:(?:\s*,\s*|\s+and\s+)@?[\w\[\]\\`^{|}-]+)*"
 _REF = r"(?P<ref>(?:[\w.-]+(?:/[\w.-]*)?)?#\d{1,9}|https?://\S+)"
 _ONOFF = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 _TOPIC_LINE = r"\s*(?:sub-?topic|topic)\s*:|\s*agendum\b"
@@ -67,8 +75,8 @@ class GitHubPlugin(Plugin):
 
     # ---- repositories and settings --------------------------------------------------------
 
-    @command(r"(?:discussing|discuss|use|using|take\s+up|taking\s+up|this\s+will\s+be"
-             rf"|this\s+is)\s+{_REPO_WORDS}", help="use <org/repo>, ...")
+    @command(rf"(?:(?:discussing|discuss|use|using)\s+|(?:take\s+up|taking\s+up|this\s+will"
+             rf"\s+be|this\s+is)\s+{_OWNED}){_REPO_WORDS}", help="use <org/repo>, ...")
     def use(self, cmd: Command) -> list[Answer]:
         return self._use(cmd, cmd.match["repos"])
 
@@ -89,7 +97,7 @@ class GitHubPlugin(Plugin):
             state.repos = [repo] + [r for r in state.repos if r.lower() != repo.lower()]
         return self._keep(cmd, f"OK, I'm using {self._urls(state)}")
 
-    @command(rf"(?:drop|forget|remove|don't\s+use|do\s+not\s+use)\s+{_REPO_WORDS}",
+    @command(rf"(?:drop|forget|remove|don't\s+use|do\s+not\s+use)\s+{_NOT_AGENDA}{_REPO_WORDS}",
              help="drop <org/repo>")
     def drop(self, cmd: Command) -> list[Answer]:
         return self._drop(cmd, cmd.match["repos"])
@@ -140,7 +148,8 @@ class GitHubPlugin(Plugin):
         shown = "issues" if what == "issues" else "names"
         return self._keep(cmd, f"OK, {shown} are {'on' if value else 'off'}")
 
-    @command(r"(?:set\s+)?delay\s*(?:to\s+|=\s*|\s)\s*(?P<n>\d{1,6})", help="delay <lines>")
+    @command(r"(?:set\s+)?delay\s*(?:to\s+|=\s*|is\s+|\s)\s*(?P<n>\d{1,6})",
+             help="delay <lines>")
     def set_delay(self, cmd: Command) -> list[Answer]:
         n = int(cmd.match["n"])
         if n > 1000:
@@ -148,14 +157,15 @@ class GitHubPlugin(Plugin):
         self._get(cmd.channel).delay = n
         return self._keep(cmd, f"OK, delay is {n} lines")
 
-    @command(r"(?:don't|do\s+not)\s+ignore\s+(?P<nicks>.+)", help="don't ignore <nicks>")
+    @command(rf"(?:don't|do\s+not)\s+ignore\s+{_NOT_ZAKIMS}(?P<nicks>.+)",
+             help="don't ignore <nicks>")
     def unignore(self, cmd: Command) -> list[Answer]:
         state = self._get(cmd.channel)
         gone = {fold(n) for n in _nicks(cmd.match["nicks"])}
         state.ignored = [n for n in state.ignored if n not in gone]
         return self._keep(cmd, f"OK, {cmd.nick}")
 
-    @command(r"ignore\s+(?P<nicks>.+)", help="ignore <nicks>")
+    @command(rf"ignore\s+{_NOT_ZAKIMS}(?P<nicks>.+)", help="ignore <nicks>")
     def ignore(self, cmd: Command) -> list[Answer]:
         state = self._get(cmd.channel)
         for nick in _nicks(cmd.match["nicks"]):
@@ -179,7 +189,7 @@ class GitHubPlugin(Plugin):
         return [self._ask(cmd, "agenda", ("issues", state.repos[0], "open",
                                           self.settings.agenda_label))]
 
-    @command(r"@?(?P<alias>[A-Za-z_\[\]\\`^{|}][\w\[\]\\`^{|}-]*)\s*(?:=|\s+is\s+)\s*"
+    @command(rf"{_RESERVED}@?(?P<alias>[A-Za-z_\[\]\\`^{{|}}][\w\[\]\\`^{{|}}-]*)\s*(?:=|\s+is\s+)\s*"
              r"@?(?P<login>[A-Za-z0-9][A-Za-z0-9-]{0,38})", help="<nick> = <github login>")
     def alias(self, cmd: Command) -> list[Answer]:
         self._get(cmd.channel).aliases[fold(cmd.match["alias"])] = cmd.match["login"]
@@ -190,36 +200,43 @@ class GitHubPlugin(Plugin):
     @command(r"issue\s*:\s*(?P<title>\S.*)", unaddressed=True, help="Issue: <title> *")
     def create_issue(self, cmd: Command) -> list[Answer]:
         state = self._get(cmd.channel)
-        if not state.repos or fold(cmd.nick) in state.ignored:
+        if not state.repos or not self._obeys(cmd, state):
             return []  # then it is only a line for the minutes
         if refusal := self._cannot_write(cmd, "create issues"):
             return refusal
         return [self._ask(cmd, "create", ("create", state.repos[0], clean(cmd.match["title"]),
                                           self._opened_by(cmd), "", ""))]
 
-    @command(r"action\s+(?P<who>[^:]+?)\s*:\s*(?P<what>\S.*)"
-             r"|action\s*:\s*(?P<who2>\S.*?)\s+to\s+(?P<what2>\S.*)"
-             r"|action\s*:\s*(?P<who3>[^:]+?)\s*:\s*(?P<what3>\S.*)",
+    @command(rf"action\s+(?P<who>{_WHO})\s*:\s*(?P<what>\S.*)"
+             rf"|action\s*:\s*(?P<who3>{_WHO})\s*:\s*(?P<what3>\S.*)"
+             rf"|action\s*:\s*(?P<who2>{_WHO})\s+to\s+(?P<what2>\S.*)",
              unaddressed=True, help="action <who>: <text> [- due <date>] *")
     def create_action(self, cmd: Command) -> list[Answer]:
         state = self._get(cmd.channel)
-        if not state.repos or fold(cmd.nick) in state.ignored or \
-                not self.settings.github_writes:
+        if not state.repos or not self._obeys(cmd, state) or not self.settings.github_writes:
             return []  # RRSAgent records the action anyway
         m = cmd.match
         who, what = m["who"] or m["who2"] or m["who3"], m["what"] or m["what2"] or m["what3"]
         today = cmd.event.time.date()
         due, text = today + timedelta(days=7), what
-        if (at := _due_at(what)) is not None and (when := due_date(what[at[1]:], today)):
-            due, text = when, what[:at[0]].rstrip(" -")
+        for start, end in reversed(_due_at(what)):  # the last "due ..." that is a date
+            if when := due_date(what[end:], today):
+                due, text = when, what[:start].rstrip(" -")
+                break
         logins = [self._login(state, n) for n in _nicks(who)]
         body = f"{self._opened_by(cmd)}\n\nDue: {due.isoformat()} ({due:%A %-d %B})"
         return [self._ask(cmd, "create", ("create", state.repos[0], clean(text), body, "action",
                                           ",".join(logins)))]
 
     def _login(self, state: Channel, name: str) -> str:
-        name = name.removeprefix("@")
+        if name.startswith("@"):  # a GitHub account, said so
+            return name[1:]
         return state.aliases.get(fold(name), name)
+
+    @staticmethod
+    def _obeys(cmd: Command, state: Channel) -> bool:
+        """Writes come from nicks not ignored, and unaddressed only while gb is on."""
+        return fold(cmd.nick) not in state.ignored and (cmd.addressed or state.on)
 
     @command(rf"(?P<verb>close|reopen)\s+{_REF}", unaddressed=True, help="close|reopen #N *")
     def set_state(self, cmd: Command) -> list[Answer]:
@@ -236,12 +253,15 @@ class GitHubPlugin(Plugin):
     def _write(self, cmd: Command, verb: str, op: tuple[str, str], *,
                ref_text: str | None = None) -> list[Answer]:
         state = self._get(cmd.channel)
-        if fold(cmd.nick) in state.ignored:
+        if not self._obeys(cmd, state):
             return []
-        refs = [r for r in find_references(ref_text or cmd.match["ref"], state.repos, self.web,
-                                           names=False) if r.path != "discussions"]
+        written = ref_text or cmd.match["ref"]
+        refs = find_references(written, state.repos, self.web, names=False)
+        if (refs[0].path == "discussions") if refs else written.startswith("http"):
+            return [Say(f"Sorry, {cmd.nick}, I can only {verb} issues and pull requests in "
+                        f"{self.web}")]
         if not refs:
-            return [Say(f"{cmd.nick}, I don't know which repository #{cmd.match['ref']} is in: "
+            return [Say(f"{cmd.nick}, I don't know which repository {written} is in: "
                         "say 'use org/repo' first")] if cmd.addressed or state.repos else []
         if refusal := self._cannot_write(cmd, f"{verb} issues"):
             return refusal
@@ -272,12 +292,14 @@ class GitHubPlugin(Plugin):
         if not cmd.addressed and (not state.on or fold(cmd.nick) in state.ignored):
             return []
         line = cmd.event.text
-        form = "me" if _match(_QUEUE_LINE, cmd.text) else \
+        kind = "me" if _match(_QUEUE_LINE, cmd.text) else \
             "subst" if _match(_TOPIC_LINE, cmd.text) else "plain"
         names, issues = (True, True) if cmd.addressed else (state.names, state.issues)
         out: list[Answer] = []
         for ref in find_references(line, state.repos, self.web, names=names, issues=issues):
             url = ref.url(self.web)
+            # s|#1|…| would also rewrite the "#1" of "#15": then the plain form
+            form = "plain" if kind == "subst" and line.count(ref.text) > 1 else kind
             if not cmd.addressed and state.lines - state.said.get(url, -10**9) < self._delay(state):
                 continue
             state.said[url] = state.lines
@@ -328,7 +350,8 @@ class GitHubPlugin(Plugin):
         repo, label = request[1], request[3]
         if issues is None:
             return [Say(f"Sorry, {nick}, I could not list the issues of {repo}: {detail}")]
-        items = [clean(f"{i['title']} -> {i['html_url']}") for i in reversed(issues)]
+        issues = sorted(issues, key=lambda i: int(i["number"]))
+        items = [clean(f"{i['title']} -> {i['html_url']}") for i in issues]
         if not items:
             return [Say(f"{nick}, I found no open issue labelled {label} in {self.web}/{repo}")]
         return [*(Say(line) for line in agenda_lines(items)),
@@ -339,10 +362,11 @@ class GitHubPlugin(Plugin):
     def recall(self, channel: str, key: str, value: str) -> None:
         if key == "github.state":
             try:
-                kept = json.loads(value)
-                self.channels[fold(channel)] = Channel(**kept)
+                state = Channel(**json.loads(value))
             except (ValueError, TypeError):
-                pass  # an unreadable value: start afresh rather than crash at start-up
+                return  # unreadable: keep what we have rather than crash at start-up
+            if _well_typed(state):
+                self.channels[fold(channel)] = state
 
     def forget(self, channel: str) -> None:
         """Dismissed: gb keeps its repositories and settings (its manual says so)."""
@@ -365,7 +389,19 @@ def _said(text: str, form: str) -> Say:
     return Say(text, action=form == "me")
 
 
-def _due_at(text: str) -> tuple[int, int] | None:
-    """Where ``- due …`` or ``due …`` starts in an action's text, and where its date starts."""
-    m = re.search(r"(?:\s+-)?\s+due\s+(?:by\s+|on\s+)?", text, re.IGNORECASE)
-    return (m.start(), m.end()) if m else None
+def _due_at(text: str) -> list[tuple[int, int]]:
+    """Where each ``- due …`` or ``due …`` starts in an action's text, and its date starts."""
+    return [(m.start(), m.end()) for m in
+            re.finditer(r"(?:\s+-)?\s+due\s+(?:by\s+|on\s+)?", text, re.IGNORECASE)]
+
+
+def _well_typed(state: Channel) -> bool:
+    """A remembered value is trusted only with the types gb itself writes."""
+    def strings(values: object) -> bool:
+        return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+    return (strings(state.repos) and strings(state.ignored)
+            and (state.delay is None or type(state.delay) is int)
+            and all(type(flag) is bool for flag in (state.on, state.issues, state.names))
+            and isinstance(state.aliases, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in state.aliases.items()))
