@@ -18,8 +18,6 @@ from collections.abc import Hashable
 from bot.events import Event
 from bot.router import fold
 
-_BITS = 20  # per-connection copy count; a line repeated a million times in 10 s wraps
-_MASK = (1 << _BITS) - 1
 
 
 def event_key(event: Event) -> Hashable:
@@ -60,9 +58,10 @@ class Deduper:
     def __init__(self, window: float = 10.0, sources: int = 2) -> None:
         self.window = window
         self.sources = sources
-        # key hash -> copies seen by connection i at bits i * _BITS, then the first second
-        self._counts: dict[int, int] = {}
+        # key hash -> [copies seen by connection 0, 1, ..., the second it was first seen]
+        self._counts: dict[int, list[int]] = {}
         self._born: dict[int, set[int]] = {}  # second -> key hashes first seen then
+        self._others = [tuple(i for i in range(sources) if i != s) for s in range(sources)]
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -72,19 +71,17 @@ class Deduper:
         connection has seen it as many times yet."""
         self._expire(now)
         digest = hash(key)
-        packed = self._counts.get(digest)
-        if packed is None:
+        counts = self._counts.get(digest)
+        if counts is None:
             second = int(now)
-            packed = second << (self.sources * _BITS)
+            counts = self._counts[digest] = [0] * self.sources + [second]
             self._born.setdefault(second, set()).add(digest)
-        counts = [(packed >> (_BITS * i)) & _MASK for i in range(self.sources)]
-        mine = counts[source] + 1
-        theirs = max(c for i, c in enumerate(counts) if i != source)
-        if all(c == mine for i, c in enumerate(counts) if i != source):
+        mine = counts[source] = counts[source] + 1
+        others = self._others[source]
+        theirs = max(map(counts.__getitem__, others))
+        if theirs == mine and min(map(counts.__getitem__, others)) == mine:
             del self._counts[digest]  # all have seen it equally often: nothing left to match
-            self._born[packed >> (self.sources * _BITS)].discard(digest)
-        else:
-            self._counts[digest] = packed + (1 << (_BITS * source))
+            self._born[counts[-1]].discard(digest)
         return theirs < mine
 
     def _expire(self, now: float) -> None:

@@ -224,6 +224,11 @@ def test_agenda_loading_survives_a_crash(
     joe.say(CHANNEL, "Zakim, take up agendum 2")
     zakim_says(joe, "taken up")
 
+    github.add_issue("w3c/webnn", 50, "Agenda for 2024-03-07",
+                     body="## Agenda\n\n1. Intro\n2. [Triage](https://example.org) #12\n\nBye")
+    joe.say(CHANNEL, f"agenda: {issues}/50")  # a GitHub issue, read through the API
+    assert [gb(joe) for _ in range(3)] == ["clear agenda", "agenda+ Intro", "agenda+ Triage #12"]
+
 
 def test_a_topic_naming_an_issue_is_a_titled_link_in_the_minutes(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory, github: FakeGitHub,
