@@ -136,6 +136,7 @@ def run(a: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     store = Store.open(cfg.storage.url)
     t0 = time.perf_counter()
     made = build(store, a.meetings, a.lines)
+    store.index_pending()  # what the bot's writer does once idle (SQLite; PostgreSQL: nothing)
     if a.db == "postgresql":  # what autovacuum does a little after a bulk load
         with store.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE events")

@@ -19,7 +19,6 @@ from bot.events import Event
 from bot.router import fold
 
 
-
 def event_key(event: Event) -> Hashable:
     if event.msgid:
         return event.msgid

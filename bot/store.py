@@ -147,6 +147,25 @@ class Store:
         with self.engine.begin() as conn:
             conn.exec_driver_sql(self._insert_sql(), rows)
 
+    def index_pending(self, limit: int | None = None) -> int:
+        """Add the events not yet in SQLite's search index, the oldest first, at most
+        ``limit``, in one transaction; returns how many. PostgreSQL indexes by itself: 0.
+
+        Indexing is off the insert (migration 0004): the writer calls this when idle and at
+        close, the web side before a search. Events are append-only, so the highest id
+        indexed marks where to resume. It is read from ``events_fts_docsize`` (a row per
+        indexed event): ``events_fts`` has external content and would answer from ``events``.
+        BEGIN IMMEDIATE makes concurrent callers (bot and web) take turns, never index twice.
+        """
+        if self.engine.dialect.name != "sqlite":
+            return 0
+        with self.engine.begin() as conn:
+            done = conn.exec_driver_sql(
+                "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events "
+                "WHERE id > (SELECT coalesce(max(id), 0) FROM events_fts_docsize) "
+                "ORDER BY id LIMIT ?", (-1 if limit is None else limit,))
+            return int(done.rowcount)
+
     def _insert_sql(self) -> str:
         mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
         names = "network, channel, channel_key, ts, kind, nick, text, from_bot, msgid"
@@ -261,11 +280,19 @@ def _event(row: Any) -> Event:
                  msgid=row.msgid, id=row.id)
 
 
+IDLE = 0.05  # seconds without a new event before SQLite's search index catches up
+INDEX_BATCH = 2_000  # events indexed per transaction then: a new event waits for one at most
+
+
 class EventWriter:
     """Group commit: events queue up while the previous batch is being written.
 
     At low traffic every event is committed within a fraction of a millisecond; under a
     flood the batches grow on their own. A failed write is retried, never dropped.
+
+    On SQLite the writer also keeps the search index (``Store.index_pending``) up to date,
+    but only once no event has come for ``IDLE`` seconds: indexing during a flood would cost
+    it what the insert trigger of migration 0003 did. At ``close`` it indexes what is left.
     """
 
     def __init__(self, store: Store, max_batch: int = 500) -> None:
@@ -277,6 +304,8 @@ class EventWriter:
         self.written = 0  # events committed
         self._waiters: deque[tuple[int, asyncio.Future[None]]] = deque()
         self.failing = False  # the last write attempt failed; retrying
+        self._indexes = store.engine.dialect.name == "sqlite"
+        self._unindexed = self._indexes  # events may wait for the search index
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-writer")
@@ -315,11 +344,16 @@ class EventWriter:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._indexes:  # a cleanly stopped bot leaves a complete search index
+            try:
+                await asyncio.to_thread(self.store.index_pending)
+            except Exception:
+                log.exception("indexing for search failed; the web side indexes before a search")
 
     async def _run(self) -> None:
         delay = 0.1
         while True:
-            batch = [await self._queue.get()]
+            batch = [await self._next()]
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             while True:
@@ -332,8 +366,24 @@ class EventWriter:
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 10.0)
             delay, self.failing = 0.1, False
+            self._unindexed = self._indexes
             self.written += len(batch)
             while self._waiters and self._waiters[0][0] <= self.written:
                 _, done = self._waiters.popleft()
                 if not done.done():
                     done.set_result(None)
+
+    async def _next(self) -> Event:
+        """The next event to write. Once none has come for ``IDLE`` seconds, the search index
+        catches up until it is complete or an event comes, a batch at a time."""
+        if self._unindexed and self._queue.empty():
+            with contextlib.suppress(TimeoutError):
+                return await asyncio.wait_for(self._queue.get(), IDLE)
+        while self._unindexed and self._queue.empty():
+            try:
+                done = await asyncio.to_thread(self.store.index_pending, INDEX_BATCH)
+            except Exception:
+                log.exception("indexing for search failed; trying again after a write")
+                done = 0
+            self._unindexed = done == INDEX_BATCH
+        return await self._queue.get()

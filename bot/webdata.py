@@ -9,6 +9,7 @@ RRSAgent was off.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from datetime import UTC, date, timedelta
 
 from sqlalchemy import Connection, case, func, or_, select
 from sqlalchemy import text as text_sql
+from sqlalchemy.exc import OperationalError
 
 from bot.app import read_log
 from bot.events import Kind
@@ -31,6 +33,7 @@ _RECORD_WORDS = ("off", "stop", "silence", "nolisten", "spans", "new log", "do n
 SEARCH_BATCH = 400  # matches fetched at a time, newest first
 SEARCH_SCAN = 20_000  # matches looked at, at most, for one search
 PUBLIC_CACHE = 64  # folded days kept for search
+log = logging.getLogger(__name__)
 _SPOKEN = [Kind.MESSAGE.value, Kind.NOTICE.value]
 
 
@@ -137,11 +140,13 @@ class WebData:
         the reader may read, newest first.
 
         The database's full-text index finds them (migration 0003), newest first, in batches
-        until enough are readable (at most ``SEARCH_SCAN`` matches are looked at).
+        until enough are readable (at most ``SEARCH_SCAN`` matches are looked at). On SQLite
+        the lines the bot has stored but not yet indexed (migration 0004) are indexed first.
         """
         words = re.findall(r"\w+", text.lower())
         if not words:
             return []
+        self._index_pending()
         known, by_day = self.visibilities(), {(fold(d.channel), d.day): d for d in self.days()}
         results: list[tuple[Day, LogLine]] = []
         before: int | None = None
@@ -167,6 +172,14 @@ class WebData:
                 break
             before = ids[-1]
         return results
+
+    def _index_pending(self) -> None:
+        """Index what the bot has not yet (SQLite); when the database will not let us (locked
+        past the busy timeout, read-only), search what is indexed rather than fail."""
+        try:
+            self.store.index_pending()
+        except OperationalError as e:
+            log.warning("searching without the newest lines: indexing them failed: %s", e.orig)
 
     def _log_of_line(self, key: str, when: str, line: LogLine, by_day: dict[tuple[str, str], Day],
                      known: dict[tuple[str, str], str]) -> Day | None:

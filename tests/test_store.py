@@ -4,12 +4,15 @@ remembered channels, and the group-commit writer."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import DatabaseError
 
+from bot import store as store_module
 from bot.events import Event, Kind
 from bot.router import RRSAGENT, ZAKIM
 from bot.store import EventWriter, Store, make_engine, upgrade
@@ -47,7 +50,7 @@ def ev(
 
 
 def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> None:
-    assert upgrade(db_url) == "0003"
+    assert upgrade(db_url) == "0004"
     engine = make_engine(db_url)
     try:
         insp = inspect(engine)
@@ -61,12 +64,12 @@ def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> Non
 
 
 def test_second_upgrade_is_a_no_op_that_keeps_the_data(db_url: str) -> None:
-    assert upgrade(db_url) == "0003"
+    assert upgrade(db_url) == "0004"
     s = Store.open(db_url)
     try:
         s.insert_events([ev("kept")])
         s.remember_channel(NET, ZAKIM, "#wg", True)
-        assert upgrade(db_url) == "0003"
+        assert upgrade(db_url) == "0004"
         assert s.count_events() == 1
         assert [e.text for e in s.events_for(NET, "#wg", EPOCH)] == ["kept"]
         assert s.joined_channels(NET, ZAKIM) == ["#wg"]
@@ -368,3 +371,165 @@ def test_kept_values_survive_reopening_and_the_latest_wins(db_url: str) -> None:
         ]
     finally:
         s.close()
+
+
+# ---- the search index: on SQLite, off the insert (migration 0004) ---------------------------
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    upgrade(sqlite_url)
+    s = Store.open(sqlite_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def found(store: Store, word: str) -> list[int]:
+    """Ids of the events SQLite's full-text index finds ``word`` in."""
+    with store.engine.connect() as conn:
+        return [row[0] for row in conn.exec_driver_sql(
+            "SELECT rowid FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid", (word,))]
+
+
+def event_ids(store: Store) -> list[int]:
+    with store.engine.connect() as conn:
+        return [row[0] for row in conn.exec_driver_sql("SELECT id FROM events ORDER BY id")]
+
+
+def index_is_complete(store: Store) -> bool:
+    """FTS5's own check that ``events_fts`` indexes exactly the rows of ``events``: none
+    missing, none twice (rank 1: compare with the external content)."""
+    try:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO events_fts(events_fts, rank) VALUES ('integrity-check', 1)")
+    except DatabaseError:
+        return False
+    return True
+
+
+def test_inserting_leaves_indexing_to_index_pending(sqlite_store: Store) -> None:
+    sqlite_store.insert_events([ev("fig one"), ev("fig two"), ev("")])  # empty text: a row too
+    assert found(sqlite_store, "fig") == [] and not index_is_complete(sqlite_store)
+    assert sqlite_store.index_pending() == 3
+    assert found(sqlite_store, "fig") == event_ids(sqlite_store)[:2]
+    assert index_is_complete(sqlite_store)
+
+
+def test_index_pending_indexes_exactly_the_missing_rows_once(sqlite_store: Store) -> None:
+    sqlite_store.insert_events([ev(f"fig {i}") for i in range(3)])
+    assert sqlite_store.index_pending() == 3
+    assert sqlite_store.index_pending() == 0  # nothing left: idempotent
+    sqlite_store.insert_events([ev("fig 3"), ev("fig 4"), ev("...")])  # the last: no words
+    assert sqlite_store.index_pending() == 3
+    assert sqlite_store.index_pending() == 0
+    assert found(sqlite_store, "fig") == event_ids(sqlite_store)[:5]  # each once, none lost
+    assert index_is_complete(sqlite_store)
+
+
+def test_index_pending_takes_the_oldest_first_up_to_its_limit(sqlite_store: Store) -> None:
+    sqlite_store.insert_events([ev(f"fig {i}") for i in range(5)])
+    ids = event_ids(sqlite_store)
+    assert sqlite_store.index_pending(limit=2) == 2
+    assert found(sqlite_store, "fig") == ids[:2]
+    assert sqlite_store.index_pending(limit=2) == 2
+    assert found(sqlite_store, "fig") == ids[:4]
+    assert sqlite_store.index_pending(limit=2) == 1
+    assert sqlite_store.index_pending(limit=2) == 0
+    assert found(sqlite_store, "fig") == ids and index_is_complete(sqlite_store)
+
+
+def test_concurrent_indexers_take_turns_and_never_index_a_row_twice(sqlite_url: str) -> None:
+    """The bot's writer and the web side (another process) may index at the same time."""
+    upgrade(sqlite_url)
+    stores = [Store.open(sqlite_url) for _ in range(4)]
+    try:
+        stores[0].insert_events([ev(f"fig {i}") for i in range(3000)])
+        counts: list[int] = []
+        errors: list[Exception] = []
+
+        def index(store: Store) -> None:
+            try:
+                while n := store.index_pending(limit=100):
+                    counts.append(n)
+            except Exception as e:  # e.g. "database is locked": they must wait their turn
+                errors.append(e)
+
+        threads = [threading.Thread(target=index, args=(s,)) for s in stores]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sum(counts) == 3000
+        assert found(stores[0], "fig") == event_ids(stores[0])
+        assert index_is_complete(stores[0])
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_index_pending_on_postgresql_is_a_no_op_its_index_is_maintained(pg_url: str) -> None:
+    upgrade(pg_url)
+    s = Store.open(pg_url)
+    try:
+        s.insert_events([ev("fig one"), ev("fig two")])
+        assert s.index_pending() == 0
+        with s.engine.connect() as conn:
+            hits = conn.exec_driver_sql(
+                "SELECT count(*) FROM events "
+                "WHERE to_tsvector('simple', text) @@ to_tsquery('simple', 'fig')").scalar()
+        assert hits == 2
+    finally:
+        s.close()
+
+
+def test_writer_indexes_for_search_once_idle_never_during_a_flood(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "IDLE", 0.3)
+    monkeypatch.setattr(store_module, "INDEX_BATCH", 700)  # the catch-up takes a few batches
+    bursts, size = 10, 500
+
+    async def main() -> tuple[list[int], list[int]]:
+        writer = EventWriter(sqlite_store, max_batch=200)
+        writer.start()
+        during = []
+        for b in range(bursts):  # lines keep coming, a pause between bursts shorter than IDLE
+            writer.put_many(ev(f"plum {b} {i}") for i in range(size))
+            await writer.committed()
+            during.append(len(found(sqlite_store, "plum")))
+            await asyncio.sleep(0.01)
+        deadline = asyncio.get_running_loop().time() + 20
+        while (len(found(sqlite_store, "plum")) < bursts * size
+               and asyncio.get_running_loop().time() < deadline):
+            await asyncio.sleep(0.02)
+        after = found(sqlite_store, "plum")
+        await writer.close()
+        return during, after
+
+    during, after = asyncio.run(main())
+    assert during == [0] * bursts
+    assert after == event_ids(sqlite_store) and len(after) == bursts * size
+    assert index_is_complete(sqlite_store)
+
+
+def test_writer_close_indexes_everything_left(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "IDLE", 60.0)  # never idle long enough: only close indexes
+
+    async def main() -> int:
+        writer = EventWriter(sqlite_store, max_batch=300)
+        writer.start()
+        writer.put_many(ev(f"pear {i}") for i in range(3000))
+        await writer.committed()
+        indexed_at_commit = len(found(sqlite_store, "pear"))
+        await writer.close()
+        return indexed_at_commit
+
+    assert asyncio.run(main()) == 0
+    assert found(sqlite_store, "pear") == event_ids(sqlite_store)
+    assert index_is_complete(sqlite_store)

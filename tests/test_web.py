@@ -17,8 +17,10 @@ import base64
 import contextlib
 import http.client
 import json
+import logging
 import re
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import pytest
+from sqlalchemy import event
 
 from bot.app import publish_roots
 from bot.config import Config, load_config
@@ -624,6 +627,56 @@ def test_search_finds_public_lines_behind_many_restricted_ones(sqlite_site: Site
                              start=at(D1, 10))
     assert len(search(sqlite_site, "cherry", MEMBER_PW)) == 50
     assert search(sqlite_site, "cherry") == ["2026-01-10 09:00:00 #pub <alice> a public cherry"]
+
+
+def fts_matches(site: Site, word: str) -> int:
+    """Events SQLite's full-text index finds ``word`` in (what is indexed so far)."""
+    with site.store.engine.connect() as conn:
+        return int(conn.exec_driver_sql(
+            "SELECT count(*) FROM events_fts WHERE events_fts MATCH ?", (word,)).scalar())
+
+
+def test_search_finds_lines_the_bot_has_not_indexed_yet(sqlite_site: Site) -> None:
+    sqlite_site.conversation("#pub", D1, [("alice", "a quince")], start=at(D1, 9))
+    assert fts_matches(sqlite_site, "quince") == 0  # stored as the bot does: not indexed
+    assert search(sqlite_site, "quince") == ["2026-01-10 09:00:00 #pub <alice> a quince"]
+    sqlite_site.conversation("#pub", D1, [("bob", "another quince")], start=at(D1, 10))
+    assert search(sqlite_site, "QUINCE") == ["2026-01-10 10:00:00 #pub <bob> another quince",
+                                             "2026-01-10 09:00:00 #pub <alice> a quince"]
+
+
+def test_search_while_the_database_is_locked_shows_what_is_indexed(
+    sqlite_site: Site, sqlite_url: str, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = sqlite_site.store.engine
+
+    @event.listens_for(engine, "connect")
+    def _short_wait(dbapi_conn: Any, _record: Any) -> None:  # after the store's 5 s
+        dbapi_conn.execute("PRAGMA busy_timeout=200")
+
+    engine.dispose()  # connections from now on wait 200 ms for a lock
+    sqlite_site.conversation("#pub", D1, [("alice", "an old quince")], start=at(D1, 9))
+    assert len(search(sqlite_site, "quince")) == 1  # indexed now
+    sqlite_site.conversation("#pub", D1, [("bob", "a new quince")], start=at(D1, 10))
+    index_pending = sqlite_site.store.index_pending
+
+    def index_while_another_writes(limit: int | None = None) -> int:
+        # Only around the indexing: this store's reads take the write lock too (BEGIN
+        # IMMEDIATE on every transaction), so a lock held longer would fail them as well.
+        other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            return index_pending(limit)
+        finally:
+            other.close()
+
+    monkeypatch.setattr(sqlite_site.store, "index_pending", index_while_another_writes)
+    with caplog.at_level(logging.WARNING, logger="bot.webdata"):
+        assert search(sqlite_site, "quince") == ["2026-01-10 09:00:00 #pub <alice> an old quince"]
+    assert any("database is locked" in r.getMessage() for r in caplog.records)
+    monkeypatch.undo()
+    assert len(search(sqlite_site, "quince")) == 2
 
 
 # -- odd input ----------------------------------------------------------------------------------
