@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from bot.events import Event, Kind
@@ -30,8 +31,11 @@ _POLITE_SUFFIX = re.compile(r"[\s,]+(?:please|pls)[.!]?$", re.IGNORECASE)
 
 
 _RFC1459 = str.maketrans("[]\\~", "{}|^")
+_ADDRESSED = re.compile(r"^\s*([^\s,:]+)\s*[,:]\s*(.*)$", re.DOTALL)
+_HELP = re.compile(r"help\??", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # a handful of channels and nicks, folded on every line
 def fold(name: str) -> str:
     """RFC 1459 case folding, used for nicks and channel names everywhere we compare them."""
     return name.lower().translate(_RFC1459)
@@ -295,6 +299,18 @@ class Settings:
 # ---- the router -----------------------------------------------------------------------------
 
 
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that fully matches what any of ``patterns`` fully matches (all IGNORECASE):
+    group names dropped, a leading ``(?s)`` scoped to its own pattern."""
+    parts = []
+    for p in patterns:
+        source = re.sub(r"\(\?P<\w+>", "(?:", p.pattern)
+        flags = re.match(r"\(\?([a-z]+)\)", source)
+        parts.append(f"(?{flags[1]}:{source[flags.end():]})" if flags else f"(?:{source})")
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+
+
 @dataclass
 class Router:
     """Routes channel events to plugin rules and turns their answers into replies."""
@@ -302,16 +318,21 @@ class Router:
     settings: Settings
     plugins: Sequence[Plugin] = ()
     _rules: dict[str, list[Rule]] = field(default_factory=dict, init=False)
+    _unaddressed: dict[str, re.Pattern[str]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for persona in PERSONAS:
             self._rules[persona] = [
                 r for p in self.plugins if p.persona == persona for r in p.rules()
             ]
+            # Most lines are chat that no unaddressed rule matches: one regex (run in C) says
+            # so, instead of trying the persona's rules one by one in Python.
+            self._unaddressed[persona] = _any_of(
+                [r.pattern for r in self._rules[persona] if r.unaddressed and not r.fallback])
 
     def addressed_to(self, text: str) -> tuple[list[str], str] | None:
         """Return (personas, rest) when ``text`` starts with ``<nick>,`` or ``<nick>:``."""
-        m = re.match(r"^\s*([^\s,:]+)\s*[,:]\s*(.*)$", text, re.DOTALL)
+        m = _ADDRESSED.match(text)
         if not m:
             return None
         who = fold(m.group(1))
@@ -350,7 +371,7 @@ class Router:
         effects: list[Effect] = []
         understood = False
         for persona in personas:
-            if addressed and re.fullmatch(r"help\??", text, re.IGNORECASE):
+            if addressed and _HELP.fullmatch(text):
                 effects += self._help(persona, event)
                 understood = True
                 continue
@@ -372,6 +393,8 @@ class Router:
     def _first_rule(self, persona: str, event: Event, text: str, addressed: bool,
                     via_action: bool, fallback: bool) -> list[Effect] | None:
         """Run the persona's first rule matching ``text``; None when no rule matches."""
+        if not addressed and not fallback and not self._unaddressed[persona].fullmatch(text):
+            return None
         for rule in self._rules[persona]:
             if rule.fallback != fallback or (not addressed and not rule.unaddressed):
                 continue

@@ -105,7 +105,7 @@ def _naive_utc(t: datetime) -> datetime:
 
 def _sqlite_time(t: datetime) -> str:
     """The text form SQLAlchemy's DateTime uses on SQLite, so reads and ranges agree."""
-    return _naive_utc(t).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return _naive_utc(t).isoformat(" ", "microseconds")  # as strftime's "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass

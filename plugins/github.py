@@ -63,7 +63,10 @@ class GitHubPlugin(Plugin):
         self.channels: dict[str, Channel] = {}
 
     def _get(self, channel: str) -> Channel:
-        return self.channels.setdefault(fold(channel), Channel())
+        key = fold(channel)
+        if (state := self.channels.get(key)) is None:
+            state = self.channels[key] = Channel()
+        return state
 
     def _keep(self, cmd: Command, answer: str) -> list[Answer]:
         state = self._get(cmd.channel)

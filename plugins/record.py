@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from bot.events import Event, Kind
 from bot.publish import url_for
@@ -89,9 +90,14 @@ def anchors(times: Iterable[datetime]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _day(day: date) -> str:
+    return day.isoformat()
+
+
 def log_day(record: Record, when: datetime) -> tuple[Record, str]:
     """The log an event at ``when`` belongs to: a new one each UTC day, unless it spans."""
-    today = when.astimezone(UTC).strftime("%Y-%m-%d")
+    today = _day(when.astimezone(UTC).date())
     if record.log_day is None:
         return replace(record, log_day=today), today
     if today > record.log_day:
