@@ -64,8 +64,10 @@ def parse(line: str) -> tuple[str, str, list[str]]:
 class Raw:
     """A minimal blocking IRC client on a plain socket (no threads, no library)."""
 
-    def __init__(self, port: int, nick: str) -> None:
-        self.nick, self.buf = nick, b""
+    def __init__(self, port: int, nick: str, *, quickack: bool = False) -> None:
+        """``quickack``: ACK at once, every read (ngIRCd never sets TCP_NODELAY, so a client
+        that delays its ACKs sees up to 40 ms of Nagle wait that is the server's)."""
+        self.nick, self.buf, self.quickack = nick, b"", quickack
         self.sock = socket.create_connection(("127.0.0.1", port))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.send(f"NICK {nick}", f"USER {nick} 0 * :agendum bench")
@@ -81,6 +83,8 @@ class Raw:
             while b"\n" not in self.buf:
                 self.sock.settimeout(max(0.001, deadline - time.monotonic()))
                 data = self.sock.recv(65536)
+                if self.quickack:  # Linux turns quick ACKs off again: set it after every read
+                    self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
                 if not data:
                     raise ConnectionError(f"{self.nick}: the server closed the connection")
                 self.buf += data

@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for bench.*, tests.support
 
-from bench.bench_bot import CHANNEL, Raw, parse, pct, proc_mb, round_trips
+from bench.bench_bot import CHANNEL, Raw, pct, proc_mb, round_trips
 from tests.support.daemon import AgendumProcess
 from tests.support.fake_github import FakeGitHub
 from tests.support.ircd import IrcServer
@@ -51,28 +50,6 @@ def lookups(client: Raw, numbers: list[int], interval: float) -> list[float]:
         client.wait(gb_reply(n), timeout=10)
         out.append((time.perf_counter() - t0) * 1000)
     return out
-
-
-class QuickRaw(Raw):
-    """A ``Raw`` client that ACKs at once: ngIRCd never sets TCP_NODELAY, so a client that
-    delays its ACKs sees up to 40 ms of Nagle wait that is the server's, not the bot's."""
-
-    def wait(self, pred: Any, timeout: float = 20.0) -> tuple[str, str, list[str]]:
-        deadline = time.monotonic() + timeout
-        while True:
-            while b"\n" not in self.buf:
-                self.sock.settimeout(max(0.001, deadline - time.monotonic()))
-                data = self.sock.recv(65536)
-                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-                if not data:
-                    raise ConnectionError(f"{self.nick}: the server closed the connection")
-                self.buf += data
-            raw, self.buf = self.buf.split(b"\n", 1)
-            msg = parse(raw.rstrip(b"\r").decode("utf-8", "replace"))
-            if msg[1] == "PING":
-                self.send("PONG :" + (msg[2][0] if msg[2] else ""))
-            elif pred(*msg):
-                return msg
 
 
 def hang(client: Raw, seconds: float, out: list[float]) -> None:
@@ -112,7 +89,7 @@ def run(a: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             github=f'api_url = "{github.base}"\nweb_url = "{github.base}"\n'
                    f'token = "{TOKEN}"\ntimeout_seconds = 2.0').start()
         try:
-            joe, probe = QuickRaw(srv.port, "joe"), QuickRaw(srv.port, "probe")
+            joe, probe = Raw(srv.port, "joe", quickack=True), Raw(srv.port, "probe", quickack=True)
             for client in (joe, probe):
                 client.join(CHANNEL)
             joe.wait_bots(timeout=30)

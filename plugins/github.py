@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.agendas import agenda_lines, clean
@@ -32,6 +32,8 @@ _REF = r"(?P<ref>(?:[\w.-]+(?:/[\w.-]*)?)?#\d{1,9}|https?://\S+)"
 _ONOFF = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 _TOPIC_LINE = r"\s*(?:sub-?topic|topic)\s*:|\s*agendum\b"
 _QUEUE_LINE = r"\s*(?:q|qq|queue)\s*[+\-=?]"
+WRITES_PER_REPO = 100  # gb's manual: at most 100 writes to a repository per 10 minutes
+WRITE_WINDOW = timedelta(minutes=10)
 _LOOKS_LIKE_A_REF = r"(?s).*?(?:#\d|@[A-Za-z0-9]|/(?:issues|pull|discussions)/\d).*"
 
 
@@ -61,6 +63,7 @@ class GitHubPlugin(Plugin):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.channels: dict[str, Channel] = {}
+        self.writes: dict[str, list[datetime]] = {}  # repository -> times of recent writes
 
     def _get(self, channel: str) -> Channel:
         key = fold(channel)
@@ -207,8 +210,9 @@ class GitHubPlugin(Plugin):
             return []  # then it is only a line for the minutes
         if refusal := self._cannot_write(cmd, "create issues"):
             return refusal
-        return [self._ask(cmd, "create", ("create", state.repos[0], clean(cmd.match["title"]),
-                                          self._opened_by(cmd), "", ""))]
+        return self._writing(cmd, "create", ("create", state.repos[0],
+                                             clean(cmd.match["title"]), self._opened_by(cmd),
+                                             "", ""))
 
     @command(rf"action\s+(?P<who>{_WHO})\s*:\s*(?P<what>\S.*)"
              rf"|action\s*:\s*(?P<who3>{_WHO})\s*:\s*(?P<what3>\S.*)"
@@ -228,8 +232,8 @@ class GitHubPlugin(Plugin):
                 break
         logins = [self._login(state, n) for n in _nicks(who)]
         body = f"{self._opened_by(cmd)}\n\nDue: {due.isoformat()} ({due:%A %-d %B})"
-        return [self._ask(cmd, "create", ("create", state.repos[0], clean(text), body, "action",
-                                          ",".join(logins)))]
+        return self._writing(cmd, "create", ("create", state.repos[0], clean(text), body,
+                                             "action", ",".join(logins)))
 
     def _login(self, state: Channel, name: str) -> str:
         if name.startswith("@"):  # a GitHub account, said so
@@ -270,8 +274,8 @@ class GitHubPlugin(Plugin):
             return refusal
         ref = refs[0]
         kind, *rest = op
-        return [self._ask(cmd, verb, (kind, str(ref.repo), str(ref.number), *rest),
-                          url=ref.url(self.web))]
+        return self._writing(cmd, verb, (kind, str(ref.repo), str(ref.number), *rest),
+                             url=ref.url(self.web))
 
     def _cannot_write(self, cmd: Command, what: str) -> list[Answer]:
         if self.settings.github_writes:
@@ -314,6 +318,20 @@ class GitHubPlugin(Plugin):
                 out.append(self._ask(cmd, "lookup", ("issue", str(ref.repo), str(ref.number)),
                                      url=url, form=form, text=ref.text))
         return out
+
+    def _writing(self, cmd: Command, do: str, request: tuple[str, ...],
+                 **more: str) -> list[Answer]:
+        """A write to GitHub, within gb's own limit: WRITES_PER_REPO changes to a repository
+        per WRITE_WINDOW, whichever channels ask (a runaway bot or paste cannot flood it)."""
+        repo, now = request[1].lower(), cmd.event.time
+        recent = [t for t in self.writes.get(repo, []) if now - t < WRITE_WINDOW]
+        if len(recent) >= WRITES_PER_REPO:
+            again = (recent[0] + WRITE_WINDOW).astimezone(UTC)
+            return [Say(f"Sorry, {cmd.nick}, I have made {WRITES_PER_REPO} changes to "
+                        f"{request[1]} in the last {WRITE_WINDOW.seconds // 60} minutes; "
+                        f"try again after {again:%H:%M} UTC")]
+        self.writes[repo] = [*recent, now]
+        return [self._ask(cmd, do, request, **more)]
 
     def _ask(self, cmd: Command, do: str, request: tuple[str, ...], **more: str) -> Ask:
         key = json.dumps({"do": do, "nick": cmd.nick, **more})

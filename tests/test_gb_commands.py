@@ -919,3 +919,25 @@ def test_fixed(script: list[Step], expected: list[object]) -> None:
 def test_an_action_labelled_pull_request_is_a_pull_request() -> None:
     summary = issue(1, "t", kind="pull request", labels=["action"], assignees=["bob"])
     assert describe(summary) == "Pull Request 1 t (by anssiko) [action]"
+
+
+def test_at_most_100_writes_to_a_repository_in_10_minutes() -> None:
+    """gb's own limit (its manual), across channels: the 101st write within 10 minutes is
+    refused with the time it may be tried again; a write 10 minutes after the first goes."""
+    session = Session(make_gb())
+    session.play(USE)
+    start = session.when
+    for i in range(100):
+        session.when = start + timedelta(seconds=i)  # 100 closes within two minutes
+        (effect,) = [e for e in session.step(("joe", f"close #{i + 1}")) if isinstance(e, Ask)]
+        assert effect.request == ("state", "w3c/aria", str(i + 1), "closed")
+    session.when = start + timedelta(minutes=5)
+    first = start + timedelta(seconds=GAP)  # the first close: the step adds GAP
+    assert render(session.step(("joe", "Issue: one too many"))) == [
+        f"Sorry, joe, I have made 100 changes to w3c/aria in the last 10 minutes; "
+        f"try again after {first + timedelta(minutes=10):%H:%M} UTC"]
+    session.when = first + timedelta(minutes=10) - timedelta(seconds=GAP)
+    assert render(session.step(("joe", "reopen #1"))) == [("state", "w3c/aria", "1", "open")]
+    other = Session(make_gb())  # another router: another count (the limit is the bot's)
+    assert render(other.play([*USE, ("joe", "close #1")])[-1]) == [
+        ("state", "w3c/aria", "1", "closed")]

@@ -22,14 +22,18 @@ T0 = datetime(2024, 3, 7, 15, 25, 6, 123456, tzinfo=UTC)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    upgrade(db_url)
-    s = Store.open(db_url)
+def _migrated(url: str) -> Iterator[Store]:
+    upgrade(url)
+    s = Store.open(url)
     try:
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    yield from _migrated(db_url)
 
 
 def ev(
@@ -378,12 +382,7 @@ def test_kept_values_survive_reopening_and_the_latest_wins(db_url: str) -> None:
 
 @pytest.fixture
 def sqlite_store(sqlite_url: str) -> Iterator[Store]:
-    upgrade(sqlite_url)
-    s = Store.open(sqlite_url)
-    try:
-        yield s
-    finally:
-        s.close()
+    yield from _migrated(sqlite_url)
 
 
 def found(store: Store, word: str) -> list[int]:
