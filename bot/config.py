@@ -102,6 +102,7 @@ class GitHubConfig:
     timeout_seconds: float = 5.0
     delay_lines: int = 15  # gb's default: don't expand the same reference again for 15 lines
     agenda_label: str = "agenda+"
+    fetch_private_hosts: bool = False  # agenda: <url> may read private/loopback addresses
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,8 @@ class Outside:
             result = await self.github.account()
         elif op == "document":
             result = await fetch_document(args[0], self.github, web_url=self.cfg.web_url,
-                                          timeout=max(self.cfg.timeout_seconds, 10.0))
+                                          timeout=max(self.cfg.timeout_seconds, 10.0),
+                                          private_hosts=self.cfg.fetch_private_hosts)
             if result.ok:
                 text, content_type = result.data
                 result = Result("ok", (text[:MAX_ANSWER_TEXT], content_type))

@@ -49,7 +49,8 @@ def github() -> Iterator[FakeGitHub]:
 def start(agendum_factory: BotFactory, github: FakeGitHub, *, token: str = TOKEN,
           timeout: float = 2.0) -> AgendumProcess:
     return agendum_factory(github=f'api_url = "{github.base}"\nweb_url = "{github.base}"\n'
-                                  f'token = "{token}"\ntimeout_seconds = {timeout}')
+                                  f'token = "{token}"\ntimeout_seconds = {timeout}\n'
+                                  "fetch_private_hosts = true")  # the fake is on 127.0.0.1
 
 
 def present(irc_client_factory: ClientFactory, nick: str) -> IrcTestClient:
@@ -266,3 +267,10 @@ def test_without_a_gb_nick_zakim_answers_for_gb(
     assert zakim_says(joe, "understand").startswith("I don't understand 'blah', joe")
     joe.assert_no(nick="Zakim", command="PRIVMSG", within=1.0)
     assert "gb" not in {n.lower() for n in joe.names(CHANNEL)}
+    # the default config: no agenda from the bot's own network, whoever asks
+    github.documents["/agenda.html"] = (AGENDA_PAGE, "text/html")
+    joe.say(CHANNEL, f"agenda: {github.base}/agenda.html")
+    assert zakim_says(joe, "agenda") == (f"Sorry, joe, I could not read the agenda at "
+                                         f"{github.base}/agenda.html: refusing a private or "
+                                         "local address")
+    assert not any(path == "/agenda.html" for _, path, _ in github.requests)

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import documents
 from bot.documents import fetch_document, github_target
 from bot.github import MAX_BODY, GitHub, Result, parse_rate_limit, summary
 from tests.support.fake_github import BOT_LOGIN, FakeGitHub, FakeRepo
@@ -378,7 +379,8 @@ def fetch(fake: FakeGitHub, url: str, *, client: bool = True, **options: Any) ->
     async def main() -> Result:
         gh = GitHub(fake.base) if client else None
         try:
-            return await fetch_document(url, gh, web_url=fake.base, **options)
+            return await fetch_document(url, gh, web_url=fake.base,
+                                        **{"private_hosts": True, **options})
         finally:
             if gh is not None:
                 await gh.close()
@@ -501,3 +503,30 @@ def test_github_target_finds_every_issue_url(owner: str, name: str, number: int,
                                              ) -> None:
     url = f"{WEB}/{owner}/{name}/{kind}/{number}"
     assert github_target(url, WEB) == ("issue", f"{owner}/{name}", str(number), None)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "10.1.2.3", "169.254.169.254"])
+def test_fetch_refuses_private_and_local_addresses_by_default(fake: FakeGitHub,
+                                                              host: str) -> None:
+    """Anyone on the channel picks the URL: the bot's own network is not theirs to read."""
+    fake.documents["/agenda.txt"] = ("agenda+ secret\n", "text/plain")
+    port = fake.base.rsplit(":", 1)[1]
+    before = len(fake.requests)
+    found = fetch(fake, f"http://{host}:{port}/agenda.txt", client=False, private_hosts=False)
+    assert found == Result("error", detail="refusing a private or local address")
+    assert len(fake.requests) == before  # nothing was sent
+
+
+def test_fetch_checks_every_redirect(fake: FakeGitHub) -> None:
+    """A page may redirect to a refused address: each hop is checked before it is fetched
+    (here 127.0.0.1 counts as public and ::1 as private)."""
+    fake.redirects["/hop"] = "http://[::1]:9/agenda.txt"
+
+    async def main() -> Result:
+        return await documents._get(f"{fake.base}/hop", 5.0, 10_000,
+                                    refuse=lambda ip: ip.version == 6)
+
+    assert asyncio.run(main()) == Result("error", detail="refusing a private or local address")
+    fake.redirects["/hop"] = "/agenda.txt"
+    fake.documents["/agenda.txt"] = ("1. Intro\n----\n", "text/plain")
+    assert asyncio.run(main()) == Result("ok", ("1. Intro\n----\n", "text/plain"))

@@ -86,6 +86,7 @@ class FakeGitHub:
         self.retry_after: int | None = None
         self.delay = 0.0
         self.documents: dict[str, tuple[str, str]] = {}
+        self.redirects: dict[str, str] = {}  # path -> Location: a 302 to it
         self.comments: dict[tuple[str, int], list[str]] = {}  # (repo, number) -> bodies
         self.not_modified = 0  # how many 304s were sent
         self.base = ""
@@ -338,6 +339,9 @@ class FakeGitHub:
     async def _document(self, request: web.Request) -> web.Response:
         with self.lock:
             found = self.documents.get(request.path)
+            moved = self.redirects.get(request.path)
+        if moved is not None:
+            raise web.HTTPFound(moved)
         if found is None:
             raise _error(web.HTTPNotFound, "Not Found")
         text, content_type = found
