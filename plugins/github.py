@@ -17,12 +17,24 @@ from typing import Any
 from bot.agendas import agenda_lines, clean
 from bot.events import Event, Kind
 from bot.references import describe, due_date, find_references, parse_repos
-from bot.router import GB, Answer, Ask, Command, Plugin, Remember, Say, Signal, command, fold
+from bot.router import (
+    GB,
+    Answer,
+    Ask,
+    Command,
+    Plugin,
+    Remember,
+    Say,
+    Settings,
+    Signal,
+    command,
+    fold,
+)
 
 _REPO_WORDS = r"(?P<repos>[^\s,]+(?:(?:\s*,\s*|\s+and\s+|\s+)[^\s,]+)*)"
 # Where gb shares Zakim's nick, Zakim's "take up agendum 2", "this is <conference>", "drop
-# agendum 1", "ignore the queue" and "this is X" must not reach gb: "take up" and "this is"
-# need a repo with its owner, and the others exclude what Zakim and RRSAgent mean.
+# agendum 1" and "ignore the queue" must not reach gb: "take up" and "this is" need a repo
+# with its owner; drop, ignore and aliases exclude the words Zakim and RRSAgent use there.
 _OWNED = r"(?=\S*/)"
 _NOT_ZAKIMS = r"(?!(?:the\s+)?(?:queue|agenda|actions?|q)\b)"
 _NOT_AGENDA = r"(?!(?:agend(?:a|um)|item|action|topic|question)\b)"
@@ -60,8 +72,8 @@ class GitHubPlugin(Plugin):
     persona = GB
     name = "github"
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
         self.channels: dict[str, Channel] = {}
         self.writes: dict[str, list[datetime]] = {}  # repository -> times of recent writes
 
