@@ -53,14 +53,15 @@ class Outside:
         result: Result
         if op == "issue":
             result = await self.github.issue(args[0], int(args[1]))
-        elif op == "issues":
-            repo, state, label = args
-            result = await self.github.issues(repo, state=state, labels=[label], limit=40)
+        elif op == "issues":  # repo, state, labels (comma-separated), creator, assignee
+            repo, state, labels, creator, assignee = (*args, "", "", "")[:5]
+            result = await self.github.issues(repo, state=state, labels=_csv(labels),
+                                              creator=creator or None,
+                                              assignee=assignee or None, limit=99)
         elif op == "create":
             repo, title, body, labels, assignees = args
-            result = await self.github.create_issue(
-                repo, title, body, labels=[x for x in labels.split(",") if x],
-                assignees=[x for x in assignees.split(",") if x])
+            result = await self.github.create_issue(repo, title, body, labels=_csv(labels),
+                                                    assignees=_csv(assignees))
         elif op == "state":
             result = await self.github.set_state(args[0], int(args[1]), args[2])
         elif op == "comment":
@@ -86,6 +87,10 @@ class Outside:
     async def close(self) -> None:
         if self._github is not None:
             await self._github.close()
+
+
+def _csv(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
 
 
 def _without_body(issue: dict[str, Any]) -> dict[str, Any]:

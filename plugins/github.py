@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.agendas import agenda_lines, clean
+from bot.agendas import MAX_ITEMS, agenda_lines, clean
 from bot.events import Event, Kind
-from bot.references import describe, due_date, find_references, parse_repos
+from bot.references import describe, due_date, find_references, parse_repos, resolve_repo
 from bot.router import (
     GB,
     Answer,
@@ -41,6 +41,8 @@ _NOT_AGENDA = r"(?!(?:agend(?:a|um)|item|action|topic|question)\b)"
 _RESERVED = r"(?!(?:this|that|it|what|who|where|which|delay|names|issues|status)\b)"
 _WHO = r"@?[\w\[\]\\`^{|}-]+(?:(?:\s*,\s*|\s+and\s+)@?[\w\[\]\\`^{|}-]+)*"
 _REF = r"(?P<ref>(?:[\w.-]+(?:/[\w.-]*)?)?#\d{1,9}|https?://\S+)"
+_CRITERION = (r"(from(?:\s+repo(?:sitory)?)?|with\s+labels?|by|for)\s+"
+              r"([^\s,]+(?:\s*,\s*[^\s,]+)*)")
 _ONOFF = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 _TOPIC_LINE = r"\s*(?:sub-?topic|topic)\s*:|\s*agendum\b"
 _QUEUE_LINE = r"\s*(?:q|qq|queue)\s*[+\-=?]"
@@ -207,6 +209,30 @@ class GitHubPlugin(Plugin):
         return [self._ask(cmd, "agenda", ("issues", state.repos[0], "open",
                                           self.settings.agenda_label))]
 
+    @command(r"(?:list|find|look\s+up|get|search(?:\s+for)?)(?P<my>\s+my)?"
+             r"(?:\s+(?P<state>open|closed|all))?(?:\s+(?P<what>issues|actions))?"
+             rf"(?P<criteria>(?:\s+{_CRITERION})*)\s*\??",
+             help="list [open|closed|all] [issues|actions] [from repo] [with label x] "
+                  "[by|for nick]")
+    def list_issues(self, cmd: Command) -> list[Answer]:
+        """gb's ``list``: the numbers of the issues (or actions) that match, newest first."""
+        state = self._get(cmd.channel)
+        m, wanted = cmd.match, {"from": "", "with": "", "by": "", "for": ""}
+        for word, value in re.findall(_CRITERION, m["criteria"] or "", re.IGNORECASE):
+            wanted[word.split()[0].lower()] = value
+        repo = resolve_repo(wanted["from"] or None, state.repos)
+        if repo is None:
+            return [Say(f"{cmd.nick}, which repository? Say 'use org/repo' first, or 'from "
+                        "org/repo'")]
+        labels = [x.strip() for x in wanted["with"].split(",") if x.strip()]
+        if (m["what"] or "").lower() == "actions":
+            labels.append("action")
+        who = cmd.nick if m["my"] or wanted["for"].lower() == "me" else wanted["for"]
+        by = cmd.nick if wanted["by"].lower() == "me" else wanted["by"]
+        return [self._ask(cmd, "list", ("issues", repo, (m["state"] or "open").lower(),
+                                        ",".join(labels), by and self._login(state, by),
+                                        who and self._login(state, who)))]
+
     @command(rf"{_RESERVED}@?(?P<alias>[A-Za-z_\[\]\\`^{{|}}][\w\[\]\\`^{{|}}-]*)\s*(?:=|\s+is\s+)\s*"
              r"@?(?P<login>[A-Za-z0-9][A-Za-z0-9-]{0,38})", help="<nick> = <github login>")
     def alias(self, cmd: Command) -> list[Answer]:
@@ -370,6 +396,14 @@ class GitHubPlugin(Plugin):
                         else f"I could not ask GitHub which account I use: {detail}")]
         if do == "agenda":
             return self._agenda(event, request, nick, data if ok else None, detail)
+        if do == "list":
+            if not ok:
+                return [Say(f"Sorry, {nick}, I could not list the issues of {request[1]}: "
+                            f"{detail}")]
+            if not data:
+                return [Say(f"{nick}, I found none in {self.web}/{request[1]}")]
+            more = ", and more" if len(data) >= 99 else ""
+            return [Say(", ".join(f"#{i['number']}" for i in data) + more)]
         if not ok:
             what = f"{request[1]}#{request[2]}" if do != "create" else f"an issue in {request[1]}"
             return [Say(f"Sorry, {nick}, I could not {do} {what}: {detail}")]
@@ -383,7 +417,7 @@ class GitHubPlugin(Plugin):
         repo, label = request[1], request[3]
         if issues is None:
             return [Say(f"Sorry, {nick}, I could not list the issues of {repo}: {detail}")]
-        issues = sorted(issues, key=lambda i: int(i["number"]))
+        issues = sorted(issues, key=lambda i: int(i["number"]))[:MAX_ITEMS]
         items = [clean(f"{i['title']} -> {i['html_url']}") for i in issues]
         if not items:
             return [Say(f"{nick}, I found no open issue labelled {label} in {self.web}/{repo}")]

@@ -941,3 +941,39 @@ def test_at_most_100_writes_to_a_repository_in_10_minutes() -> None:
     other = Session(make_gb())  # another router: another count (the limit is the bot's)
     assert render(other.play([*USE, ("joe", "close #1")])[-1]) == [
         ("state", "w3c/aria", "1", "closed")]
+
+
+LISTED = [issue(20, "a"), issue(15, "b"), issue(14, "c")]
+
+
+@pytest.mark.parametrize(("line", "request_"), [
+    ("gb, list", ("issues", "w3c/aria", "open", "", "", "")),
+    ("gb, list open issues", ("issues", "w3c/aria", "open", "", "", "")),
+    ("gb, find closed actions", ("issues", "w3c/aria", "closed", "action", "", "")),
+    ("gb, list all actions", ("issues", "w3c/aria", "all", "action", "", "")),
+    ("gb, look up issues with label foo", ("issues", "w3c/aria", "open", "foo", "", "")),
+    ("gb, search for issues with labels foo, bar", ("issues", "w3c/aria", "open", "foo,bar",
+                                                     "", "")),
+    ("gb, list issues by joe", ("issues", "w3c/aria", "open", "", "joe", "")),
+    ("gb, list actions for me from scribe2",
+     ("issues", "w3c/scribe2", "open", "action", "", "joe")),
+    ("gb, list my actions", ("issues", "w3c/aria", "open", "action", "", "joe")),
+    ("gb, get issues for eve", ("issues", "w3c/aria", "open", "", "", "eve78")),  # alias
+    ("gb, list issues from w3c/other", ("issues", "w3c/other", "open", "", "", "")),
+])
+def test_list_forms(line: str, request_: tuple[str, ...]) -> None:
+    """gb's manual: list/find/look up/get/search [open|closed|all] [issues|actions] with up to
+    four criteria (from, with label(s), by, for; 'my' and 'me' are the asker)."""
+    script = [*USE2, ("joe", "gb, Eve = eve78"), ("joe", line)]
+    assert last(script)[-1] == request_
+
+
+def test_list_answers() -> None:
+    assert last([*USE, ("joe", "gb, list"), ok(LISTED)]) == ["#20, #15, #14"]
+    assert last([*USE, ("joe", "gb, list"), ok([])]) == [f"joe, I found none in {ARIA}"]
+    assert last([*USE, ("joe", "gb, list"), failed("timeout", "timed out after 5 s")]) == [
+        "Sorry, joe, I could not list the issues of w3c/aria: timed out after 5 s"]
+    many = [issue(n, "x") for n in range(200, 101, -1)]
+    assert last([*USE, ("joe", "gb, list"), ok(many)])[0].endswith("#102, and more")
+    assert last([("joe", "gb, list")]) == [
+        "joe, which repository? Say 'use org/repo' first, or 'from org/repo'"]
