@@ -209,15 +209,19 @@ class Rule:
     unaddressed: bool  # also recognised when nobody is addressed, and in /me form
     fallback: bool  # tried only when no other rule of any persona matched
     help: str | None
+    overhears: bool = False  # also tried on lines addressed to another persona (gb's refs)
 
 
 def command(pattern: str, *, unaddressed: bool = False, help: str | None = None,
-            fallback: bool = False) -> Callable:
-    """Mark a plugin method as the handler of commands matching ``pattern`` (full match)."""
+            fallback: bool = False, overhears: bool = False) -> Callable:
+    """Mark a plugin method as the handler of commands matching ``pattern`` (full match).
+
+    ``overhears``: the rule also sees what is said to another persona (``Zakim, agenda+
+    #15``), as unaddressed; only for rules that comment on a line, never for commands."""
 
     def mark(fn: Callable) -> Callable:
         fn.__dict__.setdefault("_agendum_rules", []).append(
-            (re.compile(pattern, re.IGNORECASE), unaddressed, help, fallback)
+            (re.compile(pattern, re.IGNORECASE), unaddressed, help, fallback, overhears)
         )
         return fn
 
@@ -243,10 +247,10 @@ class Plugin:
         found: list[Rule] = []
         for klass in reversed(type(self).__mro__):
             for attr, fn in vars(klass).items():
-                for pattern, unaddressed, help_text, fallback in getattr(
+                for pattern, unaddressed, help_text, fallback, overhears in getattr(
                         fn, "_agendum_rules", ()):
                     found.append(Rule(pattern, getattr(self, attr), unaddressed=unaddressed,
-                                      fallback=fallback, help=help_text))
+                                      fallback=fallback, help=help_text, overhears=overhears))
         return found
 
     def observe(self, event: Event) -> Iterable[Answer] | None:
@@ -319,6 +323,7 @@ class Router:
     plugins: Sequence[Plugin] = ()
     _rules: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _unaddressed: dict[str, re.Pattern[str]] = field(default_factory=dict, init=False)
+    _overhearing: dict[str, list[Rule]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for persona in PERSONAS:
@@ -329,6 +334,7 @@ class Router:
             # so, instead of trying the persona's rules one by one in Python.
             self._unaddressed[persona] = _any_of(
                 [r.pattern for r in self._rules[persona] if r.unaddressed and not r.fallback])
+            self._overhearing[persona] = [r for r in self._rules[persona] if r.overhears]
 
     def addressed_to(self, text: str) -> tuple[list[str], str] | None:
         """Return (personas, rest) when ``text`` starts with ``<nick>,`` or ``<nick>:``."""
@@ -359,7 +365,19 @@ class Router:
             return observed + self._run(PERSONAS, event, event.text, addressed=False,
                                         via_action=via_action)
         personas, rest = target
-        return observed + self._run(personas, event, rest, addressed=True, via_action=False)
+        return (observed + self._run(personas, event, rest, addressed=True, via_action=False)
+                + self._overheard([p for p in PERSONAS if p not in personas], event, rest))
+
+    def _overheard(self, personas: list[str], event: Event, text: str) -> list[Effect]:
+        """The ``overhears`` rules of the personas a line was not addressed to."""
+        effects: list[Effect] = []
+        for persona in personas:
+            for rule in self._overhearing[persona]:
+                if match := rule.pattern.fullmatch(text):
+                    cmd = Command(event, text, False, False, match)
+                    effects += self._resolve(persona, cmd, rule.handler(cmd) or ())
+                    break
+        return effects
 
     def _run(
         self, personas: Iterable[str], event: Event, text: str, *, addressed: bool, via_action: bool

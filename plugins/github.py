@@ -330,7 +330,7 @@ class GitHubPlugin(Plugin):
         if event.kind in (Kind.MESSAGE, Kind.ACTION):
             self._get(event.channel).lines += 1
 
-    @command(_LOOKS_LIKE_A_REF, unaddressed=True)
+    @command(_LOOKS_LIKE_A_REF, unaddressed=True, overhears=True)
     def references(self, cmd: Command) -> list[Answer]:
         """Issue and user references anywhere in a line (the last of gb's rules)."""
         state = self._get(cmd.channel)

@@ -977,3 +977,22 @@ def test_list_answers() -> None:
     assert last([*USE, ("joe", "gb, list"), ok(many)])[0].endswith("#102, and more")
     assert last([("joe", "gb, list")]) == [
         "joe, which repository? Say 'use org/repo' first, or 'from org/repo'"]
+
+
+def test_gb_overhears_references_said_to_zakim_and_rrsagent() -> None:
+    """Real gb reads every line: ``Zakim, agenda+ #15`` is Zakim's command and gb's lookup;
+    the form follows the command (``q+`` lines get /me), the delay applies, commands don't."""
+    session = Session(make_gb())
+    session.play(USE)
+    effects = session.step(("joe", "Zakim, agenda+ discuss #15"))
+    assert render(effects) == ["zakim: agendum 1 added", lookup(15)]
+    assert render(session.step(ok(issue(15, "fifteen")))) == [
+        f"{ARIA}/issues/15 -> Issue 15 fifteen (by anssiko)"]
+    assert render(session.step(("joe", "Zakim, agenda+ again #15"))) == [
+        "zakim: agendum 2 added"]  # within the delay
+    session.step(("joe", "Zakim, q+ to talk about #16"))
+    assert render(session.step(ok(issue(16, "sixteen")))) == [
+        f"* {ARIA}/issues/16 -> Issue 16 sixteen (by anssiko)"]
+    asked = [e.request for e in session.step(("joe", "RRSAgent, close #17"))
+             if isinstance(e, Ask)]
+    assert asked == [lookup(17)]  # an overheard 'close #17' is a lookup, never a write
