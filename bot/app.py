@@ -353,19 +353,20 @@ class Agendum:
         """
         await self.joined(self.sessions[self.router.persona_of(timer.owner)], timer.channel,
                           timeout=60)
-        event = Event(utcnow(), self.network, timer.channel, Kind.TIMER, timer.owner, timer.key)
-        self.writer.put(event)
-        effects = self.router.dispatch(event)
-        if effects:
-            await self.apply(effects, self.writer.committed())
+        await self.happened(Event(utcnow(), self.network, timer.channel, Kind.TIMER,
+                                  timer.owner, timer.key))
 
     async def ask(self, question: Ask) -> None:
         """Ask GitHub or a web page (never blocking the IRC loop), store the answer as an
         event, so replay hears the same, then let the plugin that asked carry on."""
         result = await self.outside.answer(question.request)
-        text = answer_text(question.key, question.request, result)
-        event = Event(utcnow(), self.network, question.channel, Kind.ANSWER, question.owner,
-                      text)
+        await self.happened(Event(utcnow(), self.network, question.channel, Kind.ANSWER,
+                                  question.owner,
+                                  answer_text(question.key, question.request, result)))
+
+    async def happened(self, event: Event) -> None:
+        """An event of the bot's own making (a timer, an answer): stored first, so replay
+        sees it, then routed; its effects wait for the commit, like a channel line's."""
         self.writer.put(event)
         effects = self.router.dispatch(event)
         if effects:

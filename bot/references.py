@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 MAX_REFERENCES = 5  # per line: a pasted list of 40 issue numbers must not flood the channel
@@ -60,6 +61,12 @@ def resolve_repo(name: str | None, repos: list[str]) -> str | None:
     return f"{repos[0].partition('/')[0]}/{name}" if repos else None
 
 
+@lru_cache(maxsize=4)
+def _issue_url(web_url: str) -> re.Pattern[str]:
+    return re.compile(re.escape(web_url) + r"/(?P<repo>[\w.-]+/[\w.-]+)/"
+                      r"(?P<path>issues|pull|discussions)/(?P<number>\d{1,9})\b")
+
+
 def find_references(text: str, repos: list[str], web_url: str, *,
                     names: bool = True, issues: bool = True) -> list[Ref]:
     """The references in ``text``, in order, each once; at most ``MAX_REFERENCES``.
@@ -71,9 +78,7 @@ def find_references(text: str, repos: list[str], web_url: str, *,
     text = without_code_spans(text)
     found: list[tuple[int, Ref]] = []
     if issues:
-        url = re.compile(re.escape(web_url) + r"/(?P<repo>[\w.-]+/[\w.-]+)/"
-                         r"(?P<path>issues|pull|discussions)/(?P<number>\d{1,9})\b")
-        for m in url.finditer(text):
+        for m in _issue_url(web_url).finditer(text):
             found.append((m.start(), Ref(m[0], m["repo"], int(m["number"]), path=m["path"])))
         for m in _SHORT.finditer(text):
             repo = resolve_repo(m["repo"], repos)

@@ -29,6 +29,7 @@ from bot.router import (
     Signal,
     command,
     fold,
+    name_list,
 )
 
 _REPO_WORDS = r"(?P<repos>[^\s,]+(?:(?:\s*,\s*|\s+and\s+|\s+)[^\s,]+)*)"
@@ -44,8 +45,8 @@ _REF = r"(?P<ref>(?:[\w.-]+(?:/[\w.-]*)?)?#\d{1,9}|https?://\S+)"
 _CRITERION = (r"(from(?:\s+repo(?:sitory)?)?|with\s+labels?|by|for)\s+"
               r"([^\s,]+(?:\s*,\s*[^\s,]+)*)")
 _ONOFF = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
-_TOPIC_LINE = r"\s*(?:sub-?topic|topic)\s*:|\s*agendum\b"
-_QUEUE_LINE = r"\s*(?:q|qq|queue)\s*[+\-=?]"
+_TOPIC_LINE = re.compile(r"\s*(?:sub-?topic|topic)\s*:|\s*agendum\b", re.IGNORECASE)
+_QUEUE_LINE = re.compile(r"\s*(?:q|qq|queue)\s*[+\-=?]", re.IGNORECASE)
 WRITES_PER_REPO = 100  # gb's manual: at most 100 writes to a repository per 10 minutes
 WRITE_WINDOW = timedelta(minutes=10)
 _LOOKS_LIKE_A_REF = r"(?s).*?(?:#\d|@[A-Za-z0-9]|/(?:issues|pull|discussions)/\d).*"
@@ -181,14 +182,14 @@ class GitHubPlugin(Plugin):
              help="don't ignore <nicks>")
     def unignore(self, cmd: Command) -> list[Answer]:
         state = self._get(cmd.channel)
-        gone = {fold(n) for n in _nicks(cmd.match["nicks"])}
+        gone = {fold(n) for n in name_list(cmd.match["nicks"], cmd.nick)}
         state.ignored = [n for n in state.ignored if n not in gone]
         return self._keep(cmd, f"OK, {cmd.nick}")
 
     @command(rf"ignore\s+{_NOT_ZAKIMS}(?P<nicks>.+)", help="ignore <nicks>")
     def ignore(self, cmd: Command) -> list[Answer]:
         state = self._get(cmd.channel)
-        for nick in _nicks(cmd.match["nicks"]):
+        for nick in name_list(cmd.match["nicks"], cmd.nick):
             if fold(nick) not in state.ignored:
                 state.ignored.append(fold(nick))
         return self._keep(cmd, f"OK, {cmd.nick}, ignoring {', '.join(state.ignored)}")
@@ -268,7 +269,7 @@ class GitHubPlugin(Plugin):
             if when := due_date(what[end:], today):
                 due, text = when, what[:start].rstrip(" -")
                 break
-        logins = [self._login(state, n) for n in _nicks(who)]
+        logins = [self._login(state, n) for n in name_list(who, cmd.nick)]
         body = f"{self._opened_by(cmd)}\n\nDue: {due.isoformat()} ({due:%A %-d %B})"
         return self._writing(cmd, "create", ("create", state.repos[0], clean(text), body,
                                              "action", ",".join(logins)))
@@ -337,8 +338,8 @@ class GitHubPlugin(Plugin):
         if not cmd.addressed and (not state.on or fold(cmd.nick) in state.ignored):
             return []
         line = cmd.event.text
-        kind = "me" if _match(_QUEUE_LINE, cmd.text) else \
-            "subst" if _match(_TOPIC_LINE, cmd.text) else "plain"
+        kind = "me" if _QUEUE_LINE.match(cmd.text) else \
+            "subst" if _TOPIC_LINE.match(cmd.text) else "plain"
         names, issues = (True, True) if cmd.addressed else (state.names, state.issues)
         out: list[Answer] = []
         for ref in find_references(line, state.repos, self.web, names=names, issues=issues):
@@ -440,15 +441,6 @@ class GitHubPlugin(Plugin):
         state = self.channels.get(fold(channel))
         if state is not None:
             state.said.clear()
-
-
-def _nicks(text: str) -> list[str]:
-    return [n for n in (w.strip() for w in
-                        re.split(r"\s*,\s*|\s+and\s+|\s+", text.strip())) if n]
-
-
-def _match(pattern: str, text: str) -> bool:
-    return re.match(pattern, text, re.IGNORECASE) is not None
 
 
 def _said(text: str, form: str) -> Say:
