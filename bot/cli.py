@@ -4,49 +4,80 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import importlib.metadata
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Config
 
 DEFAULT_CONFIG = "config.toml"
+DESCRIPTION = ("agendum, an IRC meeting bot: run it, serve its logs and minutes on the web, "
+               "check its configuration, migrate its database, or write minutes from IRC logs "
+               "as scribe.perl does.")
+START_HERE = ("to start: cp config.example.toml config.toml, or name one with -c FILE or "
+              "$AGENDUM_CONFIG")
 
 
 def _config(path: str | None) -> Config:
     """Load the config named by -c, else $AGENDUM_CONFIG, else ./config.toml; exit 2 if bad."""
-    from bot.config import ConfigError, load_config  # SQLAlchemy: only for the daemon commands
+    from bot.config import ConfigError, ConfigNotFound, load_config  # SQLAlchemy: daemon only
 
     chosen = path or os.environ.get("AGENDUM_CONFIG") or DEFAULT_CONFIG
     try:
         return load_config(chosen)
     except ConfigError as err:
-        print(f"agendum: invalid configuration: {err}", file=sys.stderr)
+        hint = f"; {START_HERE}" if isinstance(err, ConfigNotFound) else ""
+        print(f"agendum: invalid configuration: {err}{hint}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+@contextlib.contextmanager
+def _storage_errors() -> Iterator[None]:
+    """A database that cannot be reached is the operator's to fix: one line and exit 2."""
+    from bot.store import StorageUnavailable
+
+    try:
+        yield
+    except StorageUnavailable as err:
+        print(f"agendum: storage.url: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("agendum")
+    except importlib.metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _logging(cfg: Config) -> None:
+    logging.basicConfig(
+        level=cfg.log.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # APScheduler tells of its own start, stop and every timer it runs: noise to operators.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     cfg = _config(args.config)
-    logging.basicConfig(
-        level=cfg.log.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _logging(cfg)
     from bot.app import Agendum
 
-    async def main() -> None:
-        await Agendum(cfg).run()
+    async def main() -> int:
+        return await Agendum(cfg).run()
 
-    asyncio.run(main())
-    return 0
+    with _storage_errors():
+        return asyncio.run(main())  # 1: a vital part died (the log says which), restart me
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     cfg = _config(args.config)
-    logging.basicConfig(
-        level=cfg.log.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _logging(cfg)
     import signal
 
     from bot.store import Store, upgrade_in_child
@@ -63,7 +94,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         finally:
             store.close()
 
-    asyncio.run(main())
+    with _storage_errors():
+        asyncio.run(main())
     return 0
 
 
@@ -80,12 +112,14 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot.store import upgrade
 
     cfg = _config(args.config)
-    print(f"database at revision {upgrade(cfg.storage.url)}")
+    with _storage_errors():
+        print(f"database at revision {upgrade(cfg.storage.url)}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="agendum", description=__doc__)
+    parser = argparse.ArgumentParser(prog="agendum", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"agendum {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

@@ -7,14 +7,16 @@ line, so a typo in a deployed config is fixed in one look, not via a traceback.
 import difflib
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 MASK = "********"
@@ -24,6 +26,8 @@ _NICK_RE = re.compile(r"[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]{0,29}")
 _CHANNEL_BAD_RE = re.compile(r"[\s,\x00-\x1f\x7f]")
 _HEADER_RE = re.compile(r"\s*\[\[?([^\[\]=]+)\]\]?\s*(?:#.*)?$")
 _KEY_RE = re.compile(r"""\s*([A-Za-z0-9_\-."' ]+?)\s*=""")
+_DATABASES = ("sqlite", "postgresql")
+_PG_EXAMPLE = "postgresql+psycopg://user:password@host/db"
 _SECRETS = {"irc.password", "irc.sasl_password", "web.member_password", "web.team_password",
             "github.token"}
 
@@ -141,6 +145,33 @@ class ConfigError(Exception):
         super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
 
 
+class ConfigNotFound(ConfigError):
+    """No file at the path: the command line then says how to make one."""
+
+
+def _http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host: the minutes' links are built on it."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(
+        r"\s", value)
+
+
+def unwritable(path: Path) -> str | None:
+    """Why a folder could not be written or made at *path*, else None.
+
+    Nothing is created: the nearest existing ancestor is checked instead, as that is where
+    the first mkdir would happen.
+    """
+    probe = path
+    while not os.path.lexists(probe) and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is {'a file' if probe.is_file() else 'not a folder'}"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe}: permission denied"
+    return None
+
+
 _NICK_MSG = ("must be an IRC nick: letters, digits or []\\`_^{|}-,"
              " not starting with a digit or -, at most 30 chars")
 _POSITIVE = (lambda v: v > 0, "must be a number greater than 0")
@@ -162,6 +193,8 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "bot.idle_leave_minutes": _POSITIVE,
     "bot.logs": (lambda v: v in VISIBILITIES, f"must be one of {', '.join(VISIBILITIES)}"),
     "publish.dir": (bool, "must not be empty"),
+    "publish.base_url": (_http_url, "must be an http(s) URL with a host, e.g."
+                         " https://example.org/minutes"),
     "publish.restricted_dir": (bool, "must not be empty"),
     "web.host": (bool, "must not be empty"),
     "web.port": (lambda v: 1 <= v <= 65535, "must be an integer between 1 and 65535"),
@@ -246,6 +279,48 @@ class _Loader:
             values[key] = self.value(f"{name}.{key}", raw, getattr(defaults, key))
         return cls(**values)
 
+    def database_url(self, url: str, base: Path) -> str:
+        """Refuse what would only fail at start-up: other databases, async or absent drivers.
+
+        The messages are ours: SQLAlchemy's would echo the URL and its password.
+        """
+        try:
+            u = make_url(url)
+            dialect = u.get_dialect()
+        except NoSuchModuleError:
+            self.fail("storage.url", "unknown database dialect or driver")
+        except (ArgumentError, ValueError):
+            self.fail("storage.url", "not a valid SQLAlchemy URL (e.g. sqlite:///agendum.db)")
+        if u.get_backend_name() not in _DATABASES:
+            self.fail("storage.url", f"unsupported database {u.get_backend_name()!r}: agendum"
+                      f" runs on SQLite (sqlite:///agendum.db) or PostgreSQL ({_PG_EXAMPLE})")
+        if dialect.is_async:
+            self.fail("storage.url", f"async drivers are not supported: use {_PG_EXAMPLE}")
+        try:
+            dialect.import_dbapi()
+        except ImportError:
+            extra = "pip install 'agendum[postgres]'"
+            if u.get_driver_name() == "psycopg":
+                self.fail("storage.url", f"PostgreSQL needs the driver: {extra}")
+            self.fail("storage.url", f"the {u.get_driver_name()} driver is not installed (for"
+                      f" PostgreSQL: postgresql+psycopg://… and {extra})")
+        return _resolve_sqlite(url, u, base)
+
+    def publish(self, pub: PublishConfig, base: Path, raw: Any) -> PublishConfig:
+        """Anchor the folders to *base*; refuse ones that cannot be written or would leak."""
+        pub = replace(pub, dir=base / pub.dir, base_url=pub.base_url.rstrip("/"),
+                      restricted_dir=base / pub.restricted_dir)
+        for key in ("dir", "restricted_dir"):
+            if why := unwritable(getattr(pub, key)):
+                self.fail(f"publish.{key}", f"cannot write here: {why}")
+        public = Path(os.path.realpath(pub.dir))
+        restricted = Path(os.path.realpath(pub.restricted_dir))
+        if restricted == public or public in restricted.parents:
+            at = "publish.restricted_dir" if "restricted_dir" in raw else "publish.dir"
+            self.fail("publish.restricted_dir", "must not be publish.dir or inside it: member"
+                      " and team minutes would be public", at=at)
+        return pub
+
     def build(self, data: dict[str, Any], path: Path) -> Config:
         """Check sections and cross-field rules; resolve paths against the file's folder."""
         base = path.parent
@@ -271,15 +346,8 @@ class _Loader:
             irc = replace(irc, port=6697)
         if irc.ca_file:
             irc = replace(irc, ca_file=str(base / irc.ca_file))
-        try:  # messages are ours: SQLAlchemy's would echo the URL and its password
-            url = _resolve_sqlite(parts["storage"].url, base)
-        except NoSuchModuleError:
-            self.fail("storage.url", "unknown database dialect or driver")
-        except (ArgumentError, ValueError):
-            self.fail("storage.url", "not a valid SQLAlchemy URL (e.g. sqlite:///agendum.db)")
-        pub = parts["publish"]
-        pub = replace(pub, dir=base / pub.dir, base_url=pub.base_url.rstrip("/"),
-                      restricted_dir=base / pub.restricted_dir)
+        url = self.database_url(parts["storage"].url, base)
+        pub = self.publish(parts["publish"], base, data.get("publish", {}))
         gh = parts["github"]
         gh = replace(gh, api_url=gh.api_url.rstrip("/"), web_url=gh.web_url.rstrip("/"))
         return Config(irc=irc, bot=parts["bot"], storage=StorageConfig(url=url), publish=pub,
@@ -291,10 +359,8 @@ def _hint(name: str, known: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(known)})"
 
 
-def _resolve_sqlite(url: str, base: Path) -> str:
-    """Anchor relative sqlite files to the config folder so any cwd works; validate the URL."""
-    u = make_url(url)
-    u.get_dialect()
+def _resolve_sqlite(url: str, u: URL, base: Path) -> str:
+    """Anchor relative sqlite files to the config folder so any cwd works."""
     db = u.database
     if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
         return url
@@ -309,7 +375,7 @@ def load_config(path: str | Path) -> Config:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(file, "", None, "config file not found") from None
+        raise ConfigNotFound(file, "", None, "config file not found") from None
     except (OSError, ValueError) as exc:
         raise ConfigError(file, "", None, f"cannot read config file: {exc}") from None
     try:

@@ -16,12 +16,15 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from bot.config import unwritable
 from bot.events import Event, Kind
 from bot.router import fold
 from bot.schema import channel_values, channels, events
@@ -61,6 +64,36 @@ def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine
     return engine
 
 
+class StorageUnavailable(Exception):
+    """The database cannot be reached or opened: an operator's problem, not a bug.
+
+    ``str()`` is one line that says why, and never holds the URL (it may carry a password).
+    """
+
+
+_UNAVAILABLE = 3  # upgrade_in_child's exit status for StorageUnavailable
+
+
+def _why_not(url: URL, exc: DBAPIError) -> str:
+    """The driver's reason, shortened to what an operator acts on."""
+    if url.get_backend_name() == "sqlite":
+        db = url.database or ""
+        return f"cannot open {db}: {unwritable(Path(db).parent) or exc.orig}"
+    # psycopg: 'connection failed: connection to server at "h", port 1 failed: FATAL:  why'
+    first = (str(exc.orig).strip() or "no reason given").splitlines()[0]
+    reason = first.rpartition("failed: ")[2].removeprefix("FATAL:").strip()
+    where = f"{url.host}:{url.port or 5432}" if url.host else "the local PostgreSQL socket"
+    return f"cannot connect to {where}: {reason[:1].lower()}{reason[1:]}"
+
+
+def connect(engine: Engine) -> Connection:
+    """A connection, or StorageUnavailable saying in one line why there is none."""
+    try:
+        return engine.connect()
+    except DBAPIError as exc:
+        raise StorageUnavailable(_why_not(engine.url, exc)) from None
+
+
 def upgrade(url: str) -> str:
     """Apply every migration up to head; returns the revision reached."""
     from alembic import command  # imported here: the daemon runs this in a child process
@@ -71,7 +104,7 @@ def upgrade(url: str) -> str:
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     engine = make_engine(url, foreign_keys=False, poolclass=NullPool)
     try:
-        with engine.begin() as conn:
+        with connect(engine) as conn, conn.begin():
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             if conn.dialect.name == "sqlite":
@@ -84,16 +117,28 @@ def upgrade(url: str) -> str:
     return str(rev)
 
 
+_CHILD = f"""
+import sys
+from bot.store import StorageUnavailable, upgrade
+try:
+    print(upgrade(sys.stdin.read()))
+except StorageUnavailable as exc:
+    print(exc, file=sys.stderr)
+    sys.exit({_UNAVAILABLE})
+"""
+
+
 def upgrade_in_child(url: str) -> str:
     """Migrate in a short-lived child process, so Alembic (~12 MB) never enters the daemon.
 
     The URL travels on stdin, not argv, so a password never shows in the process list.
+    A database that cannot be reached comes back as StorageUnavailable with the child's
+    one-line reason; any other failure is a bug, raised with the child's traceback.
     """
-    child = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from bot.store import upgrade; print(upgrade(sys.stdin.read()))"],
-        input=url, capture_output=True, text=True, check=False,
-    )
+    child = subprocess.run([sys.executable, "-c", _CHILD], input=url, capture_output=True,
+                           text=True, check=False)
+    if child.returncode == _UNAVAILABLE:
+        raise StorageUnavailable(child.stderr.strip().rpartition("\n")[2])
     if child.returncode != 0:
         raise RuntimeError(f"database migration failed:\n{child.stderr.strip()}")
     return child.stdout.strip()
@@ -299,7 +344,7 @@ class EventWriter:
         self.store = store
         self.max_batch = max_batch
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self.task: asyncio.Task[None] | None = None
         self._queued = 0  # events handed to put()
         self.written = 0  # events committed
         self._waiters: deque[tuple[int, asyncio.Future[None]]] = deque()
@@ -308,7 +353,7 @@ class EventWriter:
         self._unindexed = self._indexes  # events may wait for the search index
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="event-writer")
+        self.task = asyncio.create_task(self._run(), name="event-writer")
 
     def behind(self) -> bool:
         """True while more than one full batch waits and writing works: producers pause.
@@ -340,10 +385,10 @@ class EventWriter:
 
     async def close(self) -> None:
         await self.flush()
-        if self._task is not None:
-            self._task.cancel()
+        if self.task is not None:
+            self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await self.task
         if self._indexes:  # a cleanly stopped bot leaves a complete search index
             try:
                 await asyncio.to_thread(self.store.index_pending)

@@ -292,7 +292,8 @@ def test_storage_url_resolved_against_config_folder(
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("public", "{dir}/public"), ("../out", "{dir}/../out"), ("/srv/minutes", "/srv/minutes")],
+    [("public", "{dir}/public"), ("../out", "{dir}/../out"),
+     ("/tmp/agendum-minutes", "/tmp/agendum-minutes")],
 )
 def test_publish_dir_resolved_against_config_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, expected: str
@@ -342,3 +343,78 @@ def test_load_config_only_raises_config_error(text: str) -> None:
             assert isinstance(load_config(path), Config)
         except ConfigError as err:
             assert err.file == str(path)
+
+
+# -- publish folders, base URL and database URL: refused before the daemon starts ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "message"),
+    [
+        ("[publish]\ndir = 'afile'\n", "publish.dir", 2,
+         "cannot write here: {tmp}/afile is a file"),
+        ("[publish]\n\ndir = 'afile/public'\n", "publish.dir", 3,
+         "cannot write here: {tmp}/afile is a file"),
+        ("[publish]\nrestricted_dir = 'afile/r'\n", "publish.restricted_dir", 2,
+         "cannot write here: {tmp}/afile is a file"),
+        ("[publish]\ndir = 'p'\nrestricted_dir = 'p'\n", "publish.restricted_dir", 3,
+         "must not be publish.dir or inside it: member and team minutes would be public"),
+        ("[publish]\nrestricted_dir = 'public/restricted'\n", "publish.restricted_dir", 2,
+         "must not be publish.dir or inside it: member and team minutes would be public"),
+        ("[publish]\nrestricted_dir = './x/../public/'\n", "publish.restricted_dir", 2,
+         "must not be publish.dir or inside it: member and team minutes would be public"),
+        ("[publish]\n# restricted_dir's default\ndir = 'restricted'\n", "publish.restricted_dir", 3,
+         "must not be publish.dir or inside it: member and team minutes would be public"),
+        ("[publish]\nbase_url = 'localhost:8000'\n", "publish.base_url", 2,
+         "must be an http(s) URL with a host, e.g. https://example.org/minutes,"
+         " got 'localhost:8000'"),
+        ("[publish]\nbase_url = 'http://'\n", "publish.base_url", 2, "must be an http(s) URL"),
+        ("[publish]\nbase_url = 'ftp://example.org'\n", "publish.base_url", 2,
+         "must be an http(s) URL"),
+        ("[publish]\nbase_url = 'https://example.org/my minutes'\n", "publish.base_url", 2,
+         "must be an http(s) URL"),
+        ('[publish]\nbase_url = "https://example.org/\\t"\n', "publish.base_url", 2,
+         "must be an http(s) URL"),
+    ],
+)
+def test_publish_settings_refused(
+    tmp_path: Path, text: str, key: str, line: int, message: str
+) -> None:
+    (tmp_path / "afile").write_text("not a folder\n")
+    err = load_error(tmp_path, text)
+    assert (err.key, err.line) == (key, line)
+    assert err.message.startswith(message.format(tmp=tmp_path)), err.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[publish]\nrestricted_dir = 'public-restricted'\n",  # a sibling, not inside
+        "[publish]\ndir = 'restricted/public'\n",  # public inside restricted leaks nothing
+        "[publish]\ndir = 'new/deep/public'\nrestricted_dir = '/tmp/agendum-r'\n",
+        "[publish]\nbase_url = 'https://example.org:8443/minutes/'\n",
+    ],
+)
+def test_publish_settings_accepted(tmp_path: Path, text: str) -> None:
+    cfg = load_config(write(tmp_path, text))
+    assert not cfg.publish.dir.exists()  # check-config only looks: nothing is created
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u:pw1234@h/db", "unsupported database 'mysql': agendum runs on SQLite"
+         " (sqlite:///agendum.db) or PostgreSQL (postgresql+psycopg://user:password@host/db)"),
+        ("mssql+pyodbc://u:pw1234@dsn", "unsupported database 'mssql'"),
+        ("postgresql+asyncpg://u:pw1234@h/db", "async drivers are not supported:"
+         " use postgresql+psycopg://user:password@host/db"),
+        ("sqlite+aiosqlite:///x.db", "async drivers are not supported"),
+        ("postgresql+pg8000://u:pw1234@h/db", "the pg8000 driver is not installed"
+         " (for PostgreSQL: postgresql+psycopg://… and pip install 'agendum[postgres]')"),
+    ],
+)
+def test_unsupported_database_url(tmp_path: Path, url: str, message: str) -> None:
+    err = load_error(tmp_path, f"\n[storage]\nurl = {json.dumps(url)}\n")
+    assert (err.key, err.line) == ("storage.url", 3)
+    assert err.message.startswith(message), err.message
+    assert "pw1234" not in str(err)
