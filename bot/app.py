@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import signal
 import sys
 import time
@@ -71,6 +72,13 @@ def _as_logged(e: Event) -> str:
         Kind.QUIT: f"{e.nick} has quit ({e.text})" if e.text else f"{e.nick} has quit",
         Kind.KICK: f"{e.nick} has kicked {e.text}",
     }.get(e.kind, e.text)
+
+
+def _why(exc: BaseException | None) -> str:
+    """A one-phrase reason for the log line that says a vital task ended."""
+    if exc is None:
+        return "it ended"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def search_lines(lines: list[LogLine], search: Search) -> list[str]:
@@ -193,11 +201,14 @@ class Agendum:
         self._own_nicks: tuple[str, ...] = ()
         self._own_keys: set[str] = set()
         self.stopped = asyncio.Event()
+        self.stop_reason = ""
         self.background: set[asyncio.Task[Any]] = set()
 
     # ---- start and stop ----------------------------------------------------------------
 
-    async def run(self) -> None:
+    async def run(self) -> int:
+        """Serve until SIGTERM/SIGINT (exit status 0), or until a part the bot cannot work
+        without dies (status 1, so that systemd or Docker starts it again)."""
         # The database writer runs in a thread; hand the GIL back to the IRC loop quickly so
         # sockets are read within a millisecond even while a batch is being written.
         sys.setswitchinterval(0.001)
@@ -208,22 +219,48 @@ class Agendum:
         gc.freeze()  # start-up objects leave the collector's view: full collections stay short
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stopped.set)
-        runners = [asyncio.create_task(s.run()) for s in self.unique]
+            loop.add_signal_handler(sig, self.stop, sig.name)
+        runners: dict[asyncio.Task[Any], str] = {
+            asyncio.create_task(s.run()): f"the IRC connection of {s.wanted_nick}"
+            for s in self.unique}
         if self.cfg.web.in_run:  # the web pages from this process too (config [web] in_run)
             from bot.web import serve
 
-            runners.append(asyncio.create_task(serve(self.cfg, self.store, self.stopped)))
-        await self.stopped.wait()
-        log.info("stopping: quitting IRC and flushing the database")
+            runners[asyncio.create_task(serve(self.cfg, self.store, self.stopped))] = \
+                "the web server"
+        if self.writer.task is not None:
+            runners[self.writer.task] = "the database writer"
+        stop = asyncio.create_task(self.stopped.wait())
+        done, _ = await asyncio.wait([stop, *runners], return_when=asyncio.FIRST_COMPLETED)
+        status = 0
+        for task in done - {stop}:  # none of them ends by itself unless something broke
+            exc = None if task.cancelled() else task.exception()
+            if exc is None and self.stopped.is_set():
+                continue  # the web server ends with the stop, sometimes in the same turn
+            status = 1
+            log.critical("%s stopped: %s; agendum exits with status 1 so that it can be "
+                         "restarted", runners[task], _why(exc),
+                         exc_info=None if isinstance(exc, OSError) else exc)  # bugs: traceback
+        self.stop_reason = self.stop_reason or "failure"
+        stop.cancel()
         await asyncio.gather(*(s.quit("agendum shutting down") for s in self.unique))
-        for task in runners:
+        self.stopped.set()  # the web server's signal to close
+        others = [task for task in runners if task is not self.writer.task]
+        for task in others:
             task.cancel()
-        await asyncio.gather(*runners, return_exceptions=True)
+        await asyncio.gather(*others, return_exceptions=True)
         self.scheduler.shutdown(wait=False)
         await self.outside.close()
-        await self.writer.close()
+        if self.writer.task is not None and not self.writer.task.done():
+            await self.writer.close()
         self.store.close()
+        log.info("agendum stopped (%s): %d events stored, quit from IRC", self.stop_reason,
+                 self.writer.written)
+        return status
+
+    def stop(self, reason: str) -> None:
+        self.stop_reason = reason
+        self.stopped.set()
 
     async def restore(self) -> None:
         """Rejoin remembered channels, rebuild meeting state by replaying stored events, and
@@ -400,9 +437,25 @@ class Agendum:
     # ---- publishing --------------------------------------------------------------------
 
     async def publish(self, effect: Publish) -> None:
+        """Write the day's files, then say so; or say in the channel why they could not be
+        written (and log it once), so nobody is sent to a page that is not there."""
         await self.sent()  # lines said just before (end meeting's attendance) are in the log
         await self.writer.flush()
-        await asyncio.to_thread(self.write_minutes, effect.channel, effect.day)
+        try:
+            await asyncio.to_thread(self.write_minutes, effect.channel, effect.day)
+        except OSError as exc:
+            where = exc.filename or self.cfg.publish.dir
+            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+            log.error("could not publish %s %s: cannot write %s: %s", effect.channel,
+                      effect.day, where, reason)
+            said = f"{effect.failed}: the publish folder cannot be written ({reason})"
+        except Exception:
+            log.exception("could not publish %s %s", effect.channel, effect.day)
+            said = f"{effect.failed}: something went wrong drawing the minutes (see my log)"
+        else:
+            said = effect.done
+        if said:
+            await self.apply_one(Reply(RRSAGENT, effect.channel, said))
 
     async def sent(self, timeout: float = 10.0) -> None:
         """Wait until every queued outgoing line has gone out (and so been recorded)."""

@@ -16,6 +16,7 @@ import base64
 import codecs
 import contextlib
 import logging
+import os
 import random
 import socket
 import ssl
@@ -161,6 +162,13 @@ def backoff_delay(
     return base * (0.5 + 0.5 * jitter())
 
 
+def _reason(exc: BaseException) -> str:
+    """``ConnectionRefusedError: [Errno 111] Connect call failed …`` -> ``connection refused``."""
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno).lower()
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 Sink = Callable[["Session", Event], None]
 
 
@@ -204,6 +212,7 @@ class Session:
         self._cap_done = False
         self._sasl_timer: asyncio.TimerHandle | None = None
         self._lost_event = asyncio.Event()
+        self._lost_reason = ""
         self.connects = 0
         self.bucket = TokenBucket(cfg.send_rate, cfg.send_burst)
 
@@ -222,15 +231,26 @@ class Session:
     def join(self, channel: str) -> None:
         self.wanted[fold(channel)] = channel
         if self.is_connected():
-            self._send_now(f"JOIN {channel}")
+            self._send_in_turn(f"JOIN {channel}")
 
     def part(self, channel: str, message: str = "") -> None:
+        """Leave once the lines queued before have gone out: a goodbye said after the PART
+        would never reach a ``+n`` channel, yet would have been logged as said."""
         # Out as of now: a Join right after (bye, then start meeting) must send JOIN even if
         # this connection has not yet read the server's echo of the PART.
         self.wanted.pop(fold(channel), None)
         self.joined.pop(fold(channel), None)
         if self.is_connected():
-            self._send_now(f"PART {channel} :{sanitize(message)}" if message else f"PART {channel}")
+            self._send_in_turn(
+                f"PART {channel} :{sanitize(message)}" if message else f"PART {channel}")
+
+    def _send_in_turn(self, line: str) -> None:
+        """Send after the lines already queued, so JOIN, PART and what is said keep order."""
+        if self.out:
+            self.out.append((line, None))
+            self._out_ready.set()
+        else:
+            self._send_now(line)
 
     def say(self, target: str, text: str, *, action: bool = False, notice: bool = False) -> None:
         """Queue ``text`` for ``target``, split under the line limit and paced by the bucket."""
@@ -248,27 +268,48 @@ class Session:
         self._out_ready.set()
 
     async def run(self) -> None:
-        """Connect, serve until the connection drops, back off, and do it again."""
+        """Connect, serve until the connection drops, back off, and do it again, forever.
+
+        Each failed or lost connection is one log line saying why and when the next try
+        is. Only ``quit`` ends this loop: whatever else goes wrong, the bot comes back.
+        """
         attempt = 0
         while not self.stopping:
-            try:
-                await asyncio.wait_for(self._connect(), timeout=30)
-                await asyncio.wait_for(self.registered.wait(), timeout=60)
-                attempt = 0
-                await self._serve()
-            except (TimeoutError, OSError) as exc:
-                log.warning("%s: connection to %s:%s failed: %r", self.wanted_nick,
-                            self.cfg.host, self.cfg.port, exc)
-            except Exception:  # whatever went wrong, the bot must come back
-                log.exception("%s: connection failed unexpectedly", self.wanted_nick)
-            finally:
-                self._drop()
+            why, served = await self._connect_and_serve()
             if self.stopping:
                 break
+            if served:  # it worked for a while: start the backoff anew
+                attempt = 0
             delay = backoff_delay(attempt, self.cfg.reconnect_min, self.cfg.reconnect_max)
             attempt += 1
-            log.info("%s: reconnecting in %.1fs", self.wanted_nick, delay)
+            log.warning("%s: %s; retrying in %.1fs (attempt %d)", self.wanted_nick, why,
+                        delay, attempt)
             await asyncio.sleep(delay)
+
+    async def _connect_and_serve(self) -> tuple[str, bool]:
+        """One connection's life: why it ended (a phrase for the log), and whether it got
+        as far as registering."""
+        where = f"{self.cfg.host}:{self.cfg.port}"
+        served = False
+        try:
+            try:
+                await asyncio.wait_for(self._connect(), timeout=30)
+            except TimeoutError:
+                return f"cannot connect to {where}: no answer in 30s", served
+            except OSError as exc:
+                return f"cannot connect to {where}: {_reason(exc)}", served
+            try:
+                await asyncio.wait_for(self.registered.wait(), timeout=60)
+            except TimeoutError:
+                return f"connected to {where}, but not registered within 60s", served
+            served = True
+            await self._serve()
+            return f"connection to {where} lost ({self._lost_reason})", served
+        except Exception as exc:  # a bug of ours: say so loudly, then come back all the same
+            log.exception("%s: connection to %s failed unexpectedly", self.wanted_nick, where)
+            return f"connection to {where} failed unexpectedly ({exc!r})", served
+        finally:
+            self._drop()
 
     async def quit(self, message: str = "agendum shutting down") -> None:
         self.stopping = True
@@ -282,7 +323,7 @@ class Session:
         try:
             await asyncio.wait_for(self._lost_event.wait(), timeout=3)
         except TimeoutError:
-            conn.transport.close()
+            self._drop()
 
     # ---- connection life cycle --------------------------------------------------------
 
@@ -293,6 +334,7 @@ class Session:
         conn.chunks, conn.raw_lines = deque(), deque()
         self.conn = conn
         self._lost_event.clear()
+        self._lost_reason = ""
         self.registered.clear()
         self._cap_offered, self._cap_done = set(), False
         self._nick_attempt = 0
@@ -338,13 +380,18 @@ class Session:
     def _lost(self, conn: _Connection, exc: Exception | None) -> None:
         if conn is not self.conn:
             return
-        log.warning("%s: connection lost (%s)", self.wanted_nick, exc)
+        if exc is not None:
+            self._lost_reason = _reason(exc)
+        elif not self._lost_reason:  # an ERROR line may have said why already
+            self._lost_reason = "closed by the server"
+        log.debug("%s: connection lost (%s)", self.wanted_nick, self._lost_reason)
         self._lost_event.set()
 
     def _drop(self) -> None:
-        conn = self.conn
-        if conn is not None and conn.transport is not None:
-            conn.transport.abort()
+        """Close what is left of the connection; one that never connected has no transport."""
+        transport = getattr(self.conn, "transport", None)
+        if transport is not None:
+            transport.abort()
         self.joined.clear()  # ``wanted`` stays: those channels are rejoined on reconnect
         self.members.clear()
         self.registered.clear()
@@ -371,9 +418,8 @@ class Session:
             await asyncio.sleep(idle / 6)
             silent = time.monotonic() - self.last_seen
             if silent > idle:
-                log.warning("%s: server silent for %.0fs, dropping", self.wanted_nick, silent)
-                if self.conn is not None and self.conn.transport is not None:
-                    self.conn.transport.abort()
+                self._lost_reason = f"the server was silent for {silent:.0f}s"
+                self._drop()
                 self._lost_event.set()
                 return
             if silent > idle / 3:
@@ -587,5 +633,7 @@ class Session:
         self.members.setdefault(key, set()).update(names)
 
     def _on_error(self, ev: IrcEvent) -> None:
-        level = logging.INFO if self.stopping else logging.WARNING
-        log.log(level, "%s: server error %s", self.wanted_nick, ev.target)
+        """The server closes the link (``ERROR :…``): after our QUIT that is the goodbye."""
+        self._lost_reason = f"server said: {ev.target}"
+        level = logging.DEBUG if self.stopping else logging.WARNING
+        log.log(level, "%s: server closes the link: %s", self.wanted_nick, ev.target)

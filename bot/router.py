@@ -80,11 +80,17 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Publish:
-    """Render and write the minutes and log of ``channel`` for ``day`` (YYYY-MM-DD)."""
+    """Render and write the minutes and log of ``channel`` for ``day`` (YYYY-MM-DD).
+
+    RRSAgent says ``done`` once the files are written, or ``failed`` and the reason if they
+    could not be: an announced URL must never be a 404.
+    """
 
     network: str
     channel: str
     day: str
+    done: str = ""
+    failed: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -286,10 +286,9 @@ class RecordPlugin(Plugin):
     def _draft(self, event: Event, requester: str) -> list[Answer]:
         day = self.get(event.channel).log_day or event.day
         url = url_for(self.settings.base_url, event.channel, day, "minutes.html")
-        return [
-            Publish(event.network, event.channel, day),
-            Say(f"I have made the request to generate {url} {requester}"),
-        ]
+        return [Publish(event.network, event.channel, day,
+                        done=f"I have made the request to generate {url} {requester}",
+                        failed=f"I could not generate {url}, {requester}")]
 
     @command(r"(?:bookmark|pointer|here|where\s+am\s+i\s*\??)", help="bookmark")
     def bookmark(self, cmd: Command) -> list[Say]:

@@ -39,7 +39,9 @@ def ev(
 
 
 def replies(effects: list) -> list[Reply]:
-    return [e for e in effects if isinstance(e, Reply)]
+    """What is said; a Publish that works is RRSAgent announcing its URL (``done``)."""
+    return [Reply(RRSAGENT, e.channel, e.done) if isinstance(e, Publish) else e
+            for e in effects if isinstance(e, Reply | Publish)]
 
 
 # ---- addressing forms -----------------------------------------------------------------------
@@ -208,6 +210,7 @@ def test_help_lines_match_what_help_says_in_the_channel() -> None:
 
 # ---- RRSAgent, draft minutes ----------------------------------------------------------------
 
+MINUTES_URL = f"{BASE_URL}/2024/03/07-wg-minutes.html"
 _VERBS = ["create", "draft", "format", "generate", "make", "publish"]
 
 
@@ -228,12 +231,9 @@ def test_draft_minutes_publishes_and_announces_the_url(text: str) -> None:
     router = make_router()
     effects = router.dispatch(ev(text, "anssik"))
     assert effects == [
-        Publish(NETWORK, CHANNEL, "2024-03-07"),
-        Reply(
-            RRSAGENT,
-            CHANNEL,
-            f"I have made the request to generate {BASE_URL}/2024/03/07-wg-minutes.html anssik",
-        ),
+        Publish(NETWORK, CHANNEL, "2024-03-07",
+                done=f"I have made the request to generate {MINUTES_URL} anssik",
+                failed=f"I could not generate {MINUTES_URL}, anssik"),
     ]
 
 
@@ -241,13 +241,11 @@ def test_draft_minutes_url_uses_the_lowercased_channel_and_base_url_without_doub
     router = make_router(base_url="https://www.w3.org/")
     effects = router.dispatch(ev("RRSAgent, draft minutes", "anssik", channel="#WebML"))
     assert effects == [
-        Publish(NETWORK, "#WebML", "2024-03-07"),
-        Reply(
-            RRSAGENT,
-            "#WebML",
-            "I have made the request to generate "
-            "https://www.w3.org/2024/03/07-webml-minutes.html anssik",
-        ),
+        Publish(NETWORK, "#WebML", "2024-03-07",
+                done="I have made the request to generate "
+                     "https://www.w3.org/2024/03/07-webml-minutes.html anssik",
+                failed="I could not generate "
+                       "https://www.w3.org/2024/03/07-webml-minutes.html, anssik"),
     ]
 
 
@@ -256,8 +254,8 @@ def test_draft_minutes_uses_the_utc_day_of_the_request() -> None:
     late = datetime(2024, 3, 7, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
     router = make_router()
     effects = router.dispatch(ev("RRSAgent, draft minutes", time=late))
-    assert effects[0] == Publish(NETWORK, CHANNEL, "2024-03-08")
-    assert "/2024/03/08-wg-minutes.html" in replies(effects)[0].text
+    assert isinstance(effects[0], Publish) and effects[0].day == "2024-03-08"
+    assert "/2024/03/08-wg-minutes.html" in effects[0].done
 
 
 @pytest.mark.parametrize("text", ["RRSAgent, draft", "RRSAgent, draft the the minutes"])
@@ -315,12 +313,9 @@ def test_shared_nick_draft_minutes_is_answered_once_without_not_understood() -> 
     router = make_router(zakim="agendum", rrsagent="agendum")
     effects = router.dispatch(ev("agendum, draft minutes", "anssik"))
     assert effects == [
-        Publish(NETWORK, CHANNEL, "2024-03-07"),
-        Reply(
-            RRSAGENT,
-            CHANNEL,
-            f"I have made the request to generate {BASE_URL}/2024/03/07-wg-minutes.html anssik",
-        ),
+        Publish(NETWORK, CHANNEL, "2024-03-07",
+                done=f"I have made the request to generate {MINUTES_URL} anssik",
+                failed=f"I could not generate {MINUTES_URL}, anssik"),
     ]
 
 

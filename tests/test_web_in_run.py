@@ -30,7 +30,7 @@ def test_run_serves_the_index_and_the_live_log_when_asked(
     agendum_factory: BotFactory, irc_client_factory: ClientFactory,
 ) -> None:
     port = free_port()
-    agendum_factory(extra=f"\n[web]\nin_run = true\nport = {port}\n")
+    agendum_factory(web=f"in_run = true\nport = {port}\n")
     alice = joined(irc_client_factory, "alice")
     alice.say(CHANNEL, "alice: the kiwi proposal stands")
     alice.action(CHANNEL, "whispers papaya")  # /me: never shown

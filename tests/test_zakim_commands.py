@@ -17,7 +17,17 @@ from bot.plugins.attendance import AttendancePlugin
 from bot.plugins.reminders import Reminder, message
 
 from bot.events import Event, Kind
-from bot.router import RRSAGENT, ZAKIM, Effect, Remember, Reply, Router, Schedule, Settings
+from bot.router import (
+    RRSAGENT,
+    ZAKIM,
+    Effect,
+    Publish,
+    Remember,
+    Reply,
+    Router,
+    Schedule,
+    Settings,
+)
 from tests.support.seed import SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"
@@ -46,7 +56,9 @@ def play(router: Router, script: list[Line], start: datetime = START) -> list[li
 
 
 def shown(effects: list[Effect]) -> list[str]:
-    return [("* " if e.action else "") + e.text for e in effects if isinstance(e, Reply)]
+    """What the channel reads; a Publish that works announces its URL (``done``)."""
+    return [e.done if isinstance(e, Publish) else ("* " if e.action else "") + e.text
+            for e in effects if isinstance(e, Reply | Publish)]
 
 
 def replies(script: list[Line]) -> list[str]:

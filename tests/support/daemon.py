@@ -18,10 +18,11 @@ class AgendumProcess:
     def __init__(self, workdir: Path, *, irc_port: int, db_url: str, channels: list[str],
                  extra: str = "", zakim: str = "Zakim", rrsagent: str = "RRSAgent",
                  send_rate: float = 50.0, send_burst: int = 20, bot_extra: str = "",
-                 github: str = 'api_url = "http://127.0.0.1:9"',
+                 github: str = 'api_url = "http://127.0.0.1:9"', web: str = "",
                  env: dict[str, str] | None = None) -> None:
         """``extra`` adds lines to ``[irc]``, ``bot_extra`` to ``[bot]``, ``github`` is the
-        ``[github]`` section (by default a closed local port: no test reaches the internet);
+        ``[github]`` section (by default a closed local port: no test reaches the internet),
+        ``web`` the ``[web]`` section;
         ``env`` adds environment variables for the bot process (``AGENDUM_CLOCK_OFFSET``)."""
         self.workdir = workdir
         self.env = dict(env or {})
@@ -51,6 +52,9 @@ rrsagent_nick = "{rrsagent}"
 
 [github]
 {github}
+
+[web]
+{web}
 
 [storage]
 url = "{db_url}"
