@@ -1,9 +1,10 @@
 """``make demo`` (``python -m demo`` from the repository): a whole meeting on this machine.
 
 Starts a throw-away IRC server on loopback, runs agendum (a real ``agendum run`` process on
-SQLite), plays a short scripted W3C-style meeting through simulated participants, asks
-RRSAgent for the minutes, serves the published files over HTTP and prints where to read
-them. While it runs, anyone can join the channel with an IRC client.
+SQLite, serving its own web pages with ``[web] in_run``), plays a short scripted W3C-style
+meeting through simulated participants, asks RRSAgent for the minutes and prints where to
+read them. While it runs, anyone can join the channel with an IRC client. Each run starts
+from a clean database, so a second run on the same day does not minute the meeting twice.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
-import http.server
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
+import urllib.request
 from pathlib import Path
+from types import FrameType
+from urllib.parse import quote
 
+from bot.publish import channel_slug
 from tests.support.ircd import IrcServer  # the same throw-away server the tests use
 
 CHANNEL = "#demo"
@@ -99,22 +102,35 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve_files(root: Path, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+# What a run leaves in --dir, and so what the next run removes (and nothing else).
+DB_FILES = ("agendum.db", "agendum.db-wal", "agendum.db-shm", "agendum.db-journal")
+LOG_FILE = "agendum.log"
+PUBLISH_DIRS = ("public", "restricted")
+SEARCH_WORD = "snapshot"  # said in the meeting: the printed search URL finds it
 
 
-def write_config(workdir: Path, irc_port: int, base_url: str) -> Path:
+def clean(workdir: Path) -> None:
+    """Remove the previous run's database, log and published pages: agendum replays the
+    day's stored events at start, so a second run would minute every topic and action twice."""
+    for name in (*DB_FILES, LOG_FILE):
+        (workdir / name).unlink(missing_ok=True)
+    pages = f"[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]-{channel_slug(CHANNEL)}-*"
+    for root in (workdir / d for d in PUBLISH_DIRS):
+        for path in root.glob(pages):
+            path.unlink()
+        for folder in [*root.glob("[0-9]*/[0-9]*"), *root.glob("[0-9]*"), root]:
+            with contextlib.suppress(OSError):  # not empty (someone else's files), or absent
+                folder.rmdir()
+
+
+def write_config(workdir: Path, irc_port: int, web_port: int) -> Path:
     path = workdir / "config.toml"
     path.write_text(
         f"""# written by `make demo`; see config.example.toml for every option
 [irc]
 host = "127.0.0.1"
 port = {irc_port}
-channels = ["{CHANNEL}"]
+channels = []  # the chair invites Zakim, as at W3C
 send_rate = 5.0
 
 [storage]
@@ -122,7 +138,12 @@ url = "sqlite:///agendum.db"
 
 [publish]
 dir = "public"
-base_url = "{base_url}"
+base_url = "http://127.0.0.1:{web_port}"
+
+[web]  # agendum run serves its own pages: logs, minutes, index, search, live view
+in_run = true
+host = "127.0.0.1"
+port = {web_port}
 """,
         encoding="utf-8",
     )
@@ -135,15 +156,19 @@ async def play(irc_port: int, pace: float) -> str:
         await person.connect(irc_port)
         await person.wait_for(" 001 ")
         person.send(f"JOIN {CHANNEL}")
+        await person.wait_for(" JOIN ")  # in turn: the chair is first, so it may invite
     chair = people["anssik"]
-    await chair.wait_for(" JOIN ")  # ":nick!u@h JOIN #demo" (some servers add a colon)
-    for bot in ("Zakim", "RRSAgent"):  # wait until both personas are in the channel
-        for _ in range(100):
-            chair.send(f"NAMES {CHANNEL}")
-            line = await chair.wait_for(" 353 ")
-            if bot.lower() in line.lower():
+    # As at W3C, the chair invites Zakim; "start meeting" brings RRSAgent, which says where
+    # it logs (a bot already in the channel would have said it before anyone could hear).
+    async with asyncio.timeout(30):
+        while True:  # agendum may still be connecting: wait until Zakim is on the server
+            chair.send("ISON Zakim")
+            if "zakim" in (await chair.wait_for(" 303 ")).partition(" :")[2].lower():
                 break
             await asyncio.sleep(0.2)
+        chair.send(f"INVITE Zakim {CHANNEL}")
+        while not (await chair.wait_for(" JOIN ")).startswith(":Zakim!"):
+            pass
     for nick, line in SCRIPT:
         print(f"  <{nick}> {line}")
         people[nick].send(f"PRIVMSG {CHANNEL} :{line}")
@@ -185,45 +210,82 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep running after the meeting (default: when on a terminal)")
     args = parser.parse_args(argv)
     stay = sys.stdin.isatty() if args.stay is None else args.stay
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl-C does: the bot and ircd too
 
     workdir = Path(args.dir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+    clean(workdir)
     irc_port = 6667 if _port_free(6667) else free_port()
-    http_port = 8000 if _port_free(8000) else free_port()
-    base_url = f"http://127.0.0.1:{http_port}"
-    config = write_config(workdir, irc_port, base_url)
-    (workdir / "public").mkdir(exist_ok=True)
-    web = serve_files(workdir / "public", http_port)
+    web_port = 8000 if _port_free(8000) else free_port()
+    base_url = f"http://127.0.0.1:{web_port}"
+    config = write_config(workdir, irc_port, web_port)
 
-    with IrcServer(port=irc_port) as ircd:
+    with IrcServer(port=irc_port) as ircd, open(workdir / LOG_FILE, "wb") as log:
         print(f"IRC server ({ircd.kind}) on 127.0.0.1:{irc_port}; join {CHANNEL} with any "
               "IRC client to watch or take part")
         bot = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "-c", str(config)],
-            stdout=open(workdir / "agendum.log", "ab"),  # noqa: SIM115
-            stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         try:
-            print(f"agendum is running (log: {workdir / 'agendum.log'}); the meeting:")
+            print(f"agendum is running (log: {workdir / LOG_FILE}); the meeting:")
             minutes_url = asyncio.run(play(irc_port, args.pace))
-            relative = minutes_url.removeprefix(base_url + "/")
-            print(f"\nMinutes:  {minutes_url}")
-            print(f"File:     {workdir / 'public' / relative}")
-            print(f"IRC log:  {minutes_url.replace('-minutes.html', '-irc.txt')}")
-            print(f"Database: {workdir / 'agendum.db'}")
+            wait_for_web(base_url)
+            print_urls(minutes_url, base_url, workdir, served=stay)
             if stay:
                 print(f"\nStill running: /server 127.0.0.1 {irc_port}, /join {CHANNEL}. "
-                      "Ctrl-C to stop.")
+                      "Ctrl-C to stop.", flush=True)
                 with contextlib.suppress(KeyboardInterrupt):
                     while bot.poll() is None:
                         time.sleep(0.5)
         finally:
-            if bot.poll() is None:
-                bot.terminate()
-                bot.wait(15)
-            web.shutdown()
+            stop(bot)
     return 0 if bot.returncode == 0 else 1
+
+
+def stop(bot: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (agendum quits IRC politely and exits 0); SIGKILL if it hangs, so no bot
+    outlives the demo and keeps its database and port."""
+    if bot.poll() is None:
+        bot.terminate()
+    try:
+        bot.wait(15)
+    except subprocess.TimeoutExpired:
+        print("agendum did not stop within 15 s; killed it", file=sys.stderr)
+        bot.kill()
+        bot.wait()
+
+
+def print_urls(minutes_url: str, base_url: str, workdir: Path, served: bool) -> None:
+    """Where to read the meeting: agendum's own pages, as the bot serves them."""
+    until = "until Ctrl-C" if served else "only while the demo ran; the files stay"
+    print(f"\nagendum's own web pages, served by the bot ({until}):")
+    print(f"Minutes:  {minutes_url}")
+    print(f"IRC log:  {minutes_url.removesuffix('-minutes.html')}-irc")
+    print(f"Index:    {base_url}/")
+    print(f"Live:     {base_url}/live/{quote(channel_slug(CHANNEL))}")
+    print(f"Search:   {base_url}/search?q={SEARCH_WORD}")
+    relative = minutes_url.removeprefix(base_url + "/")
+    print(f"File:     {workdir / 'public' / relative}")
+    print(f"Database: {workdir / 'agendum.db'}")
+
+
+def wait_for_web(base_url: str, timeout: float = 15.0) -> None:
+    """The printed URLs must work: wait until the bot's web side answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(base_url + "/", timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _port_free(port: int) -> bool:
