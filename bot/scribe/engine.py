@@ -39,7 +39,8 @@ _KEYWORD = re.compile(r"chair|present|regret|scribe|meeting|date|agenda|previous
                       r"straw|poll", _I)  # every command starts with one of these
 # every line that may be a command starts with one of these (a cheap test for all the others)
 _GATE = re.compile(_KEYWORD.pattern + r"|zakim|rrsagent|trackbot|agendabot|gb|ghurlbot|q|ack|"
-                   r"agendum|next|take|close|open|[-+]q", _I)
+                   r"recognize|agg?end|take|open|move|delete|drop|forget|remove|skip|really|close|"
+                   r"pl|show|the|verbose|full|vq|clear|list|[-+=?]", _I)
 _REPO_CHANGE = re.compile(r"(?:repos?|repository|repositories)\s*([+-])\s*(.*)", _I)
 _TOPIC = re.compile(r"(topic|sub-?topic)\s*:\s*(.*)", _I)
 _RESOLUTION = re.compile(r"(?:resolution|resolved)\s*:\s*(.*)", _I)
@@ -52,8 +53,24 @@ _CONTINUATION = re.compile(r"(?:\.\.+|…)\s?(.*)", re.S)
 _VOTE = re.compile(r"[-+][0-9]\b.*", re.S)  # "+1" is the scribe voting, not minuting
 _SPEAKER = re.compile(r"([^\s:<>]+?)\s*:(?!//)\s*(.*)", re.S)
 _OWN_NICK = re.compile(r"<([^\s<>]+)>\s?(.*)", re.S)
-_QUEUE = re.compile(r"(?:q|queue)\s*[-+?=]|[-+]q\b|qq\+|ack\b|agenda\s*[-+?]|agendum\s*\d|"
-                    r"(?:next|take up|close|open)\s+(?:agendum|item)\b", _I)
+# Lines scribe.perl leaves out as talk with Zakim (with -useZakimTopics, its default): Zakim's
+# queue, agenda and question commands, which need not be addressed to it ("zakim, ..." is
+# to_bot's). What scribe.perl does, found by running it, looseness included: any line starting
+# with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py). Spaces
+# are spaces (a tab counts as one), and one at the end counts: "agenda " goes, "agenda" stays.
+_ZAKIM_COMMAND = re.compile(" *(?:" + "|".join((
+    r"(?:chair +)?(?:ack|recognize)s? \w",                  # ack bob, chair recognizes alice
+    r"agg?enda *\d* *[-+=?]",                               # agenda+ text, agenda 2 = text, agenda?
+    r"(?:take +up +|open +|move +to +)?(?:next +agend(?:a|um)|agend(?:a|um) )",  # take up, next
+    r"(?:delete|drop|forget|remove) +agend(?:a|um) +\d+ *$",
+    r"(?:skip|(?:really +)?close) +(?:this +agend(?:a|um)|agend(?:a|um) +\d+) *$",
+    r"(?:ple?a?se? +)?clear +(?:the +)?agenda *$",
+    r"q(?:ueue|q)? *[-+=?]", r"[-+=?] *q(?:ueue|q)?\b",      # q+, qq+ to x, queue-, q?, +q
+    r"(?:ple?a?se? +)?(?:show +)?(?:the +)?(?:verbose +|full +)?q(?:ueue)?\?? *$",  # the queue
+    r"(?:vq(?:ueue)?|qv)\?",
+    r"(?:(?:list|show) +(?:all +)?(?:the +)?questions|questions *\?) *$",
+    r"(?:drop|close) +question +\d+ *$",
+)) + ")", _I)
 _AGENDUM = re.compile(r"agendum \d+(?:\. \"(.+)\"| -- (.+?) --) taken up.*", _I)
 _ZAKIM_ATTENDEES = re.compile(r"(?:leaving\.\s+)?As of this point the attendees (?:have been|were)"
                               r"\s+(.*)", _I)
@@ -429,9 +446,11 @@ class _Builder:
         if m := _GB_REPOS.match(text):  # gb's own commands to add or drop repositories
             self.repos("+" if m[1] else "-", m[2])
             return True
-        if self.to_bot(text) or (self.opts.use_zakim_topics and _QUEUE.match(text)):
+        if self.to_bot(text) or self.command(ln, text):
             return True
-        return self.command(ln, text)
+        # after the commands, as in scribe.perl: "agenda : URL" is the agenda, not for Zakim
+        return self.opts.use_zakim_topics and bool(
+            _ZAKIM_COMMAND.match(ln.text.replace("\t", " ")))
 
     def slide(self, ln: Line, number: int) -> None:
         if not self.slideset:
