@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv lint bench bench-meetings bench-minutes clean
+.PHONY: demo test test-noroot venv lint bench bench-meetings bench-minutes clean
 
 $(BIN)/agendum: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: venv
 # Installs/starts what the tests need (ngIRCd, PostgreSQL...; see scripts/test-services).
 test: lint
 	eval "$$(bash scripts/test-services)" && $(BIN)/pytest -q
+
+# No root, nothing installed: the tests that need no IRC server, PostgreSQL or browser.
+test-noroot: lint
+	$(BIN)/pytest -q -m "not integration and not postgres and not browser"
 
 bench: venv
 	$(BIN)/python bench/bench_bot.py
