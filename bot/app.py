@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
 import signal
 import sys
 import time
@@ -52,6 +51,7 @@ from bot.router import (
     fold,
 )
 from bot.store import EventWriter, Store, upgrade_in_child
+from bot.text import reason
 
 log = logging.getLogger(__name__)
 
@@ -258,8 +258,8 @@ class Agendum:
                  self.writer.written)
         return status
 
-    def stop(self, reason: str) -> None:
-        self.stop_reason = reason
+    def stop(self, signal_name: str) -> None:
+        self.stop_reason = signal_name
         self.stopped.set()
 
     async def restore(self) -> None:
@@ -445,10 +445,10 @@ class Agendum:
             await asyncio.to_thread(self.write_minutes, effect.channel, effect.day)
         except OSError as exc:
             where = exc.filename or self.cfg.publish.dir
-            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+            why = reason(exc)
             log.error("could not publish %s %s: cannot write %s: %s", effect.channel,
-                      effect.day, where, reason)
-            said = f"{effect.failed}: the publish folder cannot be written ({reason})"
+                      effect.day, where, why)
+            said = f"{effect.failed}: the publish folder cannot be written ({why})"
         except Exception:
             log.exception("could not publish %s %s", effect.channel, effect.day)
             said = f"{effect.failed}: something went wrong drawing the minutes (see my log)"

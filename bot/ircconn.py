@@ -16,7 +16,6 @@ import base64
 import codecs
 import contextlib
 import logging
-import os
 import random
 import socket
 import ssl
@@ -36,7 +35,7 @@ from jaraco.stream.buffer import LineBuffer
 from bot.config import IrcConfig
 from bot.events import Event, Kind, utcnow
 from bot.router import fold
-from bot.text import TokenBucket, sanitize, split_utf8, text_budget
+from bot.text import TokenBucket, reason, sanitize, split_utf8, text_budget
 
 log = logging.getLogger(__name__)
 
@@ -160,13 +159,6 @@ def backoff_delay(
     """
     base = min(high, low * 2 ** min(attempt, 32))
     return base * (0.5 + 0.5 * jitter())
-
-
-def _reason(exc: BaseException) -> str:
-    """``ConnectionRefusedError: [Errno 111] Connect call failed …`` -> ``connection refused``."""
-    if isinstance(exc, OSError) and exc.errno:
-        return os.strerror(exc.errno).lower()
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 Sink = Callable[["Session", Event], None]
@@ -297,7 +289,7 @@ class Session:
             except TimeoutError:
                 return f"cannot connect to {where}: no answer in 30s", served
             except OSError as exc:
-                return f"cannot connect to {where}: {_reason(exc)}", served
+                return f"cannot connect to {where}: {reason(exc)}", served
             try:
                 await asyncio.wait_for(self.registered.wait(), timeout=60)
             except TimeoutError:
@@ -381,7 +373,7 @@ class Session:
         if conn is not self.conn:
             return
         if exc is not None:
-            self._lost_reason = _reason(exc)
+            self._lost_reason = reason(exc)
         elif not self._lost_reason:  # an ERROR line may have said why already
             self._lost_reason = "closed by the server"
         log.debug("%s: connection lost (%s)", self.wanted_nick, self._lost_reason)

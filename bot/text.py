@@ -1,7 +1,9 @@
-"""Small pure helpers for outgoing IRC text: sanitising, splitting, and the send budget."""
+"""Small pure helpers for outgoing IRC text: sanitising, splitting, the send budget, and
+failures put in words for the channel and the log."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -79,3 +81,10 @@ class TokenBucket:
     def take(self, now: float) -> None:
         self.delay(now)
         self.tokens -= 1.0
+
+
+def reason(exc: BaseException) -> str:
+    """``ConnectionRefusedError(111, "Connect call failed …")`` -> ``connection refused``."""
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno).lower()
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
