@@ -370,10 +370,16 @@ class Agendum:
         """Wake the owner at ``timer.at``; one already past due runs as soon as the loop can."""
         self.scheduler.add_job(
             # APScheduler runs on the real clock; ours may be offset (see bot.events).
-            self.fire, "date", run_date=max(timer.at, utcnow()) - CLOCK_OFFSET, args=[timer],
+            self.wake, "date", run_date=max(timer.at, utcnow()) - CLOCK_OFFSET, args=[timer],
             id=f"{timer.owner} {fold(timer.channel)} {timer.key}", replace_existing=True,
             misfire_grace_time=None, coalesce=True,
         )
+
+    async def wake(self, timer: Schedule) -> None:
+        """The job returns at once: a timer that sets itself again (RRSAgent's idle check)
+        may fall due while ``fire`` still runs, and APScheduler skips a job whose previous
+        run of the same id has not ended (one instance at most)."""
+        self.spawn(self.fire(timer))
 
     @staticmethod
     async def joined(session: Session, channel: str, timeout: float) -> None:
