@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-noroot venv lint bench bench-meetings bench-minutes clean
+.PHONY: demo test test-noroot venv lint bench bench-meetings bench-minutes fuzz-minutes clean
 
 $(BIN)/agendum: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench-meetings: venv
 
 bench-minutes: venv
 	$(BIN)/python bench/bench_minutes.py
+
+# Generated logs through scribe.perl and agendum; shrunk divergences go to tests/scribe_regressions.
+fuzz-minutes: venv
+	$(BIN)/python bench/fuzz_minutes.py --logs 50000
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-out

@@ -50,8 +50,27 @@ _PG_FIXTURES = {"pg_url", "pg_server"}
 _IRC_FIXTURES = {"ircd", "ircd_factory", "irc_client_factory"}
 
 
+# Issue 13 (minutes equal to scribe.perl's) is under way: the tests listed in this file still
+# find a divergence, or still pin agendum's behaviour from before the oracle was at hand. They
+# run as strict xfails: reported as "xfailed", never as passed, and a listed test that starts
+# passing fails the run until its line is deleted, so the list can only shrink.
+_KNOWN_DIVERGENCES = ROOT / "tests" / "scribe_known_divergences.txt"
+
+
+def _known_divergences() -> set[str]:
+    if not _KNOWN_DIVERGENCES.is_file():
+        return set()
+    lines = _KNOWN_DIVERGENCES.read_text(encoding="utf-8").splitlines()
+    return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    known = _known_divergences()
     for item in items:
+        if item.nodeid in known:
+            item.add_marker(pytest.mark.xfail(
+                strict=True, reason="known divergence from scribe.perl, issue 13 (see "
+                "tests/scribe_known_divergences.txt)"))
         names = set(getattr(item, "fixturenames", ()))
         callspec = getattr(item, "callspec", None)
         uses_pg = bool(names & _PG_FIXTURES) or (

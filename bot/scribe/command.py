@@ -12,7 +12,6 @@ import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import BinaryIO, TextIO
 
 from bot.scribe.logformats import decode
@@ -61,12 +60,12 @@ def minutes_main(argv: Sequence[str], *, stdin: BinaryIO | None = None,
         return 2
     gc.disable()  # a big log makes a million small objects that all live to the end
     try:
-        # no reference to the text is left here, so it is freed once read; scribe.perl's
-        # last resort for the date is today
-        m, opts = make_minutes(texts.pop(), opts, default_date=date.today())
+        # no reference to the text is left here, so it is freed once read; with no date
+        # found, scribe.perl prints none (and says so)
+        m, opts = make_minutes(texts.pop(), opts)
         stdout.writelines(render(m, opts))
     finally:
         gc.enable()
     if not opts.embed_diagnostics:
-        stderr.writelines(f"{d}\n" for d in m.diagnostics)
+        stderr.writelines(f"* {d}\n" for d in m.diagnostics)
     return 0

@@ -9,85 +9,176 @@ existing logs must give the minutes people already expect.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.ids import IdPool, hash_many
-from bot.scribe.inline import URL, Context, to_html, tokenize
+from bot.scribe.inline import URL, Context, escape, to_html
 from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
 BOTS = frozenset({"zakim", "rrsagent", "trackbot", "agendabot", "gb", "ghurlbot"})
-_EDITING_BOTS = frozenset({"gb", "ghurlbot"})
 _I = re.I
 
-_NOISE = re.compile(r"(\S+) (?:has joined|has left|has quit|has changed the topic to:|"
-                    r"is now known as) ?.*", _I)
-_LIST = re.compile(r"(chair|present|regrets?|scribe(?:nick)?)s?\s*(:\+|\+:?|-:?|:)\s*(.*)", _I)
-_META = re.compile(r"(meeting|date|agenda|previous[ _-]?meeting|next[ _-]?meeting|slideset|"
-                   r"recording|repos?|repository|repositories|namedanchorhere|"
-                   r"scribeoptions)\s*:\s*(.*)", _I)
-_RECORDING = re.compile(r"recording\s+(?:is\s+)?(start(?:s|ing|ed)|end(?:s|ing|ed))"
-                        r"(?:\s+at\s+(\d{1,2})?:(\d\d))?\s*\.?", _I)
-_DASHES = re.compile(r"-{3,}")
-_CONTINUABLE = frozenset({"resolution", "action", "issue", "proposed", "strawpoll"})
-_KEYWORD = re.compile(r"chair|present|regret|scribe|meeting|date|agenda|previous|next|slideset|"
-                      r"recording|repo|namedanchor|topic|sub-?topic|resol|propos|action|issue|"
-                      r"straw|poll", _I)  # every command starts with one of these
-# every line that may be a command starts with one of these (a cheap test for all the others)
-_GATE = re.compile(_KEYWORD.pattern + r"|zakim|rrsagent|trackbot|agendabot|gb|ghurlbot|q|ack|"
-                   r"recognize|agg?end|take|open|move|delete|drop|forget|remove|skip|really|close|"
-                   r"pl|show|the|verbose|full|vq|clear|list|[-+=?]", _I)
-_REPO_CHANGE = re.compile(r"(?:repos?|repository|repositories)\s*([+-])\s*(.*)", _I)
-_TOPIC = re.compile(r"(topic|sub-?topic)\s*:\s*(.*)", _I)
-_RESOLUTION = re.compile(r"(?:resolution|resolved)\s*:\s*(.*)", _I)
-_PROPOSED = re.compile(r"(?:proposed(?: resolution)?|proposal)\s*:\s*(.*)", _I)
-_ACTION = re.compile(r"action\s*:\s*(.*)|action\s+([^:\s][^:]*?)\s*:\s*(.*)|"
-                     r"action\s+(\S+(?:\s+and\s+\S+)*\s+to\s+.*)", _I)
-_ISSUE = re.compile(r"issue\s*:\s*(.*)", _I)
-_POLL = re.compile(r"(?:straw\s*poll|poll)\s*:\s*(.*)", _I)
-_CONTINUATION = re.compile(r"(?:\.\.+|…)\s?(.*)", re.S)
-_VOTE = re.compile(r"[-+][0-9]\b.*", re.S)  # "+1" is the scribe voting, not minuting
-_SPEAKER = re.compile(r"([^\s:<>]+?)\s*:(?!//)\s*(.*)", re.S)
-_OWN_NICK = re.compile(r"<([^\s<>]+)>\s?(.*)", re.S)
-# Lines scribe.perl leaves out as talk with Zakim (with -useZakimTopics, its default): Zakim's
-# queue, agenda and question commands, which need not be addressed to it ("zakim, ..." is
-# to_bot's). What scribe.perl does, found by running it, looseness included: any line starting
-# with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py). Spaces
-# are spaces (a tab counts as one), and one at the end counts: "agenda " goes, "agenda" stays.
+# ---- the minutes commands, exactly as scribe.perl reads them (found by running it) ----
+# Only spaces may surround a command (a tab is a space by now), a colon may be the full-width
+# one, and the words are case-insensitive. Each pattern is matched against the whole line.
+_C = "[:：]"
+# scribe.perl's URL: any scheme:// (an address the header links to is checked when printed)
+_PURL = (r"(?:(?<!\()(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
+         r"[^\s<>\"‘’“”«»‹›]+|(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
+         r"[^\s<>\"‘’“”«»‹›)]+)")
+_SCRIBE_ENTRY = r"[^ ,/=]+ *(?:[=/] *[^ ,](?:[^,]*[^ ,])? *)?"  # nick, nick=Name or nick/Name
+_ENTRY = re.compile(r"([^ ,/=]+) *(?:[=/] *([^ ,](?:[^,]*[^ ,])?) *)?")
+_COMMA = re.compile(r" *, *")
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    """A command pattern: leading spaces allowed, every ``:`` (but ``(?:``) either colon,
+    ``URL`` scribe.perl's URL."""
+    return re.compile(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL), _I)
+
+
+# Present, Regrets and Chair: (pattern, operation) in scribe.perl's order
+_LISTS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "present": ((_p(r"present *(?::|=) *(.*?) *"), "set"), (_p(r"present *\+:? *"), "self"),
+                (_p(r"present *\+:? *(.*?) *"), "add"), (_p(r"present *-:? *(.*?) *"), "del")),
+    "regrets": ((_p(r"regrets? *: *(.*?) *"), "set"), (_p(r"regrets? *\+:? *"), "self"),
+                (_p(r"regrets? *\+:? *(.*?) *"), "add"), (_p(r"regrets? *-:? *(.*?) *"), "del")),
+    "chair": ((_p(r"chairs? *-:? *"), "unself"), (_p(r"chairs? *-:? *(.*?) *"), "del"),
+              (_p(r"chairs? *\+:? *"), "self"), (_p(r"chairs? *: *"), "empty"),
+              (_p(r"chairs? *(:|\+:?) *(.*?) *"), "set")),
+}
+_SCRIBEOPTIONS = re.compile(r" *scribeoptions *: *(.*?) *", _I)  # ASCII colon only
+_SCRIBE_SELF_OFF = _p(r"scribe(?:nick)? *-:? *")
+_SCRIBE_SELF = _p(r"scribe(?:nick)? *\+:? *")
+_SCRIBE_EMPTY = _p(r"scribe(?:nick)? *: *")
+_SCRIBE_SET = re.compile(rf" *scribe(?:nick)? *({_C}|\+{_C}?) *({_SCRIBE_ENTRY}(?:, *"
+                         rf"{_SCRIBE_ENTRY})*)", _I)
+_SCRIBE_OLD = _p(r"scribe *: *([^ ].*?) *")  # "Scribe: John Smith": listed, nobody scribes
+_SCRIBE_OFF = _p(r"scribe(?:nick)? *-:? *([^ ].*)? *")
+_REPO_ADD = _p(r"repo(?:s|sitory|sitories)? *(?::|\+:?) *(.*?) *")
+_REPO_DROP = _p(r"repo(?:s|sitory|sitories)? *-:? *([^ ].*)")
+_GB_ADD = _p(r"(?:ghurlbot|gb) *, *(?:discuss(?:ing)?|use|using|take +up|taking +up|"
+             r"this +(?:will +be|is)) +(.*?) *")
+_GB_DROP = _p(r"(?:ghurlbot|gb) *, *(?:forget|drop|remove|don't +use|do +not +use) +([^ ].*)")
+_SLIDESET = _p(r"slides(?:et)? *: *(.*?(URL).*)")
+_SLIDES_OFF = _p(r"slides(?:et)? *:.*")
+_RECORDING = _p(r"recording *: *(.*?(URL).*)")
+_RECORDING_OFF = _p(r"recording *:.*")
+_RECORDING_TIMES = ((_p(r"recording +(?:is +starting|starts)[. ]*"), True),
+                    (_p(r"recording +start(?:ed|s) +at +:([0-9][0-9])[. ]*"), True),
+                    (_p(r"recording +ends[. ]*"), False),
+                    (_p(r"recording +end(?:ed|s) +at +:([0-9][0-9])[. ]*"), False))
+_TOPIC = _p(r"topic *: *(.*?) *")
+_SUBTOPIC = _p(r"sub-?topic *: *(.*?) *")
+_ACTION = (_p(r"action *: *(.*?) *"), _p(r"action +(.*?(?: to |:).*?) *"))
+_RESOLUTION = _p(r"resol(?:ved|ution) *: *(.*?) *")
+_ISSUE = _p(r"issue *: *(.*?) *")
+_AGENDA = _p(r"agenda *: *(URL) *")
+_AGENDA_OTHER = _p(r"agenda *: *(.*?) *")
+_MEETING = _p(r"meeting *: *(.*?) *")
+_OTHER_MEETING = _p(r"(previous|next) +meeting *: *(URL) *")
+_OTHER_MEETING_TEXT = _p(r"(previous|next) +meeting *: *(.*?) *")
+_DATE = _p(r"date *: *(\d+ \w+ \d+)")  # the start of the line: the rest may be anything
+_ANCHOR = _p(r"namedanchorhere *: *(.*?) *")
+# every command starts with one of these words; command() picks its patterns by the word
+_KEYWORD = re.compile(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
+                      r"sub-?topic|action|resol|issue|agenda|meeting|previous|next|date|"
+                      r"namedanchorhere)", _I)
+# ---- the lines that are not commands, as scribe.perl reads them (found by running it) ----
+# Every pattern reads the line as typed (tabs are spaces by now); only spaces count as such.
+_DASHES = re.compile(" *-+ *")  # with -dashTopics: the next line of its writer is a topic
+_VERBATIM_START = re.compile(" *(```|\\[\\[) *")
+_VERBATIM_END = {"```": "```", "[[": "]]"}
+_SLIDE = re.compile(r" *\[ *slide *(\d+) *\] *", _I)  # [slide 3], once there is a slideset
+# The commands scribe.perl reads before it leaves RRSAgent's lines out (its order): RRSAgent's
+# other lines go first, so that its "ACTION: …" echoes make no actions
+_EARLY_COMMAND = re.compile(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|topic|"
+                            r"sub-?topic)", _I)
+# A speaker's name has no space, colon (either), quote or ">" and does not start with "..";
+# spaces may come before it unless -allowSpaceContinuations makes those a continuation.
+_SPEAKER = re.compile('( *)((?:[^. :：">]|\\.[^. :：">])[^ :：">]*) *[:：] *(.*)')
+_NOT_SPEAKER = re.compile(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
+                          f"{_C})", _I)  # a URL, or words unlikely to be anybody's name
+_DOTS = re.compile(" *(?:\\.\\.+|…) *(.*?) *")  # "..." or "…": a continuation line
+_TRIMMED = re.compile(" *(.*?) *")  # -implicitContinuations: any line continues the speaker
+_SPACED = re.compile(" +(.*?) *")  # -allowSpaceContinuations: a line starting with a space
+_ESCAPED = re.compile(r" *\\(.*)")  # "\Topic: x" is text, not a command
+_OWN_NICK = re.compile(" *<([^>]*)>")  # "<mynick> aside": the writer's own remark
+_AFTER_NICK = re.compile("[^>]*> ?")
+_RALPH_LINK = re.compile(f" *-> *{_PURL}", _I)  # "-> URL text" by a scribe: a summary
+_VOTE = re.compile(r" *[-+]\d+(?:\W.*)?")  # "+1" is the scribe voting, not minuting
+# Lines left out as talk with bots. Zakim's need -useZakimTopics (scribe.perl's default); they
+# need not be addressed to it. Found by running scribe.perl, looseness included: any line
+# starting with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py).
 _ZAKIM_COMMAND = re.compile(" *(?:" + "|".join((
+    r"zakim,",                                              # zakim, anything (not "zakim:")
     r"(?:chair +)?(?:ack|recognize)s? \w",                  # ack bob, chair recognizes alice
     r"agg?enda *\d* *[-+=?]",                               # agenda+ text, agenda 2 = text, agenda?
-    r"(?:take +up +|open +|move +to +)?(?:next +agend(?:a|um)|agend(?:a|um) )",  # take up, next
-    r"(?:delete|drop|forget|remove) +agend(?:a|um) +\d+ *$",
-    r"(?:skip|(?:really +)?close) +(?:this +agend(?:a|um)|agend(?:a|um) +\d+) *$",
-    r"(?:ple?a?se? +)?clear +(?:the +)?agenda *$",
-    r"q(?:ueue|q)? *[-+=?]", r"[-+=?] *q(?:ueue|q)?\b",      # q+, qq+ to x, queue-, q?, +q
+    r"(?:delete|drop|forget|remove) +agend(?:um|a) +\d+ *$",
+    r"(?:take +up +|open +|move +to +)?(?:agend(?:um|a) +|next +agend(?:um|a))",  # take up, next
+    r"(?:skip|(?:really +)?close) +(?:this +agend(?:um|a)|agend(?:um|a) +\d+) *$",
+    r"q(?:ueue|q)? *[-+=?]",                                # q+, qq+ to x, queue-, q?
     r"(?:ple?a?se? +)?(?:show +)?(?:the +)?(?:verbose +|full +)?q(?:ueue)?\?? *$",  # the queue
-    r"(?:vq(?:ueue)?|qv)\?",
+    r"(?:vqueue|vq|qv)\?",
+    r"[-+=?] *q(?:ueue|q)?\b",                              # +q, - q
+    r"(?:ple?a?se? +)?clear +(?:the +)?agenda *$",
     r"(?:(?:list|show) +(?:all +)?(?:the +)?questions|questions *\?) *$",
-    r"(?:drop|close) +question +\d+ *$",
+    r"(?:drop|close) +question +[0-9]+ *$",
 )) + ")", _I)
-_AGENDUM = re.compile(r"agendum \d+(?:\. \"(.+)\"| -- (.+?) --) taken up.*", _I)
-_ZAKIM_ATTENDEES = re.compile(r"(?:leaving\.\s+)?As of this point the attendees (?:have been|were)"
-                              r"\s+(.*)", _I)
-_ADDRESSED = re.compile(r"([A-Za-z]+)_*\s*[,:]")
+# The first words _ZAKIM_COMMAND may start with (any case), for a cheap test of most lines;
+# the others start with one of -+=?
+_FIRST_WORD = re.compile(r" *([^\W\d_]*)")
+_ZAKIM_WORDS = frozenset({
+    "zakim", "chair", "ack", "acks", "recognize", "recognizes", "agenda", "aggenda", "agendum",
+    "delete", "drop", "forget", "remove", "take", "open", "move", "next", "skip", "really",
+    "close", "q", "qq", "queue", "show", "the", "verbose", "full", "vqueue", "vq", "qv", "clear",
+    "list", "questions",
+    *(f"pl{e}{a}{s}{e2}" for e in ("", "e") for a in ("", "a") for s in ("", "s")
+      for e2 in ("", "e")),  # ple?a?se?
+})
+_ZAKIM_FIRST = frozenset("-+=?ſ" + "".join({w[0] for w in _ZAKIM_WORDS}) +
+                         "".join({w[0].upper() for w in _ZAKIM_WORDS}))
+_TO_RRSAGENT = re.compile(" *rrsagent,", _I)
+_TO_TRACKBOT = re.compile(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)\b", _I)
+_TO_AGENDABOT = re.compile(" *agendabot *,", _I)
+_TO_GB = re.compile(" *(?:ghurlbot|gb) *,", _I)  # with -noghurlbot
+# Zakim's own lines (its nick exactly "Zakim", as for the other bots)
+_AGENDUM = re.compile(r"agendum \d+\. \"(.*)\" taken up|agendum \d+ -- (.*)")
+_TAKEN_UP = re.compile(r" -- taken up \[from.*")
+_ATTENDEES = re.compile(r"the attendees (?:were|have been) (.*?),?$")
+_ATTENDEES_SO_FAR = re.compile("the attendees (?:were|have been) ")
+_ZAKIM_MORE = re.compile(r"\.\.\. (.*)")  # Zakim's long reply, continued
+_WANTED = re.compile("[^ ,]+, you wanted ")  # "jo, you wanted to ask about x": kept
+_NAME_SEP = re.compile(", *")
+# trackbot's and ghurlbot's replies
+_TRACKBOT_REF = re.compile("([a-zA-Z]+-[0-9]+) -- (.*)")  # ACTION-12 -- text
+_BOT_URL = re.compile(_PURL, _I)
+_GB_REF = re.compile(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
+                     r"Discussion |\#)[0-9]+) ?(.*)", _I)
+_GB_USER = re.compile(f"({_PURL}) -> (@.*)", _I)
+_GB_STATUS = re.compile("Cannot|Closed|Reopened|Created")
+_GB_OK = re.compile(r"(?:[^ ,]+, )?OK\.?")
 _URL_START = re.compile(URL, _I)
-_GB_REPOS = re.compile(r"(?:ghurlbot|gb)_*\s*[,:]\s*(?:(this is|use)|drop|remove|forget)\s+(.+)",
-                       _I)
-_GITHUB_REPO = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+", _I)
-_WANTED = re.compile(r"\S+, you wanted to ", _I)
-_LOG_URL = re.compile(rf"(?:logging to|See)\s+({URL}?)(?:#\S*)?\s*$", _I)
-_SLIDE = re.compile(r"\[\s*slide\s+(\d+)\s*\]", _I)
+_GITHUB_REPO = re.compile(r"\bhttps://github.com/[a-z0-9._-]+/[a-z0-9._-]+", _I)  # sic: "."
+_REPO_PARTS = re.compile(r"([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+)/?", _I)
+_REPO_LIST = re.compile(r"[ ,]+")
+_MINUTES_URL = re.compile(r" to generate ([^ #]+)")  # RRSAgent's lines, anywhere in them
+_LOG_URL = re.compile(r"(?:[Ll]ogging to|recorded in|See) ([^ #]+)")
 _DMY = re.compile(r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _URL_DATE = re.compile(r"/(\d{4})/(\d\d)/(\d\d)-")
-_VERBATIM = {"```": "```", "[[": "]]"}
-_RESERVED_ANCHORS = {"toc", "meeting", "attendees", "links", "resolutionsummary",
-                     "actionsummary"}
+_RESERVED_ANCHORS = frozenset({"ActionSummary", "ResolutionSummary", "links", "attendees", "toc",
+                               "meeting"})  # case-sensitive, as in scribe.perl
+_HEX_ANCHOR = re.compile(r"[0-9a-f]{4}")  # such a name also takes that paragraph id
+# scribe.perl's own list: only %count (who is active) and the guessed scribe use it
+_BOT_NICKS = frozenset({"rrsagent", "trackbot", "ghurlbot", "gb", "github-bot", "agendabot",
+                        "zakim"})
 
 
 @lru_cache(maxsize=8192)
@@ -96,9 +187,35 @@ def _key(nick: str) -> str:
     return nick.rstrip("_").lower()
 
 
-def _names(value: str, commas_only: bool) -> list[str]:
-    parts = value.split(",") if commas_only or "," in value else value.split()
-    return [p.strip() for p in parts if p.strip()]
+def _split(value: str, separator: re.Pattern[str] = _COMMA) -> list[str]:
+    """Perl's split: an empty first field stays ("", "A" for ", A"), empty last ones go."""
+    parts = separator.split(value)
+    while parts and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def _repository_url(name: str, repos: Sequence[str]) -> str | None:
+    """A repository name as a URL, completed from the latest repository (``repos[-1]``):
+    ``https://host/owner/x`` as it is, ``owner/x`` on the latest one's host (else GitHub),
+    ``x`` with the latest one's owner (else w3c's); "" (and "0") is the latest. None: not a
+    name."""
+    latest = repos[-1] if repos else None
+    if name in ("", "0"):  # Perl's false strings
+        return latest
+    m = _REPO_PARTS.fullmatch(name)
+    if m is None:
+        return None
+    base, owner, repo = m.groups()
+    if base:
+        return base + (owner or "") + repo
+    if owner:
+        if latest is None:
+            return f"https://github.com/{owner}{repo}"
+        return re.sub(r"[^/]+/[^/]+$", lambda _: owner + repo, latest, count=1)
+    if latest is None:
+        return f"https://github.com/w3c/{repo}"
+    return re.sub(r"[^/]+$", lambda _: repo, latest, count=1)
 
 
 def parse_date(text: str) -> date | None:
@@ -133,6 +250,51 @@ class _Head:
     items: list[_Para]
     time: str | None = None
     ctx: Context = field(default_factory=Context)
+    continuations: list[str] = field(default_factory=list)  # "..." lines added to the title
+
+
+def _not_speaker(t: str, m: re.Match[str]) -> bool:
+    """Whether a line that looks like ``name: text`` (``m``, from _SPEAKER) is a URL or
+    starts with a word that is no name; the name tells when the pattern need not be tried."""
+    name = m[2].casefold()
+    if not (t.startswith("//", m.end(2) + 1) or name.startswith(_NOT_NAMES)):
+        return False
+    return bool(_NOT_SPEAKER.match(t))
+
+
+_NOT_NAMES = ("propos", "issue-", "action-", "github", "mailto", "geo", "urn")
+
+
+class _Hidden:
+    """A record the minutes do not show: an IRC line with -scribeOnly. It still comes between a
+    speaker's line and its continuation, as in scribe.perl."""
+
+
+_HIDDEN = _Hidden()
+# scribe.perl's records, in document order: headings, paragraphs and hidden lines
+_Record = _Para | _Head | _Hidden
+_CONTINUED = frozenset({"action", "resolution", "issue", "summary"})  # and headings
+
+
+def _next_speaker_id(sid: str) -> str:
+    """s01, s02 … s99, t00 …: Perl's increment of a string, scribe.perl's speaker ids."""
+    chars = list(sid)
+    i = len(chars) - 1
+    while i >= 0:
+        c = chars[i]
+        if c == "9":
+            chars[i] = "0"
+        elif c == "z":
+            chars[i] = "a"
+        elif c == "Z":
+            chars[i] = "A"
+        else:
+            chars[i] = chr(ord(c) + 1)
+            return "".join(chars)
+        i -= 1
+    first = sid[0]
+    lead = "1" if first.isdigit() else "a" if first.islower() else "A"
+    return lead + "".join(chars)
 
 
 class _Builder:
@@ -140,390 +302,746 @@ class _Builder:
 
     def __init__(self, opts: Options) -> None:
         self.opts = opts
-        self.title = ""
-        self.date: date | None = None
+        self.title = "(MEETING TITLE)"
+        self.date_label: str | None = None  # a Date: as typed
+        # Chair, Present, Regrets: the name in any case (casefold) -> as last written
         self.lists: dict[str, dict[str, str]] = {"chair": {}, "present": {}, "regrets": {}}
-        self.scribe_names: dict[str, str] = {}
-        self.scribes: set[str] = set()
-        self.all_scribe = False
+        self.scribe_names: dict[str, str] = {}  # scribe's key -> the name the list shows
+        self.scribe_list: list[str] = []  # every scribe ever named, in order ("Scribe" line)
+        self.scribes: set[str] = set()  # the current scribes' keys; "*" makes everyone one
         self.urls: dict[str, str] = {}
+        self.has_slides = False
+        self.recording_text = ""
+        self.anchors: set[str] = set()
+        self.late_notes: list[str] = []  # scribe.perl's, found while writing: after the others
         self.heads = [_Head("", 0, 0, [])]
         self.last: dict[str, _Para] = {}
         self.speakers: dict[str, str] = {}  # key -> name as first written
         self.css: dict[str, str] = {}
-        self.active: dict[str, None] = {}
         self.ctx = Context(opts.url_display, opts.emphasis, opts.github_issues, ())
         self.slideset = ""
         self.notes: list[str] = []  # diagnostics found while reading the lines
         self.recording_url: str | None = None
         self.recording_start: int | None = None  # seconds of day
         self.recording_end: int | None = None
-        self.dash_pending = False
-        # end marker, paragraph, owner's key, others' lines held back (None: not held)
-        self.verbatim: tuple[str, _Para, str, list[Line] | None] | None = None
+        # -- what line() keeps between lines (scribe.perl's state) --
+        # -dashTopics: who typed dashes -> the dashes' paragraph, a heading once their next
+        # line names it (an IRC line if none comes)
+        self.dash_pending: dict[str, _Para] = {}
+        # who is in a verbatim block -> its end marker and (a scribe's) block paragraph
+        self.verbatim: dict[str, tuple[str, _Para | None]] = {}
+        self.lastspeaker: dict[str, str | None] = {}  # a scribe's nick -> whom "..." continues
+        self.owner_last: dict[str, _Record] = {}  # nick (a speaker's name) -> its last record
+        self.first_record: _Record | None = None  # the first line's (see continue_record)
+        self.lines_seen = 0
+        self.hidden = 0  # -scribeOnly's IRC lines: records, but not shown
+        self.hidden_mark: tuple[int, int, int] | None = None  # _mark() after the last one
+        self.zakim_last: tuple[str, _Record | None] | None = None  # Zakim's last line but "..."
+        self.speaker_id = "s00"
 
     # ---- commands ----
 
     def set_list(self, name: str, op: str, value: str, nick: str) -> None:
-        """``:`` replaces, ``+`` adds, ``-`` removes; no names means the speaker."""
-        op = "-" if "-" in op else "+" if "+" in op else ":"
-        name = "scribe" if name.startswith("scribe") else "regrets" if name == "regret" else name
-        entries = _names(value, commas_only=name in ("chair", "scribe")) or (
-            [nick] if op != ":" else [])
-        if name == "scribe":
-            self.set_scribes(op, entries)
-            return
+        """Chair, Present or Regrets. ``set`` replaces the list by the names in ``value``,
+        ``add`` and ``del`` add and remove them, ``self`` and ``unself`` the speaker. Names
+        are separated by commas only; a name is one in any case, written as it was last."""
         target = self.lists[name]
-        if op == ":":
+        if op == "set":
             target.clear()
-        for entry in entries:
-            if op == "-":
-                target.pop(entry.lower(), None)
+        for entry in [nick] if op in ("self", "unself") else _split(value):
+            if op in ("del", "unself"):
+                target.pop(entry.casefold(), None)
             else:
-                target.setdefault(entry.lower(), entry)
+                target[entry.casefold()] = entry
 
-    def set_scribes(self, op: str, entries: list[str]) -> None:
-        if op == ":":
-            self.scribes, self.all_scribe = set(), False
-        for entry in entries:
-            if entry == "*":
-                self.all_scribe = op != "-"
-                continue
-            who, _, real = (w.strip() for w in entry.replace("=", "/").partition("/"))
-            if op == "-":
-                self.scribes.discard(_key(who))
-            else:
-                self.scribes.add(_key(who))
-                self.scribe_names.setdefault(_key(who), real or who)
+    def set_scribes(self, names: str, reset: bool = False) -> None:
+        """Each of the comma-separated ``nick``, ``nick = Real Name`` or ``nick/Real Name``
+        becomes a current scribe (trailing underscores and case ignored, ``*``: everyone) and
+        joins the Scribe list, under the real name if one is given, else under the nick as
+        first written."""
+        if reset:
+            self.scribes = set()
+        for entry in _split(names):
+            m = _ENTRY.fullmatch(entry)
+            nick, real = (m[1], m[2]) if m else (entry, None)
+            key = _key(nick)
+            self.scribes.add(key)
+            self.scribe_list.append(key)
+            if real and real != "0":  # Perl's truth: a name "0" is no name
+                self.scribe_names[key] = real
+            elif self.scribe_names.get(key, "0") == "0":
+                self.scribe_names[key] = nick
 
-    def meta(self, name: str, value: str, ln: Line) -> None:
-        name, value = re.sub(r"[ _-]", "", name.lower()), value.strip()
-        if name == "meeting":
-            self.title = value or self.title
-        elif name == "date":
-            self.date = parse_date(value) or self.date
-        elif name in ("agenda", "previousmeeting", "nextmeeting"):
-            if m := _URL_START.search(value):
-                self.urls[name] = m[0]
-            elif value:
-                label = {"agenda": "Agenda", "previousmeeting": "Previous meeting",
-                         "nextmeeting": "Next meeting"}[name]
-                self.notes.append(f"{label} is not an http(s) URL: {value}")
-        elif name == "recording":
-            if m := _URL_START.search(value):
-                self.recording_url = m[0]
-        elif name == "slideset":
-            m = _URL_START.search(value)
-            self.slideset = m[0] if m else ""
-            if m:  # the id hashes the address; an anchor text ("-> my slides URL") is shown
-                para = self.add("slideset", ln, m[0])
-                anchors = [t.text for t in tokenize(value, self.ctx) if t.kind == "link"]
-                if para and anchors:
-                    para.url = anchors[0]
-            else:
-                self.add("summary", ln, f"Slideset: {value}")
-        elif name.startswith("repo"):
-            self.repos("" if not value else "+", value)
-        elif name == "namedanchorhere":
-            anchor = re.sub(r"\s+", "_", value)
-            if anchor and anchor.lower() not in _RESERVED_ANCHORS:
-                self.add("anchor", ln, anchor)
+    def drop_scribes(self, names: str) -> None:
+        for entry in _split(names):
+            m = _ENTRY.fullmatch(entry)
+            self.scribes.discard(_key(m[1] if m else entry))
 
-    def recording_time(self, ln: Line, start: bool, hour: str | None, minute: str | None) -> None:
-        """``Recording started at :05`` means five past the hour of the line (or the hour
-        given); ``Recording is starting`` means now."""
+    def scribe_command(self, ln: Line, t: str) -> bool:
+        """ScribeOptions (read before, left out here), Scribe and ScribeNick."""
+        if _SCRIBEOPTIONS.fullmatch(t):
+            pass
+        elif _SCRIBE_SELF_OFF.fullmatch(t):
+            self.drop_scribes(ln.nick)
+        elif _SCRIBE_SELF.fullmatch(t):
+            self.set_scribes(ln.nick)
+        elif _SCRIBE_EMPTY.fullmatch(t):
+            self.kept(ln, f'Ignored empty command "{t}"')
+        elif m := _SCRIBE_SET.fullmatch(t):
+            self.set_scribes(m[2], reset=m[1] in ":：")
+        elif m := _SCRIBE_OLD.fullmatch(t):  # a name, not a nick: listed only
+            self.scribe_list.append(m[1])
+        elif m := _SCRIBE_OFF.fullmatch(t):
+            self.drop_scribes(m[1] or "")
+        else:
+            return False
+        return True
+
+    def list_command(self, name: str, ln: Line, t: str) -> bool:
+        found = next(((m, op) for pattern, op in _LISTS[name] if (m := pattern.fullmatch(t))),
+                     None)
+        if found is None:
+            return False
+        m, op = found
+        if op == "empty":
+            self.kept(ln, f'Ignored empty command "{t}"')
+        elif name == "chair" and op == "set":
+            self.set_list(name, "set" if m[1] in ":：" else "add", m[2], ln.nick)
+        elif name == "present" and op == "set" and ln.nick == "Zakim" and \
+                not self.opts.use_zakim_topics:
+            pass  # left out, and not believed
+        else:
+            value = m[1] if m.groups() else ""
+            if name == "present" and op == "set" and value == "(no one)":
+                value = ""
+            self.set_list(name, op, value, ln.nick)
+        return True
+
+    def kept(self, ln: Line, note: str | None = None) -> None:
+        """A command scribe.perl does not take: it stays in the minutes as the speaker's IRC
+        line (the scribe's too), with a diagnostic."""
+        if note is not None:
+            self.notes.append(note)
+        self.irc(ln, ln.text)
+
+    def scribe_text(self, ln: Line) -> None:
+        """A command line shown as typed: a summary if a scribe typed it, else an IRC line."""
+        if self.is_scribe(ln.nick):
+            self.add("summary", ln, ln.text)
+        else:
+            self.irc(ln, ln.text)
+
+    def shown(self, kind: str, ln: Line, text: str, url: str = "") -> None:
+        """A paragraph that nothing continues (a repository line, a slideset, an anchor)."""
+        self.heads[-1].items.append(_Para(kind, ln.seed, [text], "", ln.time, self.ctx, url))
+
+    def recording_time(self, ln: Line, start: bool, minute: str | None) -> None:
+        """``Recording starts`` is the line's time; ``Recording started at :05`` the last
+        time before it at five past an hour. Lines without a time change nothing."""
+        if ln.time is None:
+            return
         when = ln.seed
         if minute is not None:
-            h = int(hour) if hour is not None else ln.seed // 3600
-            when = h * 3600 + int(minute) * 60
+            when = 3600 * ((ln.seed - 60 * int(minute)) // 3600) + 60 * int(minute)
         if start:
             self.recording_start = when
         else:
             self.recording_end = when
 
     def repos(self, op: str, value: str) -> None:
-        repos = list(self.ctx.repos)
-        if not op:
+        """``+`` puts the repositories named in ``value`` (separated by spaces or commas) in
+        front, to be used for ``#12`` from here on; with nothing named, it forgets them all;
+        ``-`` removes them. Not with -nogithubIssues."""
+        if not self.opts.github_issues:
+            return
+        repos = list(self.ctx.repos)  # the latest last
+        if op != "-" and not value:
             repos = []
-        for name in _names(value, commas_only=False):
-            if op == "-":
-                repos = [r for r in repos if not r.endswith("/" + name.split("/")[-1])]
-                continue
-            if not re.match(r"https?://", name):
-                base = repos[-1].rsplit("/", 1)[0] if repos else "https://github.com/w3c"
-                host = base.rsplit("/", 1)[0]
-                name = f"{host}/{name}" if "/" in name else f"{base}/{name}"
-            repos.append(name)
+        for name in _split(value, _REPO_LIST):
+            url = _repository_url(name, repos)
+            if url is None:
+                self.late_notes.append(f"Could not interpret as a repository: {name}")
+            elif op == "-":
+                repos = [r for r in repos if r != url]
+            else:
+                repos.append(url)
         self.ctx = replace(self.ctx, repos=tuple(repos))
 
+    def repo_line(self, ln: Line, op: str, value: str) -> None:
+        """``Repo: x`` or ``gb, use x`` (and ``Repo- x``): the change, shown as a paragraph."""
+        self.repos(op, value)
+        self.shown("repo" if op == "+" else "drop", ln, value)
+
+    def anchor(self, ln: Line, value: str) -> None:
+        """``NamedAnchorHere: x``: a target ``#x``, unless empty, reserved or already there."""
+        name = value.replace(" ", "_")
+        if not name:
+            self.kept(ln, "Empty named anchor ignored.")
+        elif name in _RESERVED_ANCHORS:
+            self.kept(ln, f'Named anchor "{name}" ignored. (The name is reserved.)')
+        elif name in self.anchors:
+            self.kept(ln, f'Duplicate named anchor "{name}" ignored.')
+        else:
+            self.anchors.add(name)
+            self.shown("anchor", ln, ln.text, name)  # the id hashes the line, as typed
+
     def head(self, title: str, ln: Line, level: int) -> None:
-        for url in _GITHUB_REPO.findall(title):  # "Topic: … https://github.com/w3c/x" adds it
-            self.repos("+", url)
-        if title:
-            self.heads.append(_Head(title, ln.seed, level, [], ln.time, self.ctx))
+        """A topic (level 1) or subtopic (2), also an empty one; GitHub repositories in it
+        are used from here on."""
+        if self.opts.github_issues:
+            for url in _GITHUB_REPO.findall(title):  # "Topic: … https://github.com/w3c/x"
+                self.repos("+", url)
+        self.heads.append(_Head(title, ln.seed, level, [], ln.time, self.ctx))
+
+    def continue_head(self, head: _Head, text: str) -> None:
+        """A "..." line that continues a heading; its GitHub repositories count too, from
+        here on and in the heading itself."""
+        head.continuations.append(text)
+        if self.opts.github_issues and "github" in text.lower():
+            for url in _GITHUB_REPO.findall(text):
+                self.repos("+", url)
+            head.ctx = self.ctx
 
     # ---- paragraphs ----
 
-    def add(self, kind: str, ln: Line, text: str, speaker: str = "") -> _Para | None:
-        if not text and kind not in ("speaker",):
-            return None
+    def add(self, kind: str, ln: Line, text: str, speaker: str = "") -> _Para:
+        """A paragraph (also an empty one: scribe.perl prints those too)."""
         para = _Para(kind, ln.seed, [text], speaker, ln.time, self.ctx)
         self.heads[-1].items.append(para)
         if kind == "speaker":
             key = speaker.lower()
             self.speakers.setdefault(key, speaker)
-            self.css.setdefault(key, f"s{len(self.css) + 1:02d}")
-        if kind not in ("irc", "bot"):
-            self.last[_key(ln.nick)] = para
+            if key not in self.css:
+                self.speaker_id = _next_speaker_id(self.speaker_id)
+                self.css[key] = self.speaker_id
         return para
 
     def irc(self, ln: Line, text: str, kind: str = "irc") -> None:
-        if not self.opts.scribe_only or kind == "bot":
-            self.add(kind, ln, text, ln.nick if not ln.action else f"* {ln.nick}")
+        """Someone's IRC line as typed (``irc``), a failed edit (``command``) or a line inside
+        someone else's verbatim block (``code``); -scribeOnly hides them all (bots' stay)."""
+        if self.opts.scribe_only and kind in ("irc", "command", "code"):
+            self.hidden += 1
+            self.hidden_mark = self._mark()
+            return
+        self.add(kind, ln, text, ln.nick if not ln.action else f"* {ln.nick}")
 
-    def continuation(self, ln: Line, text: str) -> None:
-        """Extend this scribe's previous paragraph if nothing came between; else start a new
-        paragraph for the same speaker, as scribe.perl does."""
-        last, items = self.last.get(_key(ln.nick)), self.heads[-1].items
-        if last is not None and items and items[-1] is last:
+    def _mark(self) -> tuple[int, int, int]:
+        """Where the minutes are: changes whenever a record is added."""
+        return len(self.heads), len(self.heads[-1].items), self.hidden
+
+    def previous(self) -> _Record | None:
+        """The last record, whoever made it (what a speaker's "..." line must follow)."""
+        if self.hidden_mark is not None and self.hidden_mark == self._mark():
+            return _HIDDEN
+        head = self.heads[-1]
+        return head.items[-1] if head.items else head if head.level else None
+
+    def continuation(self, ln: Line, name: str, text: str) -> None:
+        """A scribe's "..." line (or, with -implicitContinuations and -allowSpaceContinuations,
+        another one) after ``name``'s line: joins the previous paragraph if that is ``name``'s
+        with nothing between, else starts a new paragraph of ``name``'s."""
+        last = self.previous()
+        if isinstance(last, _Para) and last.kind == "speaker" and last.speaker == name:
             last.segs.append(text)
-        elif last is None or last.kind not in ("speaker", "summary"):
-            self.add("summary", ln, text)
         else:
-            self.add(last.kind, ln, text, last.speaker)
+            self.add("speaker", ln, text, name)
 
-    def continues_own(self, ln: Line, text: str) -> bool:
-        """Anybody may continue their own resolution, action, issue or proposal with "...",
-        when nothing came between."""
-        last, items = self.last.get(_key(ln.nick)), self.heads[-1].items
-        if last is None or not items or items[-1] is not last or last.kind not in _CONTINUABLE:
+    def continues_record(self, ln: Line, text: str) -> bool:
+        """A "..." line that continues its writer's last record, when that is a heading, an
+        action, resolution, issue or descriptive line (whatever came between from others).
+        scribe.perl's search for it stops at the log's first record, which it then takes
+        whoever wrote it: so does this."""
+        last = self.owner_last.get(ln.nick, self.first_record)
+        if isinstance(last, _Head) and last.level:
+            last.continuations.append(text)
+        elif isinstance(last, _Para) and last.kind in _CONTINUED:
+            last.segs.append(text)
+        else:
             return False
-        last.segs.append(text)
         return True
 
     def is_scribe(self, nick: str) -> bool:
-        return self.all_scribe or _key(nick) in self.scribes
+        return _key(nick) in self.scribes or "*" in self.scribes
 
     def command(self, ln: Line, text: str) -> bool:
-        """Interpret a command anyone may give; False if ``text`` is not one."""
-        if not _KEYWORD.match(text):
+        """Interpret a minutes command, which anyone may give (scribe.perl's commands, in its
+        order); False if the line is not one. The patterns read the line as typed
+        (``ln.text``): only spaces may come before a command."""
+        t = ln.text
+        if (m := _KEYWORD.match(t)) is None:
             return False
-        if m := _LIST.fullmatch(text):
-            self.set_list(m[1].lower(), m[2], m[3], ln.nick)
-        elif m := _RECORDING.fullmatch(text):
-            self.recording_time(ln, m[1].lower().startswith("start"), m[2], m[3])
-        elif m := _REPO_CHANGE.fullmatch(text):
-            self.repos(m[1], m[2])
-        elif m := _META.fullmatch(text):
-            if m[1].lower() != "scribeoptions":
-                self.meta(m[1], m[2], ln)
-        elif m := _TOPIC.fullmatch(text):
-            self.head(m[2].strip(), ln, 1 if m[1].lower() == "topic" else 2)
-        elif m := _RESOLUTION.fullmatch(text):
-            self.add("resolution", ln, m[1].strip())
-        elif m := _PROPOSED.fullmatch(text):
-            self.add("proposed", ln, m[1].strip())
-        elif m := _ACTION.fullmatch(text):
-            who_to = f"{m[2]} to {m[3]}" if m[2] else None
-            self.add("action", ln, (m[1] or who_to or m[4] or "").strip())
-        elif m := _ISSUE.fullmatch(text):
-            self.add("issue", ln, m[1].strip())
-        elif m := _POLL.fullmatch(text):
-            self.add("strawpoll", ln, m[1].strip())
-        else:
-            return False
+        word = m[1].lower()
+        if word in ("present", "regret", "chair"):
+            return self.list_command("regrets" if word == "regret" else word, ln, t)
+        if word == "scribe":
+            return self.scribe_command(ln, t)
+        if word in ("repo", "gb", "ghurlbot"):
+            add, drop = (_REPO_ADD, _REPO_DROP) if word == "repo" else (_GB_ADD, _GB_DROP)
+            if m := add.fullmatch(t):
+                self.repo_line(ln, "+", m[1])
+            elif m := drop.fullmatch(t):
+                self.repo_line(ln, "-", m[1])
+            else:
+                return False
+        elif word == "slides":
+            if m := _SLIDESET.fullmatch(t):
+                self.slideset, self.has_slides = m[2], True
+                self.shown("slideset", ln, m[1])
+            elif _SLIDES_OFF.fullmatch(t):
+                self.slideset = ""
+                self.scribe_text(ln)
+            else:
+                return False
+        elif word == "recording":
+            return self.recording_command(ln, t)
+        elif word in ("topic", "subtopic", "sub-topic"):
+            if not (m := (_TOPIC if word == "topic" else _SUBTOPIC).fullmatch(t)):
+                return False
+            self.head(m[1], ln, 1 if word == "topic" else 2)
+        elif word in ("action", "resol", "issue"):
+            patterns = {"action": _ACTION, "resol": (_RESOLUTION,), "issue": (_ISSUE,)}[word]
+            if not (m := next((m for p in patterns if (m := p.fullmatch(t))), None)):
+                return False
+            kind = {"action": "action", "resol": "resolution", "issue": "issue"}[word]
+            self.add(kind, ln, m[1])  # also an empty one
+        elif word == "agenda":
+            if m := _AGENDA.fullmatch(t):
+                self.urls["agenda"] = m[1]
+            elif m := _AGENDA_OTHER.fullmatch(t):
+                self.kept(ln, f"Found 'Agenda:' not followed by a URL: '{m[1]}'.")
+            else:
+                return False
+        elif word == "meeting":
+            if not (m := _MEETING.fullmatch(t)):
+                return False
+            self.title = m[1]
+        elif word in ("previous", "next"):
+            if m := _OTHER_MEETING.fullmatch(t):
+                self.urls[f"{m[1].lower()}meeting"] = m[2]
+            elif m := _OTHER_MEETING_TEXT.fullmatch(t):
+                self.kept(ln, f"Found '{m[1]} meeting:' not followed by a URL: '{m[2]}'.")
+            else:
+                return False
+        elif word == "date":
+            if not (m := _DATE.match(t)):
+                return False
+            self.date_label = m[1]
+        elif word == "namedanchorhere":
+            # scribe.perl reads it after the bots' own lines, which those rules take first
+            nick = ln.nick
+            if not (m := _ANCHOR.fullmatch(t)) or nick in ("trackbot", "agendabot") or \
+                    (nick == "Zakim" and self.opts.use_zakim_topics) or \
+                    (nick in ("gb", "ghurlbot") and not self.opts.ghurlbot):
+                return False
+            self.anchor(ln, m[1])
         return True
 
-    def bot_line(self, ln: Line, text: str) -> None:
-        bot = _key(ln.nick)
-        if bot == "rrsagent":
-            return
-        if bot == "zakim" and self.opts.use_zakim_topics:
-            names = None
-            if m := _AGENDUM.fullmatch(text):
-                self.head((m[1] or m[2]).strip(), ln, 1)
-            elif m := _ZAKIM_ATTENDEES.fullmatch(text):
-                names = m[1]
-            elif _WANTED.match(text):
-                self.irc(ln, text)
-            for name in _names(names or "", commas_only=True):
-                self.lists["present"].setdefault(name.lower(), name)
-            return
-        if bot in ("gb", "ghurlbot") and not self.opts.ghurlbot:
-            return
-        if self.to_bot(text) or self.command(ln, text):
-            return
-        self.irc(ln, text, "bot")
-
-    def to_bot(self, text: str) -> bool:
-        m = _ADDRESSED.match(text)
-        return bool(m and m[1].lower() in BOTS and
-                    (self.opts.use_zakim_topics or m[1].lower() != "zakim"))
-
-    def verbatim_line(self, ln: Line, raw: str) -> bool:
-        """Inside a verbatim block: its owner's lines are text until the end marker; others'
-        lines wait until the block ends when the owner is a scribe (scribe.perl keeps the
-        scribe's text together), and are handled as usual otherwise."""
-        assert self.verbatim is not None
-        end, para, owner, deferred = self.verbatim
-        if _key(ln.nick) != owner:
-            if deferred is None:
-                return False
-            deferred.append(ln)
-            return True
-        if raw.strip() != end:
-            para.segs.append(raw)
-            return True
-        self.verbatim = None
-        for waiting in deferred or ():
-            self.line(waiting)
+    def recording_command(self, ln: Line, t: str) -> bool:
+        """``Recording: URL`` (the player), ``Recording:`` (no recording after all), and
+        when it started and ended."""
+        if m := _RECORDING.fullmatch(t):
+            self.recording_url, self.recording_text = m[2], m[1]
+        elif _RECORDING_OFF.fullmatch(t):
+            self.recording_url = None
+            self.scribe_text(ln)
+        else:
+            for pattern, start in _RECORDING_TIMES:
+                if m := pattern.fullmatch(t):
+                    self.recording_time(ln, start, m[1] if m.groups() else None)
+                    return True
+            return False
         return True
 
     def line(self, ln: Line) -> None:
-        raw = ln.text
-        text = raw.strip()
-        if self.verbatim is not None and self.verbatim_line(ln, raw):
+        """Interpret one line, and remember whose record it made (what "..." lines of the same
+        nick continue) and, for Zakim's, what its own "..." lines continue."""
+        if ln.nick in self.dash_pending or ln.removed:
+            if ln.nick in self.dash_pending:  # -dashTopics: whatever line comes next titles it,
+                self.dash_title(ln)  # even an edit that succeeded (if the edits pass it on)
+            self.lines_seen += 1
             return
-        if _key(ln.nick) in BOTS:
-            self.bot_line(ln, text)
+        heads = self.heads
+        count, items, hidden = len(heads), len(heads[-1].items), self.hidden
+        self.classify(ln)
+        record = None
+        if count != len(heads) or items != len(heads[-1].items) or hidden != self.hidden:
+            record = self.previous()
+        if record is not None:
+            owner = record.speaker if isinstance(record, _Para) and record.kind == "speaker" \
+                else ln.nick
+            self.owner_last[owner] = record
+            if not self.lines_seen:
+                self.first_record = record
+        if ln.nick == "Zakim" and not ln.text.startswith("... "):
+            self.zakim_last = (ln.text, record)
+        self.lines_seen += 1
+
+    def classify(self, ln: Line) -> None:
+        """What the line is, in scribe.perl's order of rules: the first that applies wins.
+        Commands apply to anyone's lines, bots' too; then the bots' own lines and the lines
+        left out as talk with bots; then asides, escapes, speaker lines, continuations and
+        descriptive text, which only a scribe writes (others' lines are IRC lines)."""
+        nick, t = ln.nick, ln.text
+        if ln.action:  # agendum's own logs' /me lines (scribe.perl reads no such log)
+            self.irc(ln, t.strip())
             return
-        if ln.command:  # an s/// or i/// that failed stays for a human to fix
-            self.irc(ln, text)
+        if t.count(" ") == len(t):  # an empty line (spaces are nothing)
             return
-        self.active.setdefault(ln.nick)
-        if ln.action:
-            self.irc(ln, text)
+        if ":" in t and _SCRIBEOPTIONS.fullmatch(t):  # read before: gone, even verbatim
             return
-        if not text:
+        scribe = self.is_scribe(nick)
+        if (self.verbatim or "```" in t or "[[" in t) and self.verbatim_line(ln, scribe):
             return
-        first = text[0]
-        scribe = self.is_scribe(ln.nick)
-        if first in "`[" and text in _VERBATIM:
-            para = _Para("verbatim", ln.seed, [], "", ln.time, self.ctx)
-            self.heads[-1].items.append(para)
-            self.verbatim = (_VERBATIM[text], para, _key(ln.nick), [] if scribe else None)
+        if nick == "RRSAgent" and not _EARLY_COMMAND.match(t):
             return
-        if first == "\\":
+        if self.command(ln, t):
+            return
+        if self.slideset and "[" in t and (m := _SLIDE.fullmatch(t)):
+            self.slide(ln, m[1])
+            return
+        if self.opts.dash_topics and _DASHES.fullmatch(t):
+            self.dash_pending[nick] = _Para("irc", ln.seed, [t], nick, ln.time, self.ctx)
+            self.heads[-1].items.append(self.dash_pending[nick])
+            return
+        addressed = "," in t  # "rrsagent, …", "zakim, …"
+        if nick == "RRSAgent" or (addressed and _TO_RRSAGENT.match(t)):
+            return
+        use_zakim = self.opts.use_zakim_topics
+        if use_zakim and nick == "Zakim":
+            self.zakim_line(ln)
+            return
+        if (use_zakim and self.zakim_command(t)) or (addressed and _TO_TRACKBOT.match(t)):
+            return
+        if nick == "trackbot":
+            self.trackbot_line(ln)
+            return
+        if nick == "agendabot" or (addressed and _TO_AGENDABOT.match(t)):
+            return
+        if nick in ("gb", "ghurlbot"):
+            if not self.opts.ghurlbot or self.gb_line(ln):
+                return
+        elif addressed and not self.opts.ghurlbot and _TO_GB.match(t):
+            return
+        self.text_line(ln, scribe)
+
+    @staticmethod
+    def zakim_command(t: str) -> bool:
+        """Whether the line is one of Zakim's queue, agenda or question commands (or "zakim,
+        …"); the first word rules out most lines before the long pattern is tried."""
+        first = t[:1]
+        if first == " ":
+            first = t.lstrip(" ")[:1]
+        if first not in _ZAKIM_FIRST:
+            return False
+        if first not in "-+=?":
+            word = _FIRST_WORD.match(t)[1].casefold()  # type: ignore[index]
+            if word not in _ZAKIM_WORDS:
+                return False
+        return bool(_ZAKIM_COMMAND.match(t))
+
+    def text_line(self, ln: Line, scribe: bool) -> None:
+        """A line that is neither a command nor talk with a bot."""
+        nick, t = ln.nick, ln.text
+        if "<" in t and (m := _OWN_NICK.match(t)) and m[1].casefold() == nick.casefold():
+            self.irc(ln, _AFTER_NICK.sub("", t, count=1))  # "<mynick> aside"
+            return
+        if "\\" in t and (m := _ESCAPED.fullmatch(t)):
             if scribe:
-                self.add("summary", ln, text[1:])
+                self.add("summary", ln, m[1])
             else:
-                self.irc(ln, text[1:])
+                self.irc(ln, m[1])
             return
-        if self.dash_pending and scribe:
-            self.dash_pending = False
-            self.head(text, ln, 1)
+        opts = self.opts
+        if scribe and not ln.command and (":" in t or "：" in t) and \
+                (m := _SPEAKER.fullmatch(t)) and \
+                not (m[1] and opts.allow_space_continuations) and not _not_speaker(t, m):
+            self.lastspeaker[nick] = m[2]
+            self.add("speaker", ln, m[3], m[2])
             return
-        if self.opts.dash_topics and _DASHES.fullmatch(text):
-            self.dash_pending = True
+        if scribe and not ln.command and (name := self.lastspeaker.get(nick)) is not None and \
+                (more := self.continued(t)) is not None:
+            self.continuation(ln, name, more)
             return
-        if _GATE.match(text) and self.gated(ln, text):
+        if ("." in t or "…" in t) and (m := _DOTS.fullmatch(t)):
+            if self.continues_record(ln, m[1]):
+                return
+            if scribe:  # continuing nothing: a descriptive line
+                self.add("summary", ln, m[1])
+                self.lastspeaker[nick] = None
+                return
+        elif ln.command:  # an s/// or i/// that failed stays for a human to fix
+            self.irc(ln, t, "command")
             return
-        if first == "<" and (m := _OWN_NICK.fullmatch(text)) and _key(m[1]) == _key(ln.nick):
-            self.irc(ln, m[2])
-        elif not scribe and first in ".…" and (m := _CONTINUATION.fullmatch(text)) and \
-                self.continues_own(ln, m[1]):
-            pass
-        elif not scribe or (first in "+-" and _VOTE.fullmatch(text)):
-            self.irc(ln, raw)
-        elif first == "[" and (m := _SLIDE.fullmatch(text)):
-            self.slide(ln, int(m[1]))
-        elif first in ".…" and (m := _CONTINUATION.fullmatch(text)):
-            self.continuation(ln, m[1])
-        elif self.opts.allow_space_continuations and raw.startswith(" ") and \
-                (last := self.last.get(_key(ln.nick))) is not None and last.kind == "speaker":
-            self.continuation(ln, text)
-        elif ":" in text and (m := _SPEAKER.fullmatch(text)) and not _URL_START.match(text):
-            self.add("speaker", ln, m[2], m[1])
-        elif self.opts.implicit_continuations and \
-                (last := self.last.get(_key(ln.nick))) is not None and last.kind == "speaker":
-            self.continuation(ln, text)
+        elif scribe and "->" in t and _RALPH_LINK.match(t):  # a link: "..." still continues
+            self.add("summary", ln, t)
+            return
+        elif scribe and not (("+" in t or "-" in t) and _VOTE.fullmatch(t)):
+            self.add("summary", ln, t)
+            self.lastspeaker[nick] = None
+            return
+        self.irc(ln, t)
+
+    def continued(self, t: str) -> str | None:
+        """The text a scribe's line adds to the speaker's, if it continues one: a "..." line,
+        with -implicitContinuations any line, with -allowSpaceContinuations one starting with
+        a space."""
+        m = _DOTS.fullmatch(t) if "." in t or "…" in t else None
+        if m is None and self.opts.implicit_continuations:
+            m = _TRIMMED.fullmatch(t)
+        if m is None and self.opts.allow_space_continuations:
+            m = _SPACED.fullmatch(t)
+        return None if m is None else m[1]
+
+    def dash_title(self, ln: Line) -> None:
+        """-dashTopics: the next line of whoever typed dashes, whatever it is, titles a heading
+        where the dashes were (scribe.perl looks ahead for it: what others said between comes
+        after the heading). Till then the dashes are an IRC line, which they stay if no line
+        follows."""
+        dashes = self.dash_pending.pop(ln.nick)
+        at, k = self.find(dashes)
+        h = self.heads[at]
+        title = ln.text.strip(" ")
+        before = self.ctx
+        if self.opts.github_issues:
+            for url in _GITHUB_REPO.findall(title):
+                self.repos("+", url)
+        if before is dashes.ctx and self.ctx is not before:  # what came between uses them too
+            for p in h.items[k + 1:]:
+                if p.ctx is before:
+                    p.ctx = self.ctx
+        head = _Head(title, dashes.seed, 1, h.items[k + 1:], dashes.time, self.ctx)
+        del h.items[k:]
+        self.heads.insert(at + 1, head)
+        for owner, record in self.owner_last.items():
+            if record is dashes:
+                self.owner_last[owner] = head
+        if self.first_record is dashes:
+            self.first_record = head
+
+    def finish(self) -> None:
+        """After the last line: with -scribeOnly, dashes no line followed are a hidden IRC
+        line (see dash_title)."""
+        if self.opts.scribe_only:
+            for dashes in self.dash_pending.values():
+                at, k = self.find(dashes)
+                del self.heads[at].items[k]
+        self.dash_pending.clear()
+
+    def find(self, para: _Para) -> tuple[int, int]:
+        """Where a paragraph is: (heading, item); searched from the end, where it usually is."""
+        for at in range(len(self.heads) - 1, -1, -1):
+            items = self.heads[at].items
+            for k in range(len(items) - 1, -1, -1):
+                if items[k] is para:
+                    return at, k
+        raise ValueError("not in the minutes")
+
+    def verbatim_line(self, ln: Line, scribe: bool) -> bool:
+        """```` ``` ```` or ``[[`` alone on a line starts a verbatim block of its writer's, which
+        ends with a line ending in the matching ```` ``` ```` or ``]]`` (that line is left out,
+        all of it). A scribe's block is one paragraph where it started (others' lines come
+        after it); anyone else's lines in their block are each shown as code."""
+        nick, t = ln.nick, ln.text
+        block = self.verbatim.get(nick)
+        if block is None:
+            if (m := _VERBATIM_START.fullmatch(t)) is None:
+                return False
+            para = None
+            if scribe:
+                para = _Para("verbatim", ln.seed, [], "", ln.time, self.ctx)
+                self.heads[-1].items.append(para)
+            self.verbatim[nick] = (_VERBATIM_END[m[1]], para)
+            return True
+        end, para = block
+        if t.rstrip(" ").endswith(end):
+            del self.verbatim[nick]
+        elif scribe and para is not None:
+            para.segs.append(t)
         else:
-            self.add("summary", ln, raw)
+            self.irc(ln, t, "code")
+        return True
 
-    def gated(self, ln: Line, text: str) -> bool:
-        """Commands to bots, Zakim's queue and agenda commands and the minutes commands: the
-        few lines that start with one of their words. True when the line was one."""
-        if m := _GB_REPOS.match(text):  # gb's own commands to add or drop repositories
-            self.repos("+" if m[1] else "-", m[2])
-            return True
-        if self.to_bot(text) or self.command(ln, text):
-            return True
-        # after the commands, as in scribe.perl: "agenda : URL" is the agenda, not for Zakim
-        return self.opts.use_zakim_topics and bool(
-            _ZAKIM_COMMAND.match(ln.text.replace("\t", " ")))
+    def zakim_line(self, ln: Line) -> None:
+        """Zakim's lines (with -useZakimTopics): "agendum 2 -- Title -- taken up [from x]" is a
+        topic, "the attendees were a, b" adds to Present, "jo, you wanted to …" stays; its
+        "... " lines continue the previous one of these; the rest is left out."""
+        t = ln.text
+        if m := _AGENDUM.match(t):
+            self.head(_TAKEN_UP.sub("", m[1] if m[1] is not None else m[2], count=1), ln, 1)
+        elif m := _ATTENDEES.search(t):
+            self.attendees(_NAME_SEP.split(m[1].replace("(no one)", "", 1)))
+        elif m := _ZAKIM_MORE.fullmatch(t):
+            if self.zakim_last is None:
+                return
+            text, record = self.zakim_last
+            if _ATTENDEES_SO_FAR.search(text):
+                self.attendees([name for name in _NAME_SEP.split(m[1]) if name])
+            elif ", you wanted " in text:
+                if isinstance(record, _Para):
+                    record.segs[0] += " " + m[1]
+            elif isinstance(record, _Head):
+                record.title = _TAKEN_UP.sub("", f"{record.title} {m[1]}", count=1)
+        elif _WANTED.search(t):
+            self.irc(ln, t)
 
-    def slide(self, ln: Line, number: int) -> None:
-        if not self.slideset:
-            self.add("summary", ln, ln.text.strip())
-            return
-        anchor = f"#page={number}" if self.slideset.lower().endswith(".pdf") else f"#{number}"
-        para = self.add("slide", ln, str(number))
-        if para:
-            para.url = self.slideset + anchor
+    def attendees(self, names: list[str]) -> None:
+        """Zakim's list of who attended: added to Present (Perl's split: empty last names go)."""
+        while names and not names[-1]:
+            names.pop()
+        for name in names:
+            self.lists["present"][name.casefold()] = name
+
+    def trackbot_line(self, ln: Line) -> None:
+        """trackbot's "ACTION-12 -- text" is a reference in bold; a URL alone links its
+        previous line; anything else is a bot line."""
+        t = ln.text
+        if m := _TRACKBOT_REF.fullmatch(t):
+            self.add("botref", ln, m[1], ln.nick).url = m[2]
+        elif _BOT_URL.fullmatch(t) and isinstance(last := self.owner_last.get(ln.nick), _Para):
+            last.segs[0] = f"->{t} {last.segs[0]}"
+        else:
+            self.add("bot", ln, t, ln.nick)
+
+    def gb_line(self, ln: Line) -> bool:
+        """ghurlbot's "URL -> Issue 12 title" and "URL -> @user" are references in bold, its
+        Cannot/Closed/Reopened/Created replies bot lines, its "OK" left out; False for the
+        rest, which are read like anyone's lines."""
+        t = ln.text
+        if m := _GB_REF.fullmatch(t):
+            self.add("botref", ln, f"->{m[1]} {m[2]}", ln.nick).url = m[3]
+        elif m := _GB_USER.fullmatch(t):
+            self.add("botref", ln, f"->{m[1]} {m[2]}", ln.nick)
+        elif _GB_STATUS.match(t):
+            self.add("bot", ln, t, ln.nick)
+        elif not _GB_OK.match(t):
+            return False
+        return True
+
+    def slide(self, ln: Line, number: str) -> None:
+        """``[Slide 3]`` once there is a slideset: a link to that slide."""
+        page = "page=" if ".pdf" in self.slideset else ""
+        self.add("slide", ln, number).url = f"{self.slideset}#{page}{number}"
 
 
-def _initial_scribes(b: _Builder, lines: Sequence[Line], notes: list[str]) -> None:
-    """-scribeNick, else the first scribe command also covers earlier lines, else a guess."""
+def _activity(lines: Sequence[Line]) -> dict[str, int]:
+    """How many lines each nick typed, bots (scribe.perl's list, by exact nick) and edit and
+    ScribeOptions lines aside: who was active on IRC, and who is guessed to be the scribe."""
+    counts = Counter(ln.nick for ln in lines if not ln.command)
+    for ln in lines:  # the few ScribeOptions lines (a cheap test first: this is per line)
+        if ln.text[:1] in "sS " and not ln.command and _SCRIBEOPTIONS.fullmatch(ln.text):
+            counts[ln.nick] -= 1
+    return {nick: n for nick, n in counts.items() if n and nick.casefold() not in _BOT_NICKS}
+
+
+def _initial_scribes(b: _Builder, lines: Sequence[Line], counts: dict[str, int],
+                     notes: list[str]) -> None:
+    """-scribeNick (the last given), else the first Scribe command, which also covers the
+    lines before it, else a guess: who typed most (of equals, the first in code point order),
+    or everyone when nobody typed anything. They head the Scribe list."""
     if b.opts.scribe_nicks:
-        b.set_scribes(":", list(b.opts.scribe_nicks))
-        return
-    for ln in lines:
-        m = _LIST.fullmatch(ln.text.strip())
-        if m and m[1].lower().startswith("scribe") and _key(ln.nick) not in BOTS:
-            b.set_list(m[1].lower(), m[2], m[3], ln.nick)
-            b.scribe_names.clear()
-            return
-    counts: dict[str, int] = {}
-    for ln in lines:
-        if _key(ln.nick) not in BOTS and _SPEAKER.fullmatch(ln.text.strip()):
-            counts[ln.nick] = counts.get(ln.nick, 0) + 1
-    if counts:
-        nick = max(counts, key=lambda n: counts[n])
-        notes.append(f"No scribenick or scribe found. Guessed: {nick}")
-        b.set_scribes(":", [nick])
+        first = b.opts.scribe_nicks[-1]
     else:
-        notes.append("No scribenick or scribe found. Taking every line as minutes.")
-        b.all_scribe = True
+        found = None
+        for ln in lines:
+            if _SCRIBE_SELF.fullmatch(ln.text):
+                found = ln.nick
+                break
+            if m := _SCRIBE_SET.fullmatch(ln.text):
+                found = m[2]
+                break
+        if found is None:
+            found = min(counts, key=lambda n: (-counts[n], n)) if counts else "*"
+            notes.append(f"No scribenick or scribe found. Guessed: {found}")
+        first = found
+    b.set_scribes(first)
 
 
-def _sorted(names: Sequence[str]) -> tuple[str, ...]:
-    return tuple(sorted(names, key=str.lower))
+def _sorted(names: Iterable[str]) -> tuple[str, ...]:
+    """scribe.perl's order of names: by their case-folded code points."""
+    return tuple(sorted(names, key=lambda n: (n.casefold(), n)))
+
+
+def _recording_offset(b: _Builder, head: _Head) -> int | None:
+    """Seconds into the recording at a heading's time: none before the start or from the end
+    on (24 hours are added to a difference of more than 8 hours back: past midnight)."""
+    start, end = b.recording_start, b.recording_end
+    if b.recording_url is None or start is None or head.time is None:
+        return None
+    offset = head.seed - start
+    if offset < -8 * 3600:
+        offset += 24 * 3600
+    if offset < 0:
+        return None
+    if end is not None:
+        left = end - head.seed
+        if left < -8 * 3600:
+            left += 24 * 3600
+        if left <= 0:
+            return None
+    return offset
+
+
+def _heading_end(b: _Builder, head: _Head, offset: int | None) -> str:
+    """What follows a heading's last line in scribe.perl's markup (its span id hashes it):
+    the link to the recording, when the page shows one, and the end tag."""
+    link = ""
+    if offset is not None and b.recording_url is not None:
+        from bot.scribe.html import _web_url, recording_urls  # only for continued headings
+
+        if url := _web_url(b.recording_url):
+            link = (f' <a href="{escape(recording_urls(url)[0])}#t={offset}" class=recording '
+                    f'title="matching video record">🎞\ufe0e</a>')
+    return f"{link}</h{2 + head.level}>\n"
 
 
 def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
     """Ids in document order: heading, then each paragraph followed by its spans.
 
     All hash inputs are collected first and hashed in one batch (``hash_many``); collisions
-    are then resolved in document order, as scribe.perl does.
+    are then resolved in document order, as scribe.perl does. A named anchor of four hex
+    digits takes that id before any other; a "hidden" paragraph (a line -scribeOnly leaves
+    out) takes one and is not shown.
     """
     keep = b.opts.keep_lines
     texts: list[str] = []
     seeds: list[int] = []
-    for head in b.heads:
+    offsets = [_recording_offset(b, head) if head.level else None for head in b.heads]
+    for head, offset in zip(b.heads, offsets, strict=True):
         if head.level:
-            texts.append(head.title)
+            texts.append("\t".join([head.title, *head.continuations]))
             seeds.append(head.seed)
+            if keep and head.continuations:
+                last = len(head.continuations) - 1
+                for i, seg in enumerate(head.continuations):
+                    end = _heading_end(b, head, offset) if i == last else ""
+                    texts.append(to_html(seg, head.ctx) + end)
+                    seeds.append(0)
         for p in head.items:
             if p.kind == "verbatim":
                 p.segs = p.segs or [""]
             texts.append("\t".join(p.segs))
             seeds.append(p.seed)
-            if keep and p.kind not in ("verbatim", "anchor"):
+            if keep and p.kind not in ("verbatim", "anchor", "hidden"):
                 last = len(p.segs) - 1
                 for i, seg in enumerate(p.segs[1:], 1):
                     texts.append(to_html(seg, p.ctx) + ("</p>\n" if i == last else ""))
                     seeds.append(0)
-    pool = IdPool({int(p.segs[0], 16) for h in b.heads for p in h.items
-                   if p.kind == "anchor" and re.fullmatch(r"[0-9a-fA-F]{4}", p.segs[0])})
+    pool = IdPool({int(p.url, 16) for h in b.heads for p in h.items
+                   if p.kind == "anchor" and _HEX_ANCHOR.fullmatch(p.url)})
     ids = map(pool.claim, hash_many(texts, seeds))
     flat: list[tuple[int, Section]] = []
-    for head in b.heads:
+    for head, offset in zip(b.heads, offsets, strict=True):
         items = []
         hid = next(ids) if head.level else ""
+        spans = keep and head.level
+        heading_lines = tuple(Segment(seg, next(ids) if spans else None)
+                              for seg in head.continuations)
         for p in head.items:
             pid = next(ids)
+            if p.kind == "hidden":  # a line -scribeOnly hides still takes its id
+                continue
             if p.kind == "anchor":
-                items.append(Item("anchor", p.segs[0], (Segment(p.segs[0]),)))
+                items.append(Item("anchor", p.url, (Segment(p.url),)))
                 continue
             if len(p.segs) == 1:  # most paragraphs
                 segs: tuple[Segment, ...] = (Segment(p.segs[0]),)
@@ -534,68 +1052,98 @@ def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
             css = b.css.get(p.speaker.lower(), "") if p.kind == "speaker" else ""
             items.append(Item(p.kind, pid, segs, p.speaker, css, p.time, p.ctx, p.url))
         flat.append((head.level, Section(head.title, hid, head.level, tuple(items), (),
-                                         head.time, head.ctx, head.seed)))
+                                         head.time, head.ctx, head.seed, offset, heading_lines)))
     groups: list[tuple[Section, list[Section]]] = []
     for level, section in flat[1:]:
-        if level == 2 and groups:
+        if level == 2 and groups and groups[-1][0].level == 1:
             groups[-1][1].append(section)
-        else:  # a subtopic before any topic is taken as a topic
-            groups.append((replace(section, level=1), []))
+        else:  # a topic, or a subtopic before any topic (which stays a subtopic)
+            groups.append((section, []))
     topics = tuple(replace(t, subsections=tuple(subs)) if subs else t for t, subs in groups)
     return flat[0][1].items, topics
 
 
+def _url_date(url: str | None) -> tuple[str, date | None] | None:
+    """The date in a W3C log or minutes address (…/2024/03/07-wg-irc), as scribe.perl shows
+    it ("07 March 2024")."""
+    if not url or not (m := _URL_DATE.search(url)):
+        return None
+    month = int(m[2])
+    label = f"{m[3]} {MONTHS[month - 1] if 1 <= month <= 12 else ''} {m[1]}"
+    try:
+        return label, date(int(m[1]), month, int(m[3]))
+    except ValueError:
+        return label, None
+
+
 def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
-          default_date: date | None = None) -> Minutes:
-    """Interpret the conventions in ``lines`` (after ``logformats``) under ``opts``."""
+          default_date: date | None = None, option_notes: Sequence[str] = ()) -> Minutes:
+    """Interpret the conventions in ``lines`` (after ``logformats``) under ``opts``.
+
+    Without a date in the log (Date:, RRSAgent's addresses, -minutes), the date is
+    ``default_date`` (the bot's day), else none, with scribe.perl's diagnostic.
+    ``option_notes`` (about ScribeOptions lines) come after the edits' diagnostics, as in
+    scribe.perl, which reads those lines after applying the edits.
+    """
     b = _Builder(opts)
     notes: list[str] = []
-    lines = _join_zakim([ln for ln in lines if not _is_noise(ln)])
-    # Bots' lines are not edits, except gb's: its s|#15|-> Issue 15 … URL| answer to a topic
-    # line is meant for scribe.perl, and turns the reference into a titled link.
-    commandable = [_key(ln.nick) not in BOTS or _key(ln.nick) in _EDITING_BOTS for ln in lines]
-    lines, edit_notes = apply_edits(lines, commandable)
+    lines = _join_zakim(lines)
+    # Everyone's lines may be edits, bots' too, as in scribe.perl (gb's s|#15|-> Issue 15 … URL|
+    # answer to a topic line turns the reference into a titled link).
+    lines, edit_notes = apply_edits(lines)
     notes += edit_notes
+    notes += option_notes
     if log_url is not None and not _URL_START.fullmatch(log_url):
         notes.append("Log URL is not an http(s) URL: not linked")
         log_url = None
+    minutes_url = opts.minutes_url
     for ln in lines:
-        if _key(ln.nick) == "rrsagent" and (m := _LOG_URL.match(ln.text.strip())):
-            log_url = m[1]
-    _initial_scribes(b, lines, notes)
+        if ln.nick == "RRSAgent":  # the minutes' address, else the log's, the last given
+            if m := _MINUTES_URL.search(ln.text):
+                minutes_url = m[1]
+            elif m := _LOG_URL.search(ln.text):
+                log_url = m[1]
+    counts = _activity(lines)
+    _initial_scribes(b, lines, counts, notes)
     for ln in lines:
         b.line(ln)
     notes += b.notes
-    if opts.date:
-        b.date = parse_date(opts.date) or b.date
-    for source in (log_url, opts.minutes_url):
-        if b.date is None and source and (m := _URL_DATE.search(source)):
-            b.date = parse_date(f"{m[1]}-{m[2]}-{m[3]}")
-    b.date = b.date or default_date
-    if not b.title:
-        b.title = "(MEETING TITLE)"
-        notes.append("No meeting title found!")
+    label, day = b.date_label, None
+    if opts.date and (day := parse_date(opts.date)):  # agendum's -date
+        label = None
+    elif label is not None:
+        day = parse_date(label)
+    elif found := _url_date(minutes_url) or _url_date(log_url):
+        label, day = found
+    elif default_date is not None:
+        day = default_date
+    else:
+        label = ""
+        notes.append("Found no dated URLs. You may need to use 'Date:'.")
     present = b.lists["present"]
-    speakers = _sorted(list(b.speakers.values()))
-    maybe = [s for s in speakers if s.lower() not in present]
-    if maybe:
+    speakers = _sorted(b.speakers.values())
+    if maybe := [s for s in speakers if s.casefold() not in present]:
         notes.append("Maybe present: " + ", ".join(maybe))
     if speakers:
         notes.append("All speakers: " + ", ".join(speakers))
-    if b.active:
-        notes.append("Active on IRC: " + ", ".join(_sorted(list(b.active))))
+    if counts:
+        notes.append("Active on IRC: " + ", ".join(_sorted(counts)))
     preamble, topics = _freeze(b)
-    if b.recording_url and (start := b.recording_start) is not None:
-        topics = tuple(_with_offsets(t, start, b.recording_end) for t in topics)
+    notes += b.late_notes
+    firsts: dict[str, str] = {}  # each scribe once, as first named
+    for s in b.scribe_list:
+        firsts.setdefault(s.casefold(), s)
+    scribes = [b.scribe_names.get(s, s) for s in firsts.values()]
     minutes = Minutes(
-        title=b.title, date=b.date,
-        chairs=tuple(b.lists["chair"].values()), scribes=tuple(b.scribe_names.values()),
-        present=_sorted(list(present.values())), regrets=_sorted(list(b.lists["regrets"].values())),
+        title=b.title, date=day, date_label=label,
+        chairs=_sorted(b.lists["chair"].values()), scribes=tuple(scribes),
+        present=tuple(v for _, v in sorted(present.items())),
+        regrets=tuple(v for _, v in sorted(b.lists["regrets"].items())),
         agenda_url=b.urls.get("agenda"), log_url=log_url, recording_url=b.recording_url,
+        recording_text=b.recording_text,
         previous_url=b.urls.get("previousmeeting"), next_url=b.urls.get("nextmeeting"),
         preamble=preamble, topics=topics, actions=(), resolutions=(), issues=(),
-        diagnostics=tuple(notes),
-        has_slides=any(p.kind == "slide" for h in b.heads for p in h.items),
+        diagnostics=tuple(notes), has_slides=b.has_slides,
     )
     items = minutes.items()
     return replace(minutes, actions=tuple(i for i in items if i.kind == "action"),
@@ -604,32 +1152,9 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
 
 
 def _join_zakim(lines: list[Line]) -> list[Line]:
-    """Zakim splits long replies into lines starting with "..."; put them back together."""
-    out: list[Line] = []
-    for ln in lines:
-        if (_key(ln.nick) == "zakim" and out and _key(out[-1].nick) == "zakim"
-                and (m := _CONTINUATION.fullmatch(ln.text.strip()))):
-            out[-1].text = f"{out[-1].text.rstrip()} {m[1]}"
-        else:
-            out.append(ln)
-    return out
-
-
-def _with_offsets(section: Section, start: int, end: int | None) -> Section:
-    """Where each heading falls in the recording, for headings with a time inside it."""
-    seed = section.seed
-    offset = seed - start if seed >= start and (end is None or seed <= end) else None
-    subs = tuple(_with_offsets(s, start, end) for s in section.subsections)
-    return replace(section, offset=offset, subsections=subs)
-
-
-def _is_noise(ln: Line) -> bool:
-    """RRSAgent's text log records joins, parts and topic changes as lines of the nick."""
-    text = ln.text
-    if " has " not in text and " is now known as " not in text:  # the cheap test first
-        return False
-    m = _NOISE.fullmatch(text)
-    return bool(m and _key(m[1]) == _key(ln.nick))
+    """The lines as they are: Zakim's "..." lines are joined to what they continue while the
+    lines are read (``_Builder.zakim_line``), after the edits, as scribe.perl does."""
+    return lines
 
 
 __all__ = ["build", "parse_date"]

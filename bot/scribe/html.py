@@ -1,30 +1,51 @@
 """HTML minutes in scribe.perl's document structure (``templates/scribe.html.j2``).
 
 W3C's style sheets and the tools that read W3C minutes rely on the element names, classes,
-ids and their order, so the template reproduces scribe.perl's output byte for byte. Escaping
-happens in exactly two places: ``inline.to_html`` for paragraph text, and the environment's
-``finalize`` for every other value, so no user string reaches the page unescaped.
+ids and their order, so the document is scribe.perl's byte for byte (found by running it; see
+tests/test_scribe_document_oracle.py). Escaping happens in exactly two places: ``inline.to_html``
+(or ``escape``) for user text, and the environment's ``finalize`` for every other value, so no
+user string reaches the page unescaped.
+
+Deliberate differences from scribe.perl, each for the reader's safety:
+
+- every URL and value in an attribute is escaped (scribe.perl prints the IRC log's address,
+  the style sheet, MathJax and i-slide addresses and the video's address as they are, so a
+  ``"`` in one breaks the page);
+- the page loads style sheets and scripts only from http(s) or relative addresses (never
+  ``javascript:`` or ``data:``), and links only http(s) addresses in the header and the video
+  player;
+- no slideset is downloaded (scribe.perl fetches a PDF of Google slides over the network to
+  embed it in the minutes).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot.scribe.inline import Context, escape, to_html, tokenize
+from bot.scribe.inline import URL, Context, escape, mathml, to_html, tokenize
 from bot.scribe.options import Options
-from bot.scribe.record import Item, Minutes, Section
+from bot.scribe.record import Item, Minutes, Section, Segment
 
 LOGO = ('<a href="https://www.w3.org/"><img src="https://www.w3.org/assets/logos/w3c-2025/svg/'
         'w3c-white.svg" alt=W3C border=0 height=60 width=60></a>')
 MATHJAX = "https://www.w3.org/scripts/MathJax/3/es5/mml-chtml.js"
 ISLIDE = "https://w3c.github.io/i-slide/i-slide-2.js?selector=a.islide"
-_SS = "https://www.w3.org/StyleSheets/"
+YOUTUBE_API = "https://www.youtube.com/iframe_api"
+_W3 = "https://www.w3.org/"
+_SS = f"{_W3}StyleSheets/"
+_ICONS = f"{_SS}scribe2/"
 _HTTP = re.compile(r"https?://[^\s\"<>]+\Z", re.I)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_URL = re.compile(URL, re.I)
+_YOUTU_BE = re.compile(r"https://youtu\.be/(.*)\Z", re.S)
+_YOUTUBE = re.compile(r"https://(?:www\.)?youtube\.com/")
 
 
 def _finalize(value: Any) -> Markup:
@@ -46,108 +67,302 @@ def version() -> str:
 
 
 def _web_url(url: str | None) -> str | None:
-    """Only http(s) addresses are loaded by the page, whoever asked for them."""
+    """Only http(s) addresses are linked from the header and played, whoever gave them."""
     return url if url and _HTTP.match(url) else None
 
 
+def _page_url(url: str | None) -> str | None:
+    """A style sheet or script the page loads: an http(s) or relative address, not another
+    scheme (``javascript:``, ``data:``…)."""
+    if url is None or (_SCHEME.match(url) and not _HTTP.match(url)):
+        return None
+    return url
+
+
+# ---- the head -----------------------------------------------------------------------------------
+
+def styleset(opts: Options) -> str:
+    """public, member, team or fancy. scribe.perl's -fancy is a style set of its own (the
+    public sheets with Fancy chosen), so -member or -team win over it."""
+    if opts.style == "fancy" or (opts.fancy and opts.style == "public"):
+        return "fancy"
+    return opts.style
+
+
 def styles(opts: Options) -> list[tuple[str, str, str]]:
-    """The style sheet links: (rel, title, href); the chosen one is ``stylesheet``."""
-    kind = opts.style
-    if kind == "public":
-        old = [f"{_SS}base.css", f"{_SS}public.css", "https://www.w3.org/2004/02/minutes-style.css"]
-        extra = [("Fancy", f"{_SS}scribe2/fancy.css"),
-                 ("Typewriter", f"{_SS}scribe2/tt-member.css")]
+    """The style sheet links: (rel, title, href). The -style sheet, if any, is the one in use
+    and every other is an alternate; else the 2018 sheet, or the 2004 ones with -oldStyle, or
+    Fancy with -fancy."""
+    kind, old = styleset(opts), opts.old_style
+    links: list[tuple[bool, str, str]] = []  # (alternate, title, href)
+    custom = _page_url(opts.stylesheet)
+    if custom is not None:
+        links.append((False, "Default", custom))
+    alt = custom is not None
+    if kind in ("member", "team"):
+        links.append((alt or old, "2018", f"{_SS}scribe2/{kind}.css"))
+        links += [(alt or not old, "2004", href) for href in (
+            f"{_SS}base.css", f"{_SS}{kind}.css", f"{_SS}{kind}-minutes.css",
+            f"{_W3}2004/02/minutes-style.css")]
+        links.append((True, "Typewriter", f"{_SS}scribe2/tt-{kind}.css"))
     else:
-        old = [f"{_SS}base.css", f"{_SS}{kind}.css", f"{_SS}{kind}-minutes.css",
-               "https://www.w3.org/2004/02/minutes-style.css"]
-        extra = [("Typewriter", f"{_SS}scribe2/tt-{kind}.css")]
-    links = [("2018", f"{_SS}scribe2/{kind}.css"), *(("2004", u) for u in old), *extra]
-    if stylesheet := _web_url(opts.stylesheet):
-        chosen = "custom"
-        links.insert(0, ("Custom", stylesheet))
-    elif opts.fancy:
-        chosen = "Fancy"
-    elif opts.old_style:
-        chosen = "2004"
-    else:
-        chosen = "2018"
-    out, first_old = [], True
-    for title, href in links:
-        selected = title == chosen or (chosen == "custom" and title == "Custom")
-        if title == "2004" and chosen == "2004":
-            selected, first_old = first_old, False
-        out.append(("stylesheet" if selected else "alternate stylesheet", title, href))
-    return out
+        fancy = kind == "fancy"
+        links.append((alt or old or fancy, "2018", f"{_SS}scribe2/public.css"))
+        links += [(alt or not old or fancy, "2004", href) for href in (
+            f"{_SS}base.css", f"{_SS}public.css", f"{_W3}2004/02/minutes-style.css")]
+        links += [(alt or not fancy, "Fancy", f"{_SS}scribe2/fancy.css"),
+                  (True, "Typewriter", f"{_SS}scribe2/tt-member.css")]
+    return [("alternate stylesheet" if a else "stylesheet", title, href)
+            for a, title, href in links]
 
 
-def _heading(section: Section, links: bool, recording: str | None = None) -> Markup:
-    html = to_html(section.title, section.ctx, links=links)
-    if links and recording and section.offset is not None:
-        minutes, seconds = divmod(section.offset, 60)
-        html += (f' <a class=recording href="{escape(recording)}#t={section.offset}">'
-                 f"▶ {minutes}:{seconds:02d}</a>")
-    return Markup(html)
+def _logo(opts: Options) -> str:
+    """-logo's markup (the operator's, printed as given), none with -nologo or, unless -logo
+    is given, with -fancy; else W3C's."""
+    if opts.logo is not None:
+        return opts.logo
+    return "" if styleset(opts) == "fancy" else LOGO
 
 
-def _inline(item: Item, text: str) -> str:
-    if item.kind == "slideset" and item.url:  # url holds the anchor text here
-        return f'<a href="{escape(text)}">{escape(item.url)}</a>'
-    if item.kind == "slide":
-        return (f'<a class=islide data-islide-srcref="" href="{escape(item.url)}">'
-                f"[Slide {escape(text)}]</a>")
-    return to_html(text, item.ctx)
+def recording_urls(url: str) -> tuple[str, str]:
+    """(canonical, embedded): the address the headings link to, and the player's. youtu.be
+    links become youtube.com ones, played through YouTube's embed address; Cloudflare Stream's
+    watch. pages through its iframe. host."""
+    if m := _YOUTU_BE.match(url):
+        url = "https://www.youtube.com/watch?v=" + m[1]
+    if "youtube.com/watch?v=" in url:
+        return url, url.replace("watch?v=", "embed/", 1) + \
+            "?enablejsapi=1&rel=0&modestbranding=1"
+    if "watch.videodelivery.net/" in url:
+        return url, url.replace("watch.", "iframe.", 1)
+    return url, url
 
 
-_CSS = {"speaker": None, "summary": "class=summary", "irc": "class=irc", "bot": "class=bot",
-        "action": "class=action", "resolution": "class=resolution", "proposed": "class=proposed",
-        "issue": "class=issue", "strawpoll": "class=strawpoll", "slide": "class=summary",
-        "slideset": "class=summary"}
-_LEAD = {"action": "<strong>ACTION:</strong> ", "resolution": "<strong>RESOLUTION:</strong> ",
-         "proposed": "<strong>PROPOSED:</strong> ", "issue": "<strong>ISSUE:</strong> ",
-         "strawpoll": "<strong>STRAW POLL:</strong> ", "slideset": "Slideset: "}
+# ---- inline text --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1024)
+def _plain(ctx: Context) -> Context:
+    """The context of the kinds scribe.perl never highlights (bot lines, verbatim text…)."""
+    return replace(ctx, emphasis=False) if ctx.emphasis else ctx
+
+
+@lru_cache(maxsize=1024)
+def _listed(ctx: Context) -> Context:
+    """The context of the contents and summaries: there scribe.perl links no issue number."""
+    return replace(ctx, github_issues=False) if ctx.github_issues else ctx
+
+
+def _lines(first: str, rest: Sequence[Segment], render: Callable[[str], str], keep: bool) -> str:
+    """A text and its continuation lines, as in the contents and summaries: each continuation
+    after ``<br>`` and "… " with -keepLines, else after a space."""
+    sep = "<br>\n… " if keep else " "
+    return sep.join([render(first), *(render(s.text) for s in rest)])
+
+
+def _verbatim(item: Item) -> str:
+    """A scribe's verbatim block. scribe.perl links the URLs only of a one-line block (and
+    then drops its final newline); a longer block only gets its issue numbers linked."""
+    lines = [s.text for s in item.segments]
+    if lines == [""]:  # an empty block (a block has no empty line: those are dropped)
+        return ""
+    ctx = _plain(item.ctx)
+    if len(lines) == 1 and _URL.search(lines[0]):
+        return to_html(lines[0], ctx)
+    out = []
+    for line in lines:  # issue numbers in the text between the URLs, which stay as typed
+        pos = 0
+        for m in _URL.finditer(line):
+            out.append(to_html(line[pos:m.start()], ctx) + escape(m[0]))
+            pos = m.end()
+        out.append(to_html(line[pos:], ctx) + "\n")
+    return "".join(out)
+
+
+# ---- paragraphs ---------------------------------------------------------------------------------
+
+# kind -> (the <p>'s class, the lead before the text, whether -emphasis applies)
+_KINDS: dict[str, tuple[str, str, bool]] = {
+    "summary": ("summary", "", True),
+    "action": ("action", "<strong>ACTION:</strong> ", True),
+    "resolution": ("resolution", "<strong>RESOLUTION:</strong> ", True),
+    "proposed": ("proposed", "<strong>PROPOSED:</strong> ", True),
+    "issue": ("issue", "<strong>ISSUE:</strong> ", True),
+    "strawpoll": ("strawpoll", "<strong>STRAW POLL:</strong> ", True),
+    "repo": ("summary", "Repository: ", False),
+    "drop": ("summary", "Repository- ", True),
+    "slideset": ("summary", "Slideset: ", False),
+}
+_CITED = {"irc": ("irc", True), "command": ("irc", False), "bot": ("bot", False)}
+
+
+def _body(item: Item, ctx: Context) -> str:
+    """The paragraph's text and its continuation lines (each in its own span with
+    -keepLines, the default; else joined by a space)."""
+    first, *rest = item.segments
+    out = [to_html(first.text, ctx)]
+    for seg in rest:
+        if seg.id:
+            out.append(f"<br>\n<span id={seg.id}>… {to_html(seg.text, ctx)}</span>")
+        else:
+            out.append(f" {to_html(seg.text, ctx)}")
+    return "".join(out)
 
 
 def paragraph(item: Item) -> str:
     """One paragraph's markup. Built in Python rather than a template macro because a big
     log has a hundred thousand of them; every user string still goes through ``escape`` or
     ``to_html``."""
-    if item.kind == "anchor":
-        return f"<span id={escape(item.id)}></span>\n"
-    if item.kind == "verbatim":
-        body = escape("\n".join(s.text for s in item.segments))
-        return f"<pre id={item.id} class=verbatim>{body}</pre>\n"
-    first, *rest = item.segments
-    out = [f"<p id={item.id} {_css(item)}>{_lead(item)}{_inline(item, first.text)}"]
-    for seg in rest:
-        if seg.id:
-            out.append(f"<br>\n<span id={seg.id}>… {_inline(item, seg.text)}</span>")
+    kind = item.kind
+    if kind == "speaker":
+        return (f'<p id={item.id} class="phone {item.css}"><cite>{escape(item.speaker)}:</cite> '
+                f"{_body(item, item.ctx)}</p>\n")
+    if kind in _CITED:
+        css, emphasis = _CITED[kind]
+        ctx = item.ctx if emphasis else _plain(item.ctx)
+        return (f"<p id={item.id} class={css}><cite>&lt;{escape(item.speaker)}&gt;</cite> "
+                f"{_body(item, ctx)}</p>\n")
+    if kind in _KINDS:
+        css, lead, emphasis = _KINDS[kind]
+        if kind == "slideset" and item.url:  # the address, shown as its anchor text
+            text = f'<a href="{escape(item.text)}">{escape(item.url)}</a>'
         else:
-            out.append(f" {_inline(item, seg.text)}")
-    out.append("</p>\n")
-    return "".join(out)
-
-
-def _has_math(m: Minutes) -> bool:
-    """Whether MathJax is needed: a formula in a heading or a paragraph (with -emphasis)."""
-    texts = [t.title for t in m.topics] + [s.text for i in m.items() for s in i.segments]
-    math = Context(emphasis=True)
-    return any(t.kind == "math" for text in texts if "$" in text for t in tokenize(text, math))
+            text = _body(item, item.ctx if emphasis else _plain(item.ctx))
+        return f"<p id={item.id} class={css}>{lead}{text}</p>\n"
+    if kind == "slide":
+        return (f'<p id={item.id} class=summary><a class=islide data-islide-srcref="" '
+                f'href="{escape(item.url)}">[Slide {escape(item.text)}]</a></p>\n')
+    if kind == "anchor":
+        name = escape(item.id)
+        return f'<p class=anchor id="{name}"><a href="#{name}">⚓</a></p>\n'
+    if kind == "verbatim":
+        return f"<pre id={item.id} class=summary>\n{_verbatim(item)}</pre>\n"
+    if kind == "code":
+        return (f"<p id={item.id} class=irc><cite>&lt;{escape(item.speaker)}&gt;</cite> "
+                f"<code>{_body(item, _plain(item.ctx))}</code></p>\n")
+    if kind == "botref":
+        return (f"<p id={item.id} class=bot><cite>&lt;{escape(item.speaker)}&gt;</cite> "
+                f"<strong>{_body(item, _plain(item.ctx))}</strong> {escape(item.url)}</p>\n")
+    raise ValueError(f"unknown paragraph kind {kind!r}")
 
 
 def paragraphs(items: Sequence[Item]) -> Markup:
     return Markup("".join([paragraph(i) for i in items]))
 
 
-def _css(item: Item) -> str:
-    return f'class="phone {item.css}"' if item.kind == "speaker" else _CSS[item.kind] or ""
+# ---- headings, contents and summaries -----------------------------------------------------------
+
+def headings(topics: Iterable[Section]) -> Iterator[tuple[int, Section]]:
+    """Every heading in document order with its level: 1 for a topic, 2 for a subtopic (also
+    one that comes before any topic, which scribe.perl keeps a subtopic)."""
+    for t in topics:
+        yield (2 if t.level == 2 else 1), t
+        for s in t.subsections:
+            yield 2, s
 
 
-def _lead(item: Item) -> str:
-    if item.kind == "speaker":
-        return f"<cite>{escape(item.speaker)}:</cite> "
-    if item.kind in ("irc", "bot"):
-        return f"<cite>&lt;{escape(item.speaker)}&gt;</cite> "
-    return _LEAD.get(item.kind, "")
+def _heading(section: Section, keep: bool, recording: str | None) -> str:
+    """A heading's text, continuation lines and link to the recording. scribe.perl leaves the
+    last span of a continued heading unclosed (the heading's end closes it)."""
+    ctx = section.ctx
+    html = to_html(section.title, ctx)
+    for n, seg in enumerate(section.continuations):
+        text = to_html(seg.text, ctx)
+        if keep and seg.id:
+            html += f"{'</span>' if n else ''}<br>\n<span id={seg.id}>… {text}"
+        else:
+            html += f" {text}"
+    if recording and section.offset is not None:
+        html += (f' <a href="{escape(recording)}#t={section.offset}" class=recording '
+                 f'title="matching video record">🎞\ufe0e</a>')
+    return html
+
+
+def contents(topics: Sequence[Section], keep: bool) -> str:
+    """The nested list of topics and subtopics (without the summaries' entries)."""
+    out, previous = [], 0
+    for level, s in headings(topics):
+        text = _lines(s.title, s.continuations, partial(_unlinked, ctx=_listed(s.ctx)), keep)
+        entry = f'<li><a href="#{s.id}">{text}</a>'
+        if previous == level:
+            out.append("</li>\n")
+        elif previous == 1:
+            out.append("\n<ol>\n")
+        elif previous == 2:
+            out.append("</li>\n</ol>\n</li>\n")
+        elif level == 2:  # a subtopic before any topic
+            out.append("<li>\n<ol>\n")
+        out.append(entry)
+        previous = level
+    out.append({0: "", 1: "</li>\n", 2: "</li>\n</ol>\n</li>\n"}[previous])
+    return "".join(out)
+
+
+def _meeting(m: Minutes, keep: bool, recording: str | None) -> Iterator[str]:
+    """The <main> section's paragraphs: the preamble, then a <section> per topic."""
+    yield paragraphs(m.preamble)
+    for level, s in headings(m.topics):
+        heading = _heading(s, keep, recording)
+        if level == 1:
+            yield f"</section>\n\n<section>\n<h3 id={s.id}>{heading}</h3>\n"
+        else:
+            yield f"<h4 id={s.id}>{heading}</h4>\n"
+        yield paragraphs(s.items)
+
+
+def _unlinked(text: str, ctx: Context) -> str:
+    return to_html(text, ctx, links=False)
+
+
+def summary(item: Item, keep: bool) -> str:
+    """An action, resolution or issue in its summary list (no links: the entry is one)."""
+    first, *rest = item.segments
+    return _lines(first.text, rest, partial(_unlinked, ctx=_listed(item.ctx)), keep)
+
+
+# ---- the document -------------------------------------------------------------------------------
+
+_EMPHASISED = frozenset(k for k, (_, _, e) in _KINDS.items() if e) | {"speaker", "irc", "slide"}
+
+
+def _has_math(m: Minutes) -> bool:
+    """Whether MathJax is needed: a formula, which latexmlmath could convert, where -emphasis
+    applies (headings, the recording's caption and the kinds of paragraph it highlights)."""
+    texts = [m.recording_text]
+    for _, s in headings(m.topics):
+        texts += [s.title, *(c.text for c in s.continuations)]
+    texts += [seg.text for i in m.items() if i.kind in _EMPHASISED for seg in i.segments]
+    math = Context(emphasis=True, github_issues=False)
+    return any(t.kind == "math" and mathml(t.text, bool(t.url)) is not None
+               for text in texts if "$" in text for t in tokenize(text, math))
+
+
+def _recording(m: Minutes, opts: Options) -> dict[str, str] | None:
+    """The video player's addresses and caption, when the minutes have a recording."""
+    url = _web_url(m.recording_url)
+    if url is None:
+        return None
+    canonical, embedded = recording_urls(url)
+    caption_ctx = Context(opts.url_display, opts.emphasis, False, ())
+    return {"canonical": canonical, "embedded": embedded,
+            "caption": Markup(to_html(m.recording_text or url, caption_ctx)),
+            "youtube": YOUTUBE_API if _YOUTUBE.match(canonical) else ""}
+
+
+def _or(value: str | None, default: str) -> str:
+    return default if value is None else value
+
+
+def names(values: Sequence[str]) -> str:
+    """A list of names as scribe.perl prints it: comma-separated, or "-" when empty."""
+    return ", ".join(values) or "-"
+
+
+def people(values: Sequence[str], limit: int) -> Markup:
+    """Present and Regrets: a list longer than -collapseLimit folds after its first name."""
+    html = escape(names(values))
+    if len(values) > limit:
+        html = "<details><summary>" + html.replace(",", ",</summary>", 1) + "</details>"
+    return Markup(html)
 
 
 def render_html(m: Minutes, opts: Options) -> str:
@@ -157,23 +372,26 @@ def render_html(m: Minutes, opts: Options) -> str:
 
 def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
     """The document in pieces, so a big one can be written without being held whole."""
-    links = [(url, f"{title}.", title, icon) for url, title, icon in (
+    links = [(url, title, icon) for url, title, icon in (
+        (m.previous_url, "Previous meeting", "go-previous.png"),
         (m.agenda_url, "Agenda", "chronometer.png"), (m.log_url, "IRC log", "text-plain.png"),
-        (m.previous_url, "Previous meeting", "left.png"), (m.next_url, "Next meeting", "right.png"),
-        (m.recording_url, "Recording", "video.png")) if _web_url(url)]
-    summaries = [(n, t, i) for n, t, i in (("ActionSummary", "Summary of action items", m.actions),
-                                           ("ResolutionSummary", "Summary of resolutions",
-                                            m.resolutions), ("IssueSummary", "Summary of issues",
-                                                             m.issues)) if i]
-    logo = (LOGO if opts.logo is None else opts.logo) if not opts.fancy or opts.logo else ""
+        (m.next_url, "Next meeting", "go-next.png")) if _web_url(url)]
+    summaries = [(n, t, i) for n, t, i in (
+        ("ActionSummary", "Summary of action items", m.actions),
+        ("ResolutionSummary", "Summary of resolutions", m.resolutions),
+        ("IssueSummary", "Summary of issues", m.issues)) if i]
+    keep = opts.keep_lines
+    recording = _recording(m, opts)
+    canonical = recording["canonical"] if recording else None
     return _ENV.get_template("scribe.html.j2").generate(
         m=m, has_math=opts.emphasis and _has_math(m), draft=opts.draft,
-        collapse=opts.collapse_limit, styles=styles(opts), links=links,
-        summaries=summaries,
-        logo=Markup(logo), mathjax=_web_url(opts.mathjax) or MATHJAX,
-        islide=_web_url(opts.islide) or ISLIDE,
+        collapse=opts.collapse_limit, styles=styles(opts), links=links, icons=_ICONS,
+        summaries=summaries, logo=Markup(_logo(opts)),
+        mathjax=_or(_page_url(opts.mathjax), MATHJAX), islide=_or(_page_url(opts.islide), ISLIDE),
+        recording=recording, people=lambda names: people(names, opts.collapse_limit),
+        chairs=names(sorted(m.chairs, key=str.casefold)), scribes=names(m.scribes),
+        contents=Markup(contents(m.topics, keep)),
+        meeting=(Markup(chunk) for chunk in _meeting(m, keep, canonical)),
         diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=version(),
-        heading=lambda s, links: _heading(s, links, m.recording_url),
-        paragraphs=paragraphs,
-        summary=lambda item: Markup(to_html(item.text, item.ctx, links=False)),
+        summary=lambda item: Markup(summary(item, keep)),
     )

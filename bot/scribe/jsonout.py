@@ -44,13 +44,26 @@ def item_links(item: Item) -> list[dict[str, str]]:
     return [link for seg in item.segments for link in _links(seg.text, item.ctx)]
 
 
+def _shown(item: Item) -> str:
+    """The paragraph's text; a bot's reply that starts with a reference has the rest of the
+    reply after it (which the HTML shows after the bold reference)."""
+    if item.kind == "botref" and item.url:
+        return f"{item.text} {item.url}"
+    return item.text
+
+
+def _title(section: Section) -> str:
+    """A heading's text with its continuation lines, one line as in the Markdown."""
+    return " ".join([section.title, *(s.text for s in section.continuations)])
+
+
 def item_dict(item: Item) -> dict[str, Any]:
     return {
         "id": item.id,
         "kind": item.kind,
         "speaker": item.speaker or None,
         "time": item.time,
-        "text": item.text,
+        "text": _shown(item),
         "lines": [{"id": seg.id if i else item.id, "text": seg.text}
                   for i, seg in enumerate(item.segments)],
         "links": item_links(item),
@@ -61,9 +74,9 @@ def item_dict(item: Item) -> dict[str, Any]:
 def _section(section: Section, subsections: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": section.id,
-        "title": section.title,
+        "title": _title(section),
         "time": section.time,
-        "links": _links(section.title, section.ctx),
+        "links": _links(_title(section), section.ctx),
         "items": [item_dict(i) for i in section.items],
     }
     if subsections:
@@ -87,7 +100,7 @@ def _all_links(m: Minutes) -> list[dict[str, str]]:
     for topic in m.topics:
         for section in (topic, *topic.subsections):
             out.extend({**link, "item": section.id}
-                       for link in _links(section.title, section.ctx))
+                       for link in _links(_title(section), section.ctx))
             add(section.items)
     return out
 

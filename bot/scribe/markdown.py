@@ -1,12 +1,15 @@
 """Markdown minutes (GitHub Flavored Markdown) from the same record as the HTML ones.
 
 The document, in order: ``# Title`` (after ``– DRAFT –`` in a draft), the date, the links
-(agenda, IRC log, previous and next meeting), the attendees, the contents, a rule, the
+(agenda, IRC log, previous and next meeting, recording), the attendees (the chairs sorted, as
+in the HTML), the contents, a rule, the
 paragraphs before the first topic, ``## Topic`` / ``### Subtopic`` sections, the summaries of
 action items, resolutions and issues, a footer, and the diagnostics when they are embedded.
 
 Paragraphs: ``**Name:** text`` for a speaker, ``&lt;nick&gt; text`` for someone else's IRC
-line, ``**ACTION:** text`` and the like for the commands, plain text for descriptive lines,
+line (or a bot's, whose leading reference is in bold; a line inside someone else's verbatim
+block is a code span), ``**ACTION:** text`` and the like for the commands, ``Repository: …``
+for the repository lines, plain text for descriptive lines,
 fenced code for verbatim blocks and ``[Slide N](url)`` for slides. Each continuation line is a
 line of its own, starting with ``… ``, after a hard line break (a trailing backslash, which
 GitHub renders and which editors do not strip the way they strip trailing spaces).
@@ -33,6 +36,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from importlib import metadata
 
 from bot.scribe.inline import EMPHASIS as _EMPHASIS
@@ -58,7 +62,10 @@ _DEST_TABLE = str.maketrans({**{c: "\\" + c for c in "\\()<>&`"},
 _BLOCK_START = re.compile(r"[#\-+=]|\d{1,9}(?=[.)])")
 _LEADS = {"action": "**ACTION:** ", "resolution": "**RESOLUTION:** ",
           "proposed": "**PROPOSED:** ", "issue": "**ISSUE:** ", "strawpoll": "**STRAW POLL:** ",
-          "slideset": "Slideset: "}
+          "slideset": "Slideset: ", "repo": "Repository: ", "drop": "Repository- "}
+_CITED = frozenset({"irc", "bot", "command", "code", "botref"})  # shown after "<nick>"
+# the kinds the HTML never highlights with -emphasis (as scribe.perl)
+_PLAIN_KINDS = frozenset({"bot", "command", "code", "botref", "repo", "slideset"})
 _SUMMARIES = (("Summary of action items", "actions"), ("Summary of resolutions", "resolutions"),
               ("Summary of issues", "issues"))
 SCRIBEDOC = "https://w3c.github.io/scribe2/scribedoc.html"
@@ -230,7 +237,7 @@ def _fence(lines: list[str]) -> str:
 def _lead(item: Item) -> str:
     if item.kind == "speaker":
         return f"**{escape(item.speaker)}:** "
-    if item.kind in ("irc", "bot"):
+    if item.kind in _CITED:
         return f"&lt;{escape(item.speaker)}&gt; "
     return _LEADS.get(item.kind, "")
 
@@ -244,13 +251,22 @@ def paragraph(item: Item) -> str | None:
         fence = _fence(body)
         return "\n".join([fence, *body, fence])
     lead = _lead(item)
+    ctx = replace(item.ctx, emphasis=False) if item.kind in _PLAIN_KINDS else item.ctx
+    first = item.segments[0].text.strip()
     if item.kind == "slide":
-        label = escape(f"Slide {item.segments[0].text}")
+        label = escape(f"Slide {first}")
         lines = [link(label, item.url) if safe_url(item.url) else label]
+    elif item.kind == "slideset" and item.url:  # the address, shown as its anchor text
+        lines = [link(escape(item.url), first) if safe_url(first) else escape(item.url)]
+    elif item.kind == "code":
+        lines = [_code_span(item.text)]
+    elif item.kind == "botref":  # the reference in bold, then the rest of the reply
+        rest = f" {escape(item.url)}" if item.url else ""
+        lines = [f"**{inline(first, ctx)}**{rest}"]
     else:
-        lines = [inline(item.segments[0].text.strip(), item.ctx)]
-    for seg in item.segments[1:]:
-        text = inline(seg.text.strip(), item.ctx)
+        lines = [inline(first, ctx)]
+    for seg in item.segments[1:] if item.kind != "code" else ():
+        text = inline(seg.text.strip(), ctx)
         if seg.id is None:  # -nokeepLines: the line goes on in the same line
             lines[-1] = f"{lines[-1]} {text}"
         else:
@@ -262,9 +278,14 @@ def paragraph(item: Item) -> str | None:
     return "\\\n".join(lines) if lines else None
 
 
+def heading_text(section: Section) -> str:
+    """A heading's text with its continuation lines (a heading is one line)."""
+    return " ".join([section.title, *(s.text for s in section.continuations)])
+
+
 def _section(section: Section, out: list[str]) -> None:
     marks = "#" * (section.level + 1)
-    out.append(f"{marks} {inline(section.title, section.ctx, heading=True)}")
+    out.append(f"{marks} {inline(heading_text(section), section.ctx, heading=True)}")
     out += [p for p in map(paragraph, section.items) if p is not None]
     for sub in section.subsections:
         _section(sub, out)
@@ -293,12 +314,12 @@ def _toc_entries(m: Minutes, summaries: list[tuple[str, tuple[Item, ...]]],
         slugs(heading)
     out = []
     for n, t in enumerate(m.topics, 1):
-        label = inline(t.title, t.ctx, links=False)
-        out.append(f"{n}. {link(label, '#' + slugs(_plain_text(t.title, t.ctx)))}")
+        label = inline(heading_text(t), t.ctx, links=False)
+        out.append(f"{n}. {link(label, '#' + slugs(_plain_text(heading_text(t), t.ctx)))}")
         indent = " " * len(f"{n}. ")  # a sub-list must be indented to the item's content
         for k, s in enumerate(t.subsections, 1):
-            label = inline(s.title, s.ctx, links=False)
-            anchor = "#" + slugs(_plain_text(s.title, s.ctx))
+            label = inline(heading_text(s), s.ctx, links=False)
+            anchor = "#" + slugs(_plain_text(heading_text(s), s.ctx))
             out.append(f"{indent}{k}. {link(label, anchor)}")
     for n, (name, _items) in enumerate(summaries, len(m.topics) + 1):
         out.append(f"{n}. {link(name, '#' + slugs(name))}")
@@ -312,12 +333,13 @@ def render_markdown(m: Minutes, opts: Options) -> str:
         out.append(m.date_text)
     header_links = [link(label, url) for label, url in (
         ("Agenda", m.agenda_url), ("IRC log", m.log_url), ("Previous meeting", m.previous_url),
-        ("Next meeting", m.next_url)) if url and safe_url(url)]
+        ("Next meeting", m.next_url), ("Recording", m.recording_url)) if url and safe_url(url)]
     if header_links:
         out.append(" · ".join(header_links))
     out.append("## Attendees")
     out.append("\\\n".join(f"**{label}:** {_names(values)}" for label, values in (
-        ("Present", m.present), ("Regrets", m.regrets), ("Chair", m.chairs),
+        ("Present", m.present), ("Regrets", m.regrets),
+        ("Chair", tuple(sorted(m.chairs, key=str.casefold))),
         ("Scribe", m.scribes))))
     summaries = [(name, items) for name, attr in _SUMMARIES
                  if (items := getattr(m, attr))]

@@ -46,9 +46,13 @@ def log_options(records: list[Record], opts: Options) -> tuple[Options, list[str
 def make_minutes(text: str, opts: Options = _DEFAULTS, *, log_url: str | None = None,
                  default_date: date | None = None) -> tuple[Minutes, Options]:
     """Log text in any supported format -> the minutes record and the options in effect."""
-    records = read_as(text, opts.input_format) if opts.input_format else read_log(text)[0]
+    if opts.input_format:
+        records, format_notes = read_as(text, opts.input_format), list[str]()
+    else:
+        records, _, format_notes = read_log(text)
     del text  # a big log's text is tens of MB; the records hold what is needed
     opts, notes = log_options(records, opts)
+    notes = format_notes + notes
     lines = [Line(r.nick, r.text, r.seed, r.time, r.action) for r in records if not r.event]
     del records
     m = build(lines, opts, log_url=log_url, default_date=default_date)

@@ -24,7 +24,10 @@ class Item(NamedTuple):
     """A paragraph of the minutes (a tuple: big logs have a hundred thousand of them).
 
     ``kind``: speaker, summary (descriptive), irc (someone else's line), bot, action,
-    resolution, proposed, issue, strawpoll, slideset, slide, verbatim or anchor.
+    resolution, proposed, issue, strawpoll, slideset, slide, verbatim or anchor; also
+    command (a failed s/// or i///, shown as typed), code (someone else's line inside a
+    verbatim block), botref (a bot's reply starting with a reference), repo and drop (the
+    ``Repository:`` and ``Repository-`` lines, shown).
     """
 
     kind: str
@@ -34,7 +37,10 @@ class Item(NamedTuple):
     css: str = ""  # "s01", "s02"… per speaker, in order of first appearance
     time: str | None = None
     ctx: Context = _PLAIN
-    url: str = ""  # a slide's address; for a slideset, the anchor text of its link
+    # scribe.perl's "data": a slide's address; for a "botref" (a bot's reply that starts with a
+    # reference, shown in bold), the rest of the reply; for a slideset, the anchor text of its
+    # link when ``text`` is only the address
+    url: str = ""
 
     @property
     def text(self) -> str:
@@ -54,6 +60,8 @@ class Section:
     ctx: Context = field(default_factory=Context)
     seed: int = 0  # the heading line's time of day in seconds (0 when unknown)
     offset: int | None = None  # seconds into the recording, when there is one
+    # "..." lines that continue the title, each with the id of its span (None: -nokeepLines)
+    continuations: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,9 +84,14 @@ class Minutes:
     diagnostics: tuple[str, ...]
     recording_url: str | None = None
     has_slides: bool = False
+    recording_text: str = ""  # the Recording: line after the colon: the player's caption
+    date_label: str | None = None  # the date as the Date: line wrote it ("9 Apr 2014")
 
     @property
     def date_text(self) -> str:
+        """The date as scribe.perl prints it: as written, else "09 April 2014", else ""."""
+        if self.date_label is not None:
+            return self.date_label
         d = self.date
         return f"{d.day:02d} {MONTHS[d.month - 1]} {d.year}" if d else ""
 

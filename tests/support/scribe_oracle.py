@@ -25,9 +25,11 @@ import difflib
 import io
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -38,6 +40,20 @@ import pytest
 from bot.scribe.command import minutes_main
 from tests.support.seed import REFERENCE
 
+CORPUS = REFERENCE.parent / "corpus" / "ccg"
+# The real inputs: every CCG log, the seed meeting and the five scribe.perl samples.
+REAL_LOGS: tuple[Path, ...] = (
+    *sorted(CORPUS.glob("*.log")),
+    REFERENCE / "seed-2024-03-07-webmachinelearning-irc.txt",
+    *sorted((REFERENCE / "scribe2-samples").glob("*.txt")),
+)
+# The option sets every real input is tried under.
+OPTION_SETS: tuple[tuple[str, ...], ...] = (
+    (), ("-embedDiagnostics",), ("-implicit",), ("-allowSpace",), ("-emphasis",),
+    ("-urlDisplay", "shorten"), ("-urlDisplay", "full"), ("-dashTopics",), ("-scribeOnly",),
+    ("-final",), ("-member",), ("-team",), ("-oldStyle",), ("-keepLines",), ("-nokeepLines",),
+    ("-useZakimTopics",), ("-noUseZakimTopics",),
+)
 ORACLE = Path(os.environ.get("AGENDUM_SCRIBE_PERL", REFERENCE.parent / "oracle" / "scribe.perl"))
 INSTALL = "apt-get install -y perl libwww-perl"
 
@@ -88,7 +104,9 @@ def run_scribe_perl(path: Path, options: Sequence[str]) -> Run:
     require_oracle()
     done = subprocess.run(["perl", str(ORACLE), *options, str(path)], capture_output=True,
                           env=_env(), timeout=60)
-    return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
+    # a byte that is not UTF-8 (scribe.perl cuts some text by bytes) shows as \xNN in the diff
+    return Run(done.returncode, done.stdout.decode("utf-8", "backslashreplace"),
+               done.stderr.decode("utf-8", "backslashreplace"))
 
 
 def run_agendum(path: Path, options: Sequence[str]) -> Run:
@@ -118,3 +136,169 @@ def compare_minutes(log: str, options: Sequence[str] = ("-embedDiagnostics",)) -
     if (diff := _diff(perl.stderr, ours.stderr, "stderr")):
         pytest.fail(f"the diagnostics on stderr differ ({where})\n{diff}", pytrace=False)
     return ours.html
+
+
+# --- Comparing runs already made, logs in files, and classifying divergences ----------------
+# (used by tests/test_scribe_differential.py and bench/fuzz_minutes.py)
+
+
+def normalise(html: str) -> str:
+    """``html`` with the footer's version line made a placeholder: the harness's only normaliser.
+
+    Unlike ``without_version`` it does not insist on the line, so that a document without a
+    footer (a crash half-way through the template) still gives a readable diff."""
+    return VERSION_LINE.sub(">scribe.perl</a> VERSION</address>", html)
+
+
+def describe(options: Sequence[str]) -> str:
+    """The options as the failure messages name them: ``'-urlDisplay shorten'`` or ``(none)``."""
+    return " ".join(options) or "(none)"
+
+
+def check_runs(perl: Run, ours: Run, where: str) -> None:
+    """Fail the test, with a unified diff, unless the two runs made the same minutes.
+
+    ``where`` says what was run (a log's name and options): the message names it rather than
+    dumping a log of hundreds of lines."""
+    assert (perl.status, ours.status) == (0, 0), f"exit status {perl.status}/{ours.status}; {where}"
+    if (diff := _diff(normalise(perl.html), normalise(ours.html), "HTML")):
+        pytest.fail(f"the minutes differ ({where})\n{diff}", pytrace=False)
+    if (diff := _diff(perl.stderr, ours.stderr, "stderr")):
+        pytest.fail(f"the diagnostics on stderr differ ({where})\n{diff}", pytrace=False)
+
+
+def compare_minutes_file(path: Path, options: Sequence[str] = ("-embedDiagnostics",), *,
+                         perl: Run | None = None) -> str:
+    """``compare_minutes`` for a log that is already a file (it is not copied or re-written).
+
+    ``perl`` is scribe.perl's run of that file when the caller made it already (the
+    differential tests run the oracle in a pool ahead of the tests); returns agendum's HTML."""
+    perl = perl if perl is not None else run_scribe_perl(path, options)
+    ours = run_agendum(path, options)
+    check_runs(perl, ours, f"log {path.name}, options {describe(options)}")
+    return ours.html
+
+
+# Regression cases (tests/scribe_regressions/NAME.log): the first line is
+#   # options: -implicit -urlDisplay shorten
+# (shell words, possibly none), stripped before use; the rest of the file is the log, byte for
+# byte. bench/fuzz_minutes.py writes them; tests/test_scribe_differential.py checks them.
+REGRESSIONS = Path(__file__).resolve().parent.parent / "scribe_regressions"
+OPTIONS_HEADER = b"# options:"
+
+
+def read_regression(path: Path) -> tuple[tuple[str, ...], bytes]:
+    """The options and the log of a regression case."""
+    head, _, log = path.read_bytes().partition(b"\n")
+    assert head.startswith(OPTIONS_HEADER), f"{path.name}: the first line must be '# options: ...'"
+    return tuple(shlex.split(head[len(OPTIONS_HEADER):].decode("utf-8"))), log
+
+
+def write_regression(path: Path, options: Sequence[str], log: bytes) -> None:
+    """Write a regression case that ``read_regression`` reads back as ``(options, log)``."""
+    path.write_bytes(OPTIONS_HEADER + b" " + shlex.join(options).encode("utf-8") + b"\n" + log)
+
+
+def run_both(log: bytes, options: Sequence[str]) -> tuple[Run, Run | str]:
+    """Both programs on a log given as bytes; agendum's run is a traceback's last lines when it
+    raised (the fuzz campaign counts a crash as a divergence instead of stopping)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "log.txt"
+        path.write_bytes(log)
+        perl = run_scribe_perl(path, options)
+        try:
+            ours: Run | str = run_agendum(path, options)
+        except Exception as e:
+            frame = traceback.extract_tb(e.__traceback__)[-1]
+            ours = f"{type(e).__name__} at {Path(frame.filename).name}:{frame.lineno}: {e}"
+    return perl, ours
+
+
+_TAG = re.compile(r"<(/?[A-Za-z0-9]+)([^>]*)>")
+_CLASS = re.compile(r"""\bclass=(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_NUMBER = re.compile(r"\d+")
+
+
+def _shape(line: str | None) -> str:
+    """An HTML line reduced to its markup (tag names and classes; text, ids and URLs as ``…``),
+    a diagnostic to its first words: what divergences of the same kind have in common."""
+    if line is None:
+        return "(no line)"
+    if "<" not in line:  # a diagnostic, or plain text inside an element
+        head, colon, _ = line.partition(":")
+        return _NUMBER.sub("N", head[:40]) + (": …" if colon else "")
+    out, pos = [], 0
+    for m in _TAG.finditer(line):
+        if line[pos:m.start()].strip():
+            out.append("…")
+        cls = _CLASS.search(m.group(2))
+        name = m.group(1).lower()
+        out.append(f"<{name}.{'.'.join(''.join(cls.groups('')).split())}>" if cls else f"<{name}>")
+        pos = m.end()
+    if line[pos:].strip():
+        out.append("…")
+    shaped = "".join(out)
+    return shaped if len(shaped) <= 90 else shaped[:87] + "..."
+
+
+_ID = re.compile(r"\bid=(?:\"[^\"]*\"|[^\s>]+)")
+
+
+def _text_difference(a: str, b: str) -> str:
+    """What differs between two lines of the same markup: only the ids, white space, letter
+    case, escaping, or else text (the first differing snippets, letters and digits masked, so
+    that the kind does not depend on the log's words)."""
+    a, b = _ID.sub("id=…", a), _ID.sub("id=…", b)
+    if a == b:
+        return " [ids]"
+    if a.split() == b.split():
+        return " [white space]"
+    if a.lower() == b.lower():
+        return " [letter case]"
+    ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+           if op[0] != "equal"]
+    _, i1, i2, j1, j2 = ops[0]
+    old, new = a[i1:i2], b[j1:j2]
+    if any(c in old + new for c in "&<>\"\'"):
+        return " [escaping or markup]"
+
+    def mask(s: str) -> str:
+        return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", s))[:8]
+    return f" [text: {mask(old)!r} vs {mask(new)!r}]"
+
+
+# Perl's own run-time warnings ("Use of uninitialized value $nick in fc at .../scribe.perl line
+# 772, <> line 1."): a flaw of scribe.perl that agendum does not copy, one kind for all.
+_PERL_WARNING = re.compile(r" at \S*scribe\.perl line \d+")
+PERL_WARNING = "stderr: a Perl warning of scribe.perl (not one of its diagnostics)"
+
+
+def divergence_kinds(perl: Run, ours: Run | str, limit: int = 8) -> list[str]:
+    """The kinds of the differences between two runs, one for each differing hunk (its first
+    line on each side), in document order, without repeats: [] when the minutes are equal."""
+    if isinstance(ours, str):
+        return ["agendum raised " + _NUMBER.sub("N", ours.split(":", 2)[0])]
+    if (perl.status, ours.status) != (0, 0):
+        return [f"exit status {perl.status}/{ours.status}"]
+    kinds: list[str] = []
+    for what, a, b in (("html", normalise(perl.html), normalise(ours.html)),
+                       ("stderr", perl.stderr, ours.stderr)):
+        x, y = a.split("\n"), b.split("\n")  # not splitlines: U+2028 is no line break here
+        matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            old, new = (x[i1] if i2 > i1 else None), (y[j1] if j2 > j1 else None)
+            if what == "stderr" and old is not None and old == f"* {new}":
+                kind = "stderr: the diagnostic without scribe.perl's '* ' before it"
+            elif what == "stderr" and old is not None and _PERL_WARNING.search(old):
+                kind = PERL_WARNING
+            else:
+                kind = f"{what}: {_shape(old)} => {_shape(new)}"
+                if old is not None and new is not None and _shape(old) == _shape(new):
+                    kind += _text_difference(old, new)
+            if kind not in kinds:
+                kinds.append(kind)
+            if len(kinds) >= limit:
+                return kinds
+    return kinds
