@@ -17,28 +17,13 @@ print "Use of uninitialized value" warnings ("Scribe- John Smith", "Repo: https:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.scribe_oracle import compare_minutes
+from tests.support.scribe_oracle import compare_minutes, rrsagent_log
 
-DATED = "|10:00:00 <RRSAgent> logging to https://www.w3.org/2024/03/07-wg-irc"
-
-
-def log(lines: Sequence[str], dated: bool = True) -> str:
-    """``nick text`` lines (``|`` starts a raw line) as an RRSAgent log, a second apart; with
-    ``dated``, RRSAgent's line first, so that only the date cases depend on the date rules."""
-    out = []
-    for i, line in enumerate([DATED, *lines] if dated else lines, 1):
-        if line.startswith("|"):
-            out.append(line[1:])
-        else:
-            nick, _, text = line.partition(" ")
-            out.append(f"10:{i // 60:02d}:{i % 60:02d} <{nick}> {text}")
-    return "\n".join(out) + "\n"
+log = rrsagent_log
 
 
 def case(name: str, lines: list[str], *options: str, dated: bool = True) -> object:
@@ -281,32 +266,21 @@ def test_command(lines: list[str], options: tuple[str, ...], dated: bool) -> Non
     compare_minutes(log(lines, dated), ("-embedDiagnostics", *options))
 
 
-def pending(reason: str) -> pytest.MarkDecorator:
-    """A divergence whose fix is in a part of the engine this file does not cover."""
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-OPEN = [
-    pytest.param(["|10:00:00 <a> scribe: a", "|10:00:01 <b> hello", "|10:00:01 <a> hello"],
-                 ("-scribeOnly",), marks=pending(
-                     "scribe.perl gives the IRC lines -scribeOnly hides an id too: irc() must "
-                     'keep them as "hidden" paragraphs, which _freeze() counts'),
-                 id="scribe-only-hidden-lines-take-ids"),
-    pytest.param(["a scribe: a", "a topic: T", "a ... https://github.com/w3c/zz", "a see #1"], (),
-                 marks=pending("a heading's continuation names repositories too: "
-                               "continues_record() must call continue_head()"),
-                 id="topic-continuation-names-a-repository"),
-    pytest.param(["a scribe: a", "a b: x", "a s/x/y/", "a ScribeOptions: -bogus -final"], (),
-                 marks=pending("pipeline.log_options: scribe.perl's wording ('Unknown option "
-                               "in scribeoptions: -bogus'), after the edits' diagnostics "
-                               "(build(option_notes=…)), and the other options still apply"),
-                 id="scribeoptions-unknown-option"),
+# Cases that once diverged, each fixed where the engine was wrong (kept as they were found).
+FIXED = [
+    case("scribe-only-hidden-lines-take-ids",
+         ["|10:00:00 <a> scribe: a", "|10:00:01 <b> hello", "|10:00:01 <a> hello"],
+         "-scribeOnly"),
+    case("topic-continuation-names-a-repository",
+         ["a scribe: a", "a topic: T", "a ... https://github.com/w3c/zz", "a see #1"]),
+    case("scribeoptions-unknown-option",
+         ["a scribe: a", "a b: x", "a s/x/y/", "a ScribeOptions: -bogus -final"]),
 ]
 
 
-@pytest.mark.parametrize(("lines", "options"), OPEN)
-def test_open_divergence(lines: list[str], options: tuple[str, ...]) -> None:
-    compare_minutes(log(lines), ("-embedDiagnostics", *options))
+@pytest.mark.parametrize(("lines", "options", "dated"), FIXED)
+def test_fixed_divergence(lines: list[str], options: tuple[str, ...], dated: bool) -> None:
+    compare_minutes(log(lines, dated), ("-embedDiagnostics", *options))
 
 
 @pytest.mark.parametrize("options", [(), ("-final",)], ids=["default", "final"])

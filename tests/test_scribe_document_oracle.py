@@ -30,22 +30,12 @@ from bot.scribe.jsonout import render_json
 from bot.scribe.markdown import destination, heading_text, render_markdown
 from bot.scribe.options import parse_args
 from bot.scribe.pipeline import make_minutes
-from tests.support.scribe_oracle import compare_minutes
+from tests.support.scribe_oracle import compare_minutes, headed_log
 
 EMBED = "-embedDiagnostics"
 
 
-def log(*lines: str, head: bool = True) -> str:
-    """An RRSAgent text log, one line a second from 12:00:00, after a Meeting:, a Date: and a
-    scribe: line (unless ``head`` is False)."""
-    if head:
-        lines = ("alice: Meeting: Test WG", "alice: Date: 09 April 2014", "alice: scribe: alice",
-                 *lines)
-    out = []
-    for n, line in enumerate(lines):
-        nick, _, text = line.partition(": ")
-        out.append(f"12:{n // 60:02d}:{n % 60:02d} <{nick}> {text}\n")
-    return "".join(out)
+log = headed_log
 
 
 BASIC = log(
@@ -229,6 +219,7 @@ def _json_ids(d: dict[str, Any]) -> set[str]:
     for t in d["topics"]:
         for s in (t, *t["subtopics"]):
             ids.add(s["id"])
+            items([s])  # the heading's lines: the spans of its "..." lines
             items(s["items"])
     return ids
 

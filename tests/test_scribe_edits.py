@@ -19,23 +19,13 @@ from hypothesis import strategies as st
 
 from bot.scribe import edits
 from bot.scribe.edits import Edit, Line, apply_edits, parse_edit
-from tests.support.scribe_oracle import compare_minutes
+from tests.support.scribe_oracle import compare_minutes, headed_log
 
 EMBED = "-embedDiagnostics"
 ZWNJ = "\u200c"
 
 
-def log(*lines: str, head: bool = True) -> str:
-    """An RRSAgent text log of ``nick: text`` lines, one a second, after a Meeting:, a Date:
-    and a scribe: line (unless ``head`` is False)."""
-    if head:
-        lines = ("alice: Meeting: Test WG", "alice: Date: 09 April 2014", "alice: scribe: alice",
-                 *lines)
-    out = []
-    for n, line in enumerate(lines):
-        nick, _, text = line.partition(": ")
-        out.append(f"12:{n // 60:02d}:{n % 60:02d} <{nick}> {text}\n")
-    return "".join(out)
+log = headed_log
 
 
 CASES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -140,6 +130,16 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
                                   "alice: more"), ()),
     "diagnostics-before-scribeoptions": (log("alice: ScribeOptions: -bogus", "alice: s/zz/y/"),
                                          ()),
+    "edited-away-scribeoptions": (log("alice: ScribeOptions: -final", "alice: s/-final/-bogus/",
+                                      "alice: bob: hi"), ()),
+    "scribeoptions-made-by-an-edit": (log("alice: bob: x", "alice: ScribeOptions: -fancy -team",
+                                          "alice: i/bob: x/ScribeOptions: -collapseLimit x/"),
+                                      ()),
+    "scribeoptions-url-display-refused": (log("alice: ScribeOptions: -urlDisplay wrap -final",
+                                              "alice: see https://example.org/a/b/c"), ()),
+    # a successful command is still its speaker's next line: -dashTopics takes it as a title
+    "dash-topic-titled-by-an-edit": (log("alice: bob: x", "alice: ---", "alice: s/x/y/",
+                                         "alice: more"), ("-dashTopics",)),
     # failed commands are IRC lines: no emphasis, hidden by -scribeOnly
     "failed-emphasis": (log("alice: s/*zz*/_y_/", "bob: s/*zz*/there/"), ("-emphasis",)),
     "failed-scribe-only": (log("alice: Mary", "alice: s/zz/y/", "alice: s/Mary/M/"),
@@ -160,7 +160,8 @@ def test_edits_match_scribe_perl(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["s-failed", "g-one-line", "spaces-around", "malformed",
                                   "new-holds-delimiter", "i-new-holds-delimiter",
-                                  "diagnostics-order"])
+                                  "diagnostics-order", "diagnostics-before-scribeoptions",
+                                  "scribeoptions-url-display-refused"])
 def test_edit_diagnostics_on_stderr(name: str) -> None:
     """Without -embedDiagnostics the same diagnostics go to stderr."""
     text, options = CASES[name]
@@ -215,7 +216,7 @@ def test_parse_edit(text: str, expected: Edit | None) -> None:
 def run(*texts: str) -> tuple[list[str], list[str]]:
     lines = [Line("alice", t, i) for i, t in enumerate(texts)]
     out, notes = apply_edits(lines)
-    return [ln.text for ln in out], notes
+    return [ln.text for ln in out if not ln.removed], notes
 
 
 def holds(line: dict, old: str, alt: str | None) -> str | None:
@@ -280,8 +281,34 @@ def test_block_search_agrees_with_rescanning(texts: list[str], pad: int, filler:
 def test_inserted_line_has_the_speaker_and_no_time() -> None:
     lines = [Line("alice", "one", 7, "12:00:07"), Line("bob", "i/one/Topic: T", 8, "12:00:08")]
     out, _ = apply_edits(lines)
-    assert [(ln.nick, ln.text, ln.seed, ln.time) for ln in out] == [
-        ("bob", "Topic: T", 0, None), ("alice", "one", 7, "12:00:07")]
+    assert [(ln.nick, ln.text, ln.seed, ln.time, ln.removed) for ln in out] == [
+        ("bob", "Topic: T", 0, None, False), ("alice", "one", 7, "12:00:07", False),
+        ("bob", "i/one/Topic: T", 8, "12:00:08", True)]
+
+
+def test_successful_commands_are_passed_on_marked_removed() -> None:
+    """scribe.perl omits them from the minutes but they are still lines of their speaker (a
+    -dashTopics "---" takes the next one as its title, whatever it is)."""
+    lines = [Line("alice", "one", 1), Line("alice", "s/one/two/", 2),
+             Line("alice", "s/zz/y/", 3)]
+    out, _ = apply_edits(lines)
+    assert [(ln.text, ln.command, ln.removed) for ln in out] == [
+        ("two", False, False), ("s/one/two/", True, True), ("s/zz/y/", True, False)]
+
+
+def test_edited_lines_are_not_edited_again() -> None:
+    """Applying the edits to their own result changes nothing: a line an edit made look like
+    a command (inserted, or changed by s///) is text, as in scribe.perl."""
+    lines = [Line("a", "x", 1), Line("a", "i/x/s|x|y|/", 2), Line("a", "z", 3),
+             Line("a", "s/z/s|y|q|/", 4)]
+    out, notes = apply_edits(lines)
+    texts = [(ln.text, ln.removed) for ln in out]
+    assert texts == [("s|x|y|", False), ("x", False), ("i/x/s|x|y|/", True),
+                     ("s|y|q|", False), ("s/z/s|y|q|/", True)]
+    again, more = apply_edits(out)
+    assert [(ln.text, ln.removed) for ln in again] == texts
+    assert more == []
+    assert notes == ["Succeeded: i/x/s|x|y|/", "Succeeded: s/z/s|y|q|/"]
 
 
 def test_failed_commands_are_kept_and_marked() -> None:

@@ -97,17 +97,44 @@ def links(markdown: str) -> list[str]:
     return out
 
 
+# someone else's line inside their verbatim block: "&lt;nick&gt; " and one code span
+_CODE_LINE = re.compile(r"&lt;[^\s`]*&gt; (`+)(?!`).*(?<!`)\1")
+
+
 def outside_code(markdown: str) -> str:
-    """``markdown`` without its fenced code blocks (the only place raw ``<`` may be)."""
+    """``markdown`` without its fenced code blocks and the code spans of others' verbatim lines
+    (the only places raw ``<`` may be without -emphasis)."""
     out, fence = [], None
     for line in markdown.split("\n"):
         if fence is None and re.fullmatch(r"`{3,}", line):
             fence = line
         elif fence is not None and line == fence:
             fence = None
-        elif fence is None:
+        elif fence is None and not _CODE_LINE.fullmatch(line):
             out.append(line)
     return "\n".join(out)
+
+
+def _renderer_formatting(children: list[Any]) -> bool:
+    """Whether the formatting in one block is the renderer's own: "**Name:**" leads, a bot's
+    reference in bold after "<nick> " ("**[Issue 5](…)** rest"), or the code span of a line
+    in someone else's verbatim block ("<nick> `code`")."""
+    types = [c.type for c in children]
+    after_nick = len(children) > 1 and children[0].type == "text" and \
+        re.fullmatch(r"<\S*> ", children[0].content) is not None
+    if "code_inline" in types:
+        return after_nick and types == ["text", "code_inline"]
+    for i, c in enumerate(children):
+        if c.type != "strong_open":
+            continue
+        closed = types.index("strong_close", i)
+        inside = children[i + 1:closed]
+        if [x.type for x in inside] == ["text"] and inside[0].content.endswith(":"):
+            continue
+        if not (after_nick and i == 1 and [x.type for x in inside][:1] == ["link_open"]
+                and inside[-1].type == "link_close"):
+            return False
+    return True
 
 
 def assert_safe(markdown: str, emphasis: bool = False) -> None:
@@ -115,12 +142,15 @@ def assert_safe(markdown: str, emphasis: bool = False) -> None:
     found = tokens(markdown)
     assert not [t for t in found if t.type in ("html_inline", "html_block")]
     assert all(SAFE_HREF.match(href) for href in links(markdown)), links(markdown)
-    assert not re.search(r"(?:^|[^\\])(?:\\\\)*\]\(\s*<?\s*javascript:", markdown, re.I)
+    # (in code, where it is only text, "[x](javascript:…)" may stand)
+    assert not re.search(r"(?:^|[^\\])(?:\\\\)*\]\(\s*<?\s*javascript:", outside_code(markdown),
+                         re.I)
     if not emphasis:  # -emphasis makes code spans and emphasis, which may hold "<"
         assert "<" not in outside_code(markdown)
-        assert not [t for t in found if t.type in ("em_open", "s_open", "code_inline")]
-        strong = [visible([found[i + 1]]) for i, t in enumerate(found) if t.type == "strong_open"]
-        assert all(s.endswith(":") for s in strong), strong  # only the "**Name:**" leads
+        assert not [t for t in found if t.type in ("em_open", "s_open")]
+        odd = [visible(t.children) for t in found
+               if t.type == "inline" and not _renderer_formatting(t.children or [])]
+        assert not odd, odd
 
 
 def every_item(m: Minutes) -> list[Item]:
@@ -158,11 +188,8 @@ KINDS = [
      "**ACTION:** bob to send the \\*budget\\*", {"text": "bob to send the *budget*"}),
     ("resolution", ["<alice> RESOLUTION: adopt the budget"], "**RESOLUTION:** adopt the budget",
      {"text": "adopt the budget"}),
-    ("proposed", ["<alice> PROPOSED: adopt it"], "**PROPOSED:** adopt it", {"text": "adopt it"}),
     ("issue", ["<alice> ISSUE: the budget is late"], "**ISSUE:** the budget is late",
      {"text": "the budget is late"}),
-    ("strawpoll", ["<alice> STRAWPOLL: more money?"], "**STRAW POLL:** more money?",
-     {"text": "more money?"}),
     ("slideset", [SLIDES],
      "Slideset: [https://example.com/deck.pdf](https://example.com/deck.pdf)",
      {"links": [{"url": "https://example.com/deck.pdf", "text": "https://example.com/deck.pdf",
@@ -171,9 +198,28 @@ KINDS = [
      {"text": "3", "url": "https://example.com/deck.pdf#page=3",
       "links": [{"url": "https://example.com/deck.pdf#page=3", "text": "Slide 3",
                  "kind": "slide"}]}),
-    ("verbatim", ["<alice> ```", "<alice>   x = `y` <b>", "<alice> ````", "<alice> ```"],
-     "\n\n`````\n  x = `y` <b>\n````\n`````\n",
-     {"text": "  x = `y` <b> ````", "links": []}),
+    # (a line that ends in ``` ends the block, as in scribe.perl: "a ```` b" does not)
+    ("verbatim", ["<alice> ```", "<alice>   x = `y` <b>", "<alice> a ```` b", "<alice> ```"],
+     "\n\n`````\n  x = `y` <b>\na ```` b\n`````\n",
+     {"text": "  x = `y` <b> a ```` b", "links": []}),
+    # someone else's line inside their verbatim block: a code span after the nick
+    ("code", ["<carol> ```", "<carol> x <y> `z` *w*", "<carol> ```"],
+     "\n\n&lt;carol&gt; ``x <y> `z` *w*``\n",
+     {"speaker": "carol", "text": "x <y> `z` *w*", "links": []}),
+    # a failed edit, shown as typed
+    ("command", ["<alice> s/nothing/*here*/"], "\n\n&lt;alice&gt; s/nothing/\\*here\\*/\n",
+     {"speaker": "alice", "text": "s/nothing/*here*/"}),
+    # a bot's reply that starts with a reference: the reference in bold, then the rest
+    ("botref", ["<gb> https://github.com/w3c/baz/issues/5 -> Issue 5 The *title* [label]"],
+     "\n\n&lt;gb&gt; **[Issue 5](https://github.com/w3c/baz/issues/5)** The \\*title\\* "
+     "\\[label\\]\n",
+     {"speaker": "gb", "text": "->https://github.com/w3c/baz/issues/5 Issue 5 The *title* [label]",
+      "links": [{"url": "https://github.com/w3c/baz/issues/5", "text": "Issue 5",
+                 "kind": "link"}]}),
+    ("repo", ["<alice> repo: w3c/x", "<alice> see #3"], "\n\nRepository: w3c/x\n",
+     {"speaker": None, "text": "w3c/x", "links": []}),
+    ("drop", ["<alice> repo: w3c/x, w3c/y", "<alice> Repository- w3c/x"],
+     "\n\nRepository- w3c/x\n", {"speaker": None, "text": "w3c/x", "links": []}),
     ("anchor", ["<alice> NamedAnchorHere: anchor_xyz"], None,
      {"id": "anchor_xyz", "text": "anchor_xyz", "links": []}),
 ]
@@ -219,7 +265,7 @@ def test_summaries_list_actions_resolutions_and_issues_in_both_formats() -> None
 
 def test_markdown_header_has_title_draft_date_links_and_attendees() -> None:
     m, opts = minutes(log("<alice> Chair: carol", "<alice> Present+ bob_b, *dave*",
-                          "<alice> Date: 2024-03-07", "<alice> Agenda: https://example.com/a_b",
+                          "<alice> Date: 07 March 2024", "<alice> Agenda: https://example.com/a_b",
                           "<alice> Previous meeting: https://example.com/prev", topic=False))
     md = render_markdown(m, opts)
     assert md.startswith("# – DRAFT – Test meeting\n\n07 March 2024\n\n"
@@ -280,7 +326,7 @@ def test_markdown_without_keep_lines_runs_continuations_into_one_line() -> None:
 def test_markdown_links_from_arrows_markdown_and_issues_are_escaped_links() -> None:
     m, opts = minutes(log("<alice> -> https://example.com/a_(b) the *spec* [draft]",
                           "<alice> see [the ](https://example.com/x) and w3c/repo#12",
-                          "<alice> ![alt](https://example.com/i.png)"))
+                          "<alice> see ![alt](https://example.com/i.png)"))
     md = render_markdown(m, opts)
     assert "[the \\*spec\\* \\[draft\\]](https://example.com/a_\\(b\\))" in md
     assert "[w3c/repo#12](https://github.com/w3c/repo/issues/12)" in md
@@ -310,10 +356,28 @@ def test_markdown_user_link_syntax_with_other_schemes_stays_text() -> None:
 SCRIBE_DOC = "https://w3c.github.io/scribe2/scribedoc.html"
 
 
-def test_markdown_exclamation_mark_before_a_link_does_not_make_an_image() -> None:
-    m, opts = minutes(log("<alice> wow!https://example.com/x"))
+def test_markdown_code_lines_and_bot_references_show_hostile_text_as_text() -> None:
+    """Someone else's verbatim lines are code spans, a bot's reply after its bold reference is
+    escaped text: neither makes a link, markup or formatting of what the user wrote."""
+    hostile = ["<script>alert(1)</script>", "`` x ``", "*b* _i_", "[x](javascript:alert(1))",
+               "a ` b", "**x:**", "``"]
+    m, opts = minutes(log("<bob> ```", *(f"<bob> {h}" for h in hostile), "<bob> ```",
+                          *(f"<gb> https://github.com/w3c/x/issues/1 -> Issue 1 {h}"
+                            for h in hostile)))
+    assert [i.kind for i in every_item(m)] == ["code"] * len(hostile) + ["botref"] * len(hostile)
     md = render_markdown(m, opts)
-    assert "wow\\![https://example.com/x](https://example.com/x)" in md
+    assert_safe(md)
+    assert links(md) == ["#budget", *["https://github.com/w3c/x/issues/1"] * len(hostile),
+                         SCRIBE_DOC]
+    texts = [text for _tag, text in blocks(md)]
+    for h in hostile:
+        assert f"<bob> {h}" in texts and f"<gb> Issue 1 {h}" in texts
+
+
+def test_markdown_exclamation_mark_before_a_link_does_not_make_an_image() -> None:
+    m, opts = minutes(log("<alice> so wow!https://example.com/x"))  # ("wow!https:" is a name)
+    md = render_markdown(m, opts)
+    assert "so wow\\![https://example.com/x](https://example.com/x)" in md
     assert not [t for t in tokens(md) if t.type == "image"]
 
 
@@ -356,8 +420,10 @@ def test_reference_meetings_render_to_json_matching_the_record(path: Path) -> No
     assert [[(s["id"], s["title"]) for s in t["subtopics"]] for t in d["topics"]] == \
         [[(s.id, s.title) for s in t.subsections] for t in m.topics]
     items = every_item(m)
+    # a bot's reply that starts with a reference: its text goes on with the rest of the reply
     assert [(i["id"], i["kind"], i["text"]) for i in json_items(d)] == \
-        [(i.id, i.kind, i.text) for i in items]
+        [(i.id, i.kind, f"{i.text} {i.url}" if i.kind == "botref" and i.url else i.text)
+         for i in items]
     assert [[line["text"] for line in i["lines"]] for i in json_items(d)] == \
         [[s.text for s in i.segments] for i in items]
     assert [a["id"] for a in d["actions"]] == [a.id for a in m.actions]

@@ -20,40 +20,19 @@ A property test then mixes all of these at random under random options.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.scribe.engine import _NOT_SPEAKER, _SPEAKER, _ZAKIM_COMMAND, _Builder, _not_speaker
-from tests.support.scribe_oracle import compare_minutes
+from tests.support.scribe_oracle import compare_minutes, rrsagent_log
 from tests.test_scribe_oracle import FORMS as ZAKIM_FORMS
 
-DATED = "|10:00:00 <RRSAgent> logging to https://www.w3.org/2024/03/07-wg-irc"
+log = rrsagent_log
 
 
-def log(lines: Sequence[str], dated: bool = True) -> str:
-    """``nick text`` lines (``|`` starts a raw line) as an RRSAgent log, a second apart; with
-    ``dated``, RRSAgent's line first (a line scribe.perl leaves out)."""
-    out = []
-    for i, line in enumerate([DATED, *lines] if dated else lines, 1):
-        if line.startswith("|"):
-            out.append(line[1:])
-        else:
-            nick, _, text = line.partition(" ")
-            out.append(f"10:{i // 60:02d}:{i % 60:02d} <{nick}> {text}")
-    return "\n".join(out) + "\n"
-
-
-def case(name: str, lines: list[str], *options: str, dated: bool = True,
-         marks: Sequence[pytest.MarkDecorator] = ()) -> object:
-    return pytest.param(lines, options, dated, id=name, marks=marks)
-
-
-def other_helper(reason: str) -> pytest.MarkDecorator:
-    """A divergence this file's code cannot fix: the change it needs is elsewhere."""
-    return pytest.mark.xfail(strict=True, reason=reason)
+def case(name: str, lines: list[str], *options: str, dated: bool = True) -> object:
+    return pytest.param(lines, options, dated, id=name)
 
 
 SPEAKERS = [
@@ -132,9 +111,7 @@ TEXT = [
                          "al +1", "al ... still", "al s/nothere/y/", "al ... after",
                          "jo RESOLUTION: r", "jo ... r more", "al <al> aside"], "-scribeOnly"),
     case("scribe-only-hidden-line-takes-its-id", ["al scribe: al", "|10:00:05 <jo> same words",
-                                                 "|10:00:05 <al> same words"], "-scribeOnly",
-         marks=[other_helper("_freeze must give an id to a hidden (-scribeOnly) IRC line, "
-                             "which scribe.perl takes though it prints nothing")]),
+                                                 "|10:00:05 <al> same words"], "-scribeOnly"),
     case("failed-edits", ["al scribe: al", "al bob: x", "al s/nothere/y/", "al ... after",
                           "jo s/nope/z/", "al i/nowhere/x"]),
     case("inserted-lines", ["al scribe: al", "al bob: This is about syntax", "al ... Do we care?",
@@ -155,9 +132,7 @@ VERBATIM = [
     case("verbatim-empty", ["al scribe: al", "al [[", "al ]]", "al after"]),
     case("verbatim-scribe", ["al scribe: al", "al bob: before", "al ```", "al function f(n) {",
                              "jo Me too!", "al   if (n == 1) return 1", "al ", "al action: no",
-                             "al }", "al ```", "al ... after"],
-         marks=[other_helper("_freeze hashes a verbatim block's lines joined by tabs; "
-                             "scribe.perl hashes each line followed by a newline")]),
+                             "al }", "al ```", "al ... after"]),
 ]
 
 DASHES = [
@@ -177,8 +152,7 @@ DASHES = [
     case("dash-topics-no-title", ["al scribe: al", "al bob: x", "al ---"], "-dashTopics"),
     case("dash-topics-off", ["al scribe: al", "al ---", "al Review"]),
     case("dash-topics-no-title-scribe-only", ["al scribe: al", "jo -", "al x"], "-dashTopics",
-         "-scribeOnly",
-         marks=[other_helper("build() must call _Builder.finish() after the last line")]),
+         "-scribeOnly"),
 ]
 
 BOTS = [

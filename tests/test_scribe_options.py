@@ -25,11 +25,11 @@ DEFAULT = Options()
 
 # The boolean options, which also accept -noNAME and -no-NAME (the spec, written out again here so
 # that the tests do not just repeat the module's table).
-NEGATABLE = ("final", "draft", "embedDiagnostics", "fancy", "oldStyle", "scribeOnly", "keepLines",
-             "implicitContinuations", "allowSpaceContinuations", "dashTopics", "useZakimTopics",
+NEGATABLE = ("final", "draft", "embedDiagnostics", "oldStyle", "scribeOnly", "keepLines",
+             "implicitContinuations", "allowSpaceContinuation", "dashTopics", "useZakimTopics",
              "emphasis", "githubIssues", "ghurlbot")
 # The options that take a value, with a valid one.
-VALUED = {"style": "s.css", "logo": "<b>W3C</b>", "mathjax": "m.js", "islide": "i.js",
+VALUED = {"stylesheet": "s.css", "logo": "<b>W3C</b>", "mathjax": "m.js", "islide": "i.js",
           "urlDisplay": "full", "collapseLimit": "7", "scribeNick": "jvm", "minutes": "m.html",
           "date": "2014-04-09", "format": "md", "inputFormat": "irssi"}
 ALL_NAMES = sorted([name.lower() for name in OPTION_NAMES]
@@ -55,11 +55,13 @@ def error_of(argv: list[str], base: Options = DEFAULT) -> str:
     (["-nodraft"], DEFAULT, changed(draft=False)),
     (["-embedDiagnostics"], DEFAULT, changed(embed_diagnostics=True)),
     (["-noembedDiagnostics"], changed(embed_diagnostics=True), DEFAULT),
-    (["-public"], changed(style="team"), DEFAULT),
     (["-member"], DEFAULT, changed(style="member")),
     (["-team"], DEFAULT, changed(style="team")),
-    (["-fancy"], DEFAULT, changed(fancy=True)),
+    (["-fancy"], DEFAULT, changed(style="fancy", fancy=True)),
+    (["-team"], changed(style="fancy", fancy=True), changed(style="team")),
     (["-oldStyle"], DEFAULT, changed(old_style=True)),
+    (["-stylesheet", "https://example.org/s.css"], DEFAULT,
+     changed(stylesheet="https://example.org/s.css")),
     (["-style", "https://example.org/s.css"], DEFAULT,
      changed(stylesheet="https://example.org/s.css")),
     (["-logo", "<b>Us</b>"], DEFAULT, changed(logo="<b>Us</b>")),
@@ -72,14 +74,19 @@ def error_of(argv: list[str], base: Options = DEFAULT) -> str:
     (["-nokeepLines"], DEFAULT, changed(keep_lines=False)),
     (["-keepLines"], changed(keep_lines=False), DEFAULT),
     (["-implicitContinuations"], DEFAULT, changed(implicit_continuations=True)),
-    (["-allowSpaceContinuations"], DEFAULT, changed(allow_space_continuations=True)),
-    (["-noallowSpaceContinuations"], changed(allow_space_continuations=True), DEFAULT),
+    (["-allowSpaceContinuation"], DEFAULT, changed(allow_space_continuations=True)),
+    (["-noallowSpaceContinuation"], changed(allow_space_continuations=True), DEFAULT),
     (["-dashTopics"], DEFAULT, changed(dash_topics=True)),
     (["-noUseZakimTopics"], DEFAULT, changed(use_zakim_topics=False)),
     (["-emphasis"], DEFAULT, changed(emphasis=True)),
     (["-urlDisplay", "shorten"], DEFAULT, changed(url_display="shorten")),
     (["-urlDisplay", "full"], DEFAULT, changed(url_display="full")),
     (["-urlDisplay", "break"], changed(url_display="full"), DEFAULT),
+    # scribe.perl keeps the value as given: any case, break… and shorten… words too
+    (["-urlDisplay", "FULL"], DEFAULT, changed(url_display="FULL")),
+    (["-urlDisplay=Shorten"], DEFAULT, changed(url_display="Shorten")),
+    (["-urlDisplay=breaking"], DEFAULT, changed(url_display="breaking")),
+    (["-urlDisplay=full\n"], DEFAULT, changed(url_display="full\n")),
     (["-collapseLimit", "5"], DEFAULT, changed(collapse_limit=5)),
     (["-nogithubIssues"], DEFAULT, changed(github_issues=False)),
     (["-noghurlbot"], DEFAULT, changed(ghurlbot=False)),
@@ -95,6 +102,7 @@ def error_of(argv: list[str], base: Options = DEFAULT) -> str:
     (["-inputF", "plain"], DEFAULT, changed(input_format="plain")),
     (["--inputformat=mirc_text"], DEFAULT, changed(input_format="mirc_text")),
     (["-help"], DEFAULT, changed(help=True)),
+    (["-?"], DEFAULT, changed(help=True)),
     (["-version"], DEFAULT, changed(version=True)),
 ])
 def test_each_option_sets_its_field(argv: list[str], base: Options, expected: Options) -> None:
@@ -108,19 +116,22 @@ def test_no_arguments_give_the_defaults_and_no_files() -> None:
 
 def test_options_not_given_keep_the_base_values() -> None:
     base = changed(style="team", scribe_nicks=("a",), collapse_limit=3)
-    assert parse_args(["-fancy"], base)[0] == replace(base, fancy=True)
+    assert parse_args(["-emphasis"], base)[0] == replace(base, emphasis=True)
 
 
 def test_later_options_override_earlier_ones() -> None:
     assert parse_args(["-final", "-draft"])[0] == DEFAULT
     assert parse_args(["-member", "-team"])[0].style == "team"
+    assert parse_args(["-fancy", "-member"])[0] == changed(style="member")
+    assert parse_args(["-member", "-fancy"])[0] == changed(style="fancy", fancy=True)
     assert parse_args(["-urlDisplay", "full", "-urlDisplay", "shorten"])[0].url_display == "shorten"
 
 
-def test_repeated_scribe_nick_accumulates_on_top_of_the_base() -> None:
+def test_the_last_scribe_nick_wins() -> None:
     base = changed(scribe_nicks=("env",))
     options, _ = parse_args(["-scribeNick", "a", "--scribenick=b", "-scribeN", "c"], base)
-    assert options.scribe_nicks == ("env", "a", "b", "c")
+    assert options.scribe_nicks == ("c",)
+    assert parse_args([], base)[0].scribe_nicks == ("env",)
 
 
 # ---- spelling: dashes, case, abbreviations, negations --------------------------------------------
@@ -205,7 +216,7 @@ def test_every_ambiguous_prefix_reports_all_matching_names_sorted() -> None:
     (["--scribenick", "jvm"], changed(scribe_nicks=("jvm",))),
     (["-style=a=b"], changed(stylesheet="a=b")),
     (["-logo=<img alt=x>"], changed(logo="<img alt=x>")),
-    (["--style", "--final"], changed(stylesheet="--final")),  # the next argument, whatever it is
+    (["--minutes", "--final"], changed(minutes_url="--final")),  # the next one, whatever it is
     (["--minutes", "--"], changed(minutes_url="--")),
     (["--date", "-"], changed(date="-")),
     (["-collapseLimit=0"], changed(collapse_limit=0)),
@@ -213,6 +224,15 @@ def test_every_ambiguous_prefix_reports_all_matching_names_sorted() -> None:
     (["-collapseLimit", "-1"], changed(collapse_limit=-1)),
     (["-collapseLimit", "1_000"], changed(collapse_limit=1000)),
     (["-collapseLimit", "007"], changed(collapse_limit=7)),
+    # optional values (-stylesheet, -logo, -collapseLimit): not one that looks like an option
+    (["--style", "--final"], changed(stylesheet="", draft=False)),
+    (["-logo", "+final"], changed(logo="", draft=False)),
+    (["-logo", "-"], changed(logo="-")),
+    (["-logo="], changed(logo="")),
+    (["-stylesheet"], changed(stylesheet="")),
+    (["-collapse"], changed(collapse_limit=0)),
+    (["-collapseLimit="], changed(collapse_limit=0)),
+    (["-collapseLimit", "-final"], changed(collapse_limit=0, draft=False)),
 ])
 def test_values_after_equals_sign_or_as_next_argument(argv: list[str], expected: Options) -> None:
     assert parse_args(argv) == (expected, [])
@@ -222,24 +242,28 @@ def test_values_after_equals_sign_or_as_next_argument(argv: list[str], expected:
     (["--urldisplay"], "Option urldisplay requires an argument"),
     (["-urlD"], "Option urldisplay requires an argument"),  # the full name, not as typed
     (["--urlDisplay="], "Option urldisplay requires an argument"),
-    (["-logo="], "Option logo requires an argument"),
+    (["-mathjax="], "Option mathjax requires an argument"),
     (["a", "-scribeNick"], "Option scribenick requires an argument"),
-    (["-collapse"], "Option collapselimit requires an argument"),
     (["--final=yes"], "Option final does not take an argument"),
     (["--final="], "Option final does not take an argument"),
     (["-no-keep=1"], "Option no-keeplines does not take an argument"),
     (["-nologo=x"], "Option nologo does not take an argument"),
     (["-team=x"], "Option team does not take an argument"),
-    (["--collapseLimit", "x"], 'Value "x" invalid for option collapselimit (number expected)'),
+    (["--collapseLimit=x"], 'Value "x" invalid for option collapselimit (number expected)'),
     (["--collapse=1.5"], 'Value "1.5" invalid for option collapselimit (number expected)'),
-    (["-collapseLimit", "--"], 'Value "--" invalid for option collapselimit (number expected)'),
-    (["-collapseLimit", "0x10"], 'Value "0x10" invalid for option collapselimit (number expected)'),
-    (["-collapseLimit", ""], 'Value "" invalid for option collapselimit (number expected)'),
-    (["--urlDisplay", "wrap"],
-     'Value "wrap" invalid for option urldisplay (break, shorten or full expected)'),
+    (["-collapseLimit=0x10"], 'Value "0x10" invalid for option collapselimit (number expected)'),
+    # scribe.perl checks -urlDisplay itself, with its own message
+    (["--urlDisplay", "wrap"], "--urlDisplay must be break, shorten or full"),
+    (["--urlDisplay", ""], "--urlDisplay must be break, shorten or full"),
+    (["--urlDisplay=fullest"], "--urlDisplay must be break, shorten or full"),
+    (["-urlDisplay", "-final"], "--urlDisplay must be break, shorten or full"),
+    (["-public"], "Unknown option: public"),  # scribe.perl has no -public
+    (["-allowSpaceContinuations"], "Unknown option: allowspacecontinuations"),
+    (["-nofancy"], "Unknown option: nofancy"),
+    (["-fancy=1"], "Option fancy does not take an argument"),
     (["-format", "pdf"], 'Value "pdf" invalid for option format (html, md or json expected)'),
-    (["-inputFormat", "xchat"], 'Value "xchat" invalid for option inputformat (rrsagent, mirc, '
-     "mirc_text, irssi, bip, yahoo, plain, qwebirc, quassel, bert or irccloud expected)"),
+    (["-inputFormat", "xchat"], 'Value "xchat" invalid for option inputformat (rrsagent, bip, '
+     "mirc_text, yahoo, bert, irssi, qwebirc, irccloud, quassel or plain expected)"),
 ])
 def test_value_errors_use_getopt_wording(argv: list[str], message: str) -> None:
     assert error_of(argv) == message
@@ -257,8 +281,25 @@ def test_unknown_option_is_reported_lower_cased_as_typed(argv: list[str], messag
     assert error_of(argv) == message
 
 
-def test_parsing_stops_at_the_first_error() -> None:
-    assert error_of(["-final", "-foo", "-em", "-collapseLimit", "x"]) == "Unknown option: foo"
+def test_every_bad_option_is_reported_one_a_line() -> None:
+    assert error_of(["-final", "-foo", "-em", "-collapseLimit=x", "-urlDisplay=q"]) == (
+        "Unknown option: foo\nOption em is ambiguous (embeddiagnostics, emphasis)\n"
+        'Value "x" invalid for option collapselimit (number expected)\n'
+        "--urlDisplay must be break, shorten or full")
+
+
+@pytest.mark.parametrize(("argv", "files"), [
+    (["-collapseLimit", "x"], ["x"]),
+    (["-collapseLimit", "0x10"], ["0x10"]),
+    (["-collapseLimit", ""], [""]),
+    (["-collapseLimit", "-"], ["-"]),
+    (["-collapseLimit", "--", "-final"], ["-final"]),
+    (["-logo", "--", "-final"], ["-final"]),
+])
+def test_an_optional_value_leaves_what_is_not_one(argv: list[str], files: list[str]) -> None:
+    options, rest = parse_args(argv)
+    assert rest == files
+    assert options in (changed(collapse_limit=0), changed(logo=""))
 
 
 def test_option_error_is_a_value_error() -> None:
@@ -277,7 +318,8 @@ def test_option_error_is_a_value_error() -> None:
     (["a", "--", "b"], ["a", "b"]),
     (["--"], []),
     ([""], [""]),
-    (["+final"], ["+final"]),  # Getopt::Long's default also takes "+" as an option start
+    (["+final"], []),  # Getopt::Long's default also takes "+" as an option start
+    (["+"], ["+"]),
 ])
 def test_files_keep_their_order_among_options(argv: list[str], files: list[str]) -> None:
     assert parse_args(argv)[1] == files
@@ -311,21 +353,51 @@ def test_split_words_like_a_shell(text: str, words: list[str]) -> None:
 
 def test_apply_option_text_applies_on_top_of_base_and_returns_leftovers() -> None:
     base = changed(style="team")
-    options, leftovers = apply_option_text("-dashTopics -scribeNick 'Jim V' stray words", base)
+    options, leftovers, messages = apply_option_text(
+        "-dashTopics -scribeNick 'Jim V' stray words", base)
     assert options == replace(base, dash_topics=True, scribe_nicks=("Jim V",))
-    assert leftovers == ["stray", "words"]
+    assert (leftovers, messages) == (["stray", "words"], [])
 
 
-def test_apply_option_text_raises_option_error() -> None:
-    with pytest.raises(OptionError, match=r"^Option em is ambiguous"):
-        apply_option_text("-em", DEFAULT)
+def test_option_text_reports_bad_options_and_goes_on() -> None:
+    """SCRIBEOPTIONS: Getopt::Long's messages, the other options still applied; after ``--``
+    every word is a leftover."""
+    options, leftovers, messages = apply_option_text(
+        "-em -final -urlDisplay wrap x -nologo=1 -- -emphasis", DEFAULT)
+    assert options == changed(draft=False)
+    assert leftovers == ["x", "-emphasis"]
+    assert messages == ["Option em is ambiguous (embeddiagnostics, emphasis)",
+                        "--urlDisplay must be break, shorten or full",
+                        "Option nologo does not take an argument"]
+
+
+@pytest.mark.parametrize(("text", "expected", "leftovers"), [
+    ("-bogus -final x", changed(draft=False), ["-bogus", "x"]),
+    ("-Bogus=3 -em", DEFAULT, ["-Bogus=3", "-em"]),  # as typed
+    ("-collapseLimit=x -nologo=3 -scribeNick", DEFAULT,
+     ["-collapseLimit=x", "-nologo=3", "-scribeNick"]),
+    ("-collapseLimit x", changed(collapse_limit=0), ["x"]),
+    ("-scribeNick -final", changed(scribe_nicks=("-final",)), []),
+    ("-fancy -nofancy", changed(style="fancy", fancy=True), ["-nofancy"]),
+    ("-final -- -emphasis", changed(draft=False), ["--", "-emphasis"]),
+])
+def test_scribeoptions_pass_unusable_words_through(text: str, expected: Options,
+                                                   leftovers: list[str]) -> None:
+    """A ScribeOptions: line (Getopt::Long's pass_through): what is not a usable option comes
+    back as typed, with the other words, and the rest applies."""
+    assert apply_option_text(text, DEFAULT, pass_through=True) == (expected, leftovers, [])
+
+
+def test_scribeoptions_url_display_refused_is_a_message() -> None:
+    assert apply_option_text("-urlDisplay wrap -final", DEFAULT, pass_through=True) == (
+        changed(draft=False), [], ["--urlDisplay must be break, shorten or full"])
 
 
 def test_layers_apply_in_order_env_then_command_line_then_log() -> None:
-    env, _ = apply_option_text("-team -scribeNick a", DEFAULT)
+    env, _, _ = apply_option_text("-team -scribeNick a", DEFAULT)
     cli, _ = parse_args(["-member", "-final"], env)
-    log, _ = apply_option_text("-draft -scribeNick b", cli)
-    assert log == changed(style="member", draft=True, scribe_nicks=("a", "b"))
+    log, _, _ = apply_option_text("-draft -emphasis", cli, pass_through=True)
+    assert log == changed(style="member", draft=True, emphasis=True, scribe_nicks=("a",))
 
 
 # ---- names and usage ----------------------------------------------------------------------------
@@ -333,7 +405,8 @@ def test_layers_apply_in_order_env_then_command_line_then_log() -> None:
 def test_option_names_are_the_getopt_names() -> None:
     assert len(set(OPTION_NAMES)) == len(OPTION_NAMES)
     assert set(NEGATABLE) | set(VALUED) <= set(OPTION_NAMES)
-    assert {"public", "member", "team", "nologo", "help", "version"} <= set(OPTION_NAMES)
+    assert {"member", "team", "fancy", "nologo", "help", "version"} <= set(OPTION_NAMES)
+    assert not {"public", "style", "allowSpaceContinuations"} & set(OPTION_NAMES)
 
 
 def test_usage_mentions_every_option() -> None:
@@ -383,7 +456,7 @@ def test_parse_args_raises_nothing_but_option_error(argv: list[str]) -> None:
     assert all(isinstance(f, str) for f in files)
 
 
-@given(st.lists(st.text(max_size=10).filter(lambda t: not t.startswith("-") or t == "-")))
+@given(st.lists(st.text(max_size=10).filter(lambda t: t[:1] not in "-+" or t in "-+")))
 def test_arguments_without_options_are_all_files(argv: list[str]) -> None:
     assert parse_args(argv) == (DEFAULT, argv)
 

@@ -1,9 +1,10 @@
 """``agendum minutes [options] [FILE ...]``: a drop-in for ``perl scribe.perl [options] FILE``.
 
-Reads the files (or stdin, also for ``-``) as one log, writes the minutes to stdout and the
-diagnostics to stderr (or into the minutes with ``-embedDiagnostics``). Options come from
-SCRIBEOPTIONS, then the command line, then ``ScribeOptions:`` lines in the log, each on top of
-the one before, as scribe.perl does.
+Reads the first file (or stdin, also for ``-``) as the log, as scribe.perl does (it ignores
+the other files), writes the minutes to stdout and the diagnostics to stderr (or into the
+minutes with ``-embedDiagnostics``). Options come from SCRIBEOPTIONS, then the command line,
+then ``ScribeOptions:`` lines in the log, each on top of the one before, as scribe.perl does; a
+bad option on the command line stops the command, one in SCRIBEOPTIONS is reported on stderr.
 """
 
 from __future__ import annotations
@@ -20,15 +21,23 @@ from bot.scribe.pipeline import make_minutes, render
 
 
 def _read(files: Sequence[str], stdin: BinaryIO) -> str:
-    chunks = []
-    for name in files or ["-"]:
-        if name == "-":
-            chunks.append(stdin.read())
-        else:
-            with open(name, "rb") as f:
-                chunks.append(f.read())
-    texts = [decode(c) for c in chunks]
-    return "\n".join(t.removesuffix("\n") for t in texts) + "\n"
+    """The first file's text, as it is (a final CR without LF stays part of the last line)."""
+    name = files[0] if files else "-"
+    if name == "-":
+        return decode(stdin.read())
+    with open(name, "rb") as f:
+        return decode(f.read())
+
+
+def _env_options(text: str, stderr: TextIO) -> Options:
+    """SCRIBEOPTIONS' options; its bad options and other words reported, as Getopt::Long does
+    when scribe.perl reads that variable, and otherwise ignored."""
+    opts, excess, messages = apply_option_text(text, Options())
+    stderr.writelines(f"{message}\n" for message in messages)
+    if excess:
+        stderr.write(f'GetOptionsFromString: Excess data "{" ".join(excess)}" in string '
+                     f'"{text}"\n')
+    return opts
 
 
 def minutes_main(argv: Sequence[str], *, stdin: BinaryIO | None = None,
@@ -39,10 +48,7 @@ def minutes_main(argv: Sequence[str], *, stdin: BinaryIO | None = None,
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     env = os.environ if env is None else env
     try:
-        opts, leftovers = apply_option_text(env.get("SCRIBEOPTIONS", ""), Options())
-        if leftovers:
-            stderr.write(f"SCRIBEOPTIONS: ignored {' '.join(leftovers)}\n")
-        opts, files = parse_args(argv, opts)
+        opts, files = parse_args(argv, _env_options(env.get("SCRIBEOPTIONS", ""), stderr))
     except OptionError as e:
         stderr.write(f"{e}\nTry 'agendum minutes --help'.\n")
         return 2
@@ -62,7 +68,7 @@ def minutes_main(argv: Sequence[str], *, stdin: BinaryIO | None = None,
     try:
         # no reference to the text is left here, so it is freed once read; with no date
         # found, scribe.perl prints none (and says so)
-        m, opts = make_minutes(texts.pop(), opts)
+        m, opts = make_minutes(texts.pop(), opts, warn=lambda s: stderr.write(f"{s}\n"))
         stdout.writelines(render(m, opts))
     finally:
         gc.enable()

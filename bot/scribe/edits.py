@@ -22,7 +22,9 @@ scribe.perl's rules, as its output shows them:
   matched the old text, the old text itself.
 - Diagnostics quote the command line as typed, spaces included; a warning comes before the
   command's "Succeeded"/"Failed".
-- Successful commands disappear from the minutes; failed ones stay for a human to fix.
+- Successful commands disappear from the minutes; failed ones stay for a human to fix. Both
+  are passed on, marked (``command``, ``removed``): a successful one is still a line of its
+  speaker, which, e.g., a -dashTopics ``---`` takes as the title of its topic.
 
 scribe.perl rescans the whole log for every command (quadratic). Here the lines are grouped in
 blocks whose joined text is kept while edits run, so a search skips a block with one C-level
@@ -57,7 +59,12 @@ class Line:
     time: str | None = None
     action: bool = False
     command: bool = False  # an s/// or i/// line (never a target)
-    removed: bool = False  # a successful command
+    removed: bool = False  # a successful command (not shown)
+
+
+class Edited(list[Line]):
+    """The lines after ``apply_edits``: applying the edits again changes nothing (a line an
+    edit made, or made look like a command, is not a command)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,19 +331,24 @@ class _Blocks:
 
 
 def apply_edits(lines: list[Line],
-                commandable: Sequence[bool] | None = None) -> tuple[list[Line], list[str]]:
+                commandable: Sequence[bool] | None = None) -> tuple[Edited, list[str]]:
     """Apply every command in order; return the lines to interpret and the diagnostics.
 
     ``commandable[i]`` says whether line i may be a command; scribe.perl takes every line that
-    looks like one (bots' too), which is the default.
+    looks like one (bots' too), which is the default. Lines already edited (``Edited``) are
+    returned as they are, without diagnostics: the pipeline edits before it reads the
+    ScribeOptions lines, and the engine may be given the result.
     """
+    if isinstance(lines, Edited):
+        return lines, []
     edits: dict[int, Edit] = {}
     for i in [i for i, ln in enumerate(lines) if ln.text[:1] in _FIRST]:
-        if (commandable is None or commandable[i]) and (edit := parse_edit(lines[i].text)):
+        if (commandable is None or commandable[i]) and not lines[i].command and \
+                (edit := parse_edit(lines[i].text)):
             edits[i] = edit
             lines[i].command = True
     if not edits:
-        return lines, []
+        return Edited(lines), []
     blocks, notes = _Blocks(lines), []
     for i, edit in edits.items():
         typed = lines[i].text
@@ -359,32 +371,26 @@ def apply_edits(lines: list[Line],
             hits = int(target is not None)
             notes.append(f"Succeeded: {typed}" if hits else f"Failed: {typed}")
         lines[i].removed = hits > 0
-    return _merge(blocks, lines, [i for i in edits if lines[i].removed]), notes
+    return _merge(blocks, lines), notes
 
 
-def _merge(blocks: _Blocks, lines: list[Line], removed: list[int]) -> list[Line]:
-    """The lines but the successful commands (``removed``, ascending), with the inserted
-    lines, in log order: slices of ``lines`` but in the blocks that grew."""
-    result: list[Line] = []
-    r = 0
+def _merge(blocks: _Blocks, lines: list[Line]) -> Edited:
+    """The lines, commands included, with the inserted lines, in log order: ``lines`` itself
+    when nothing was inserted, else slices of it but in the blocks that grew."""
+    if not blocks.grown:
+        return Edited(lines)
+    result = Edited()
     for number in range(len(blocks.items)):
         first = number * _BLOCK
         stop = min(first + _BLOCK, len(lines))
-        if number in blocks.grown:
-            items, keys, k = blocks.items[number], blocks.keys[number], 0
-            for i in range(first, stop):
-                while k < len(keys) and keys[k] <= i:  # the line and what went in front of it
-                    result.append(items[k])
-                    k += 1
-                if lines[i].command and not lines[i].removed:
-                    result.append(lines[i])
-            while r < len(removed) and removed[r] < stop:
-                r += 1
+        if number not in blocks.grown:
+            result += lines[first:stop]
             continue
-        done = first
-        while r < len(removed) and removed[r] < stop:
-            result += lines[done:removed[r]]
-            done = removed[r] + 1
-            r += 1
-        result += lines[done:stop]
+        items, keys, k = blocks.items[number], blocks.keys[number], 0
+        for i in range(first, stop):
+            while k < len(keys) and keys[k] <= i:  # the line and what went in front of it
+                result.append(items[k])
+                k += 1
+            if lines[i].command:
+                result.append(lines[i])
     return result

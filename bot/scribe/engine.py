@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.ids import IdPool, hash_many
-from bot.scribe.inline import URL, Context, escape, to_html
+from bot.scribe.inline import URL, Context
 from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
@@ -265,14 +265,10 @@ def _not_speaker(t: str, m: re.Match[str]) -> bool:
 _NOT_NAMES = ("propos", "issue-", "action-", "github", "mailto", "geo", "urn")
 
 
-class _Hidden:
-    """A record the minutes do not show: an IRC line with -scribeOnly. It still comes between a
-    speaker's line and its continuation, as in scribe.perl."""
-
-
-_HIDDEN = _Hidden()
-# scribe.perl's records, in document order: headings, paragraphs and hidden lines
-_Record = _Para | _Head | _Hidden
+# scribe.perl's records, in document order: headings and paragraphs. A line -scribeOnly leaves
+# out is a paragraph of kind "hidden": it still takes an id and still comes between a speaker's
+# line and its continuation, as in scribe.perl.
+_Record = _Para | _Head
 _CONTINUED = frozenset({"action", "resolution", "issue", "summary"})  # and headings
 
 
@@ -334,8 +330,6 @@ class _Builder:
         self.owner_last: dict[str, _Record] = {}  # nick (a speaker's name) -> its last record
         self.first_record: _Record | None = None  # the first line's (see continue_record)
         self.lines_seen = 0
-        self.hidden = 0  # -scribeOnly's IRC lines: records, but not shown
-        self.hidden_mark: tuple[int, int, int] | None = None  # _mark() after the last one
         self.zakim_last: tuple[str, _Record | None] | None = None  # Zakim's last line but "..."
         self.speaker_id = "s00"
 
@@ -494,13 +488,23 @@ class _Builder:
         self.heads.append(_Head(title, ln.seed, level, [], ln.time, self.ctx))
 
     def continue_head(self, head: _Head, text: str) -> None:
-        """A "..." line that continues a heading; its GitHub repositories count too, from
-        here on and in the heading itself."""
+        """A "..." line that continues a heading; its GitHub repositories count too, from the
+        heading on (scribe.perl reads a heading's repositories where it prints the heading,
+        so they apply to what came between the heading and this line as well)."""
         head.continuations.append(text)
         if self.opts.github_issues and "github" in text.lower():
+            before = self.ctx
             for url in _GITHUB_REPO.findall(text):
                 self.repos("+", url)
-            head.ctx = self.ctx
+            if self.ctx is before:
+                return
+            at = next(i for i in range(len(self.heads) - 1, -1, -1) if self.heads[i] is head)
+            for h in self.heads[at:]:
+                if h.ctx is before:
+                    h.ctx = self.ctx
+                for p in h.items:
+                    if p.ctx is before:
+                        p.ctx = self.ctx
 
     # ---- paragraphs ----
 
@@ -520,19 +524,11 @@ class _Builder:
         """Someone's IRC line as typed (``irc``), a failed edit (``command``) or a line inside
         someone else's verbatim block (``code``); -scribeOnly hides them all (bots' stay)."""
         if self.opts.scribe_only and kind in ("irc", "command", "code"):
-            self.hidden += 1
-            self.hidden_mark = self._mark()
-            return
+            kind = "hidden"
         self.add(kind, ln, text, ln.nick if not ln.action else f"* {ln.nick}")
-
-    def _mark(self) -> tuple[int, int, int]:
-        """Where the minutes are: changes whenever a record is added."""
-        return len(self.heads), len(self.heads[-1].items), self.hidden
 
     def previous(self) -> _Record | None:
         """The last record, whoever made it (what a speaker's "..." line must follow)."""
-        if self.hidden_mark is not None and self.hidden_mark == self._mark():
-            return _HIDDEN
         head = self.heads[-1]
         return head.items[-1] if head.items else head if head.level else None
 
@@ -553,7 +549,7 @@ class _Builder:
         whoever wrote it: so does this."""
         last = self.owner_last.get(ln.nick, self.first_record)
         if isinstance(last, _Head) and last.level:
-            last.continuations.append(text)
+            self.continue_head(last, text)
         elif isinstance(last, _Para) and last.kind in _CONTINUED:
             last.segs.append(text)
         else:
@@ -661,10 +657,10 @@ class _Builder:
             self.lines_seen += 1
             return
         heads = self.heads
-        count, items, hidden = len(heads), len(heads[-1].items), self.hidden
+        count, items = len(heads), len(heads[-1].items)
         self.classify(ln)
         record = None
-        if count != len(heads) or items != len(heads[-1].items) or hidden != self.hidden:
+        if count != len(heads) or items != len(heads[-1].items):
             record = self.previous()
         if record is not None:
             owner = record.speaker if isinstance(record, _Para) and record.kind == "speaker" \
@@ -820,11 +816,10 @@ class _Builder:
 
     def finish(self) -> None:
         """After the last line: with -scribeOnly, dashes no line followed are a hidden IRC
-        line (see dash_title)."""
+        line (see dash_title), which still takes its id."""
         if self.opts.scribe_only:
             for dashes in self.dash_pending.values():
-                at, k = self.find(dashes)
-                del self.heads[at].items[k]
+                dashes.kind = "hidden"
         self.dash_pending.clear()
 
     def find(self, para: _Para) -> tuple[int, int]:
@@ -981,17 +976,39 @@ def _recording_offset(b: _Builder, head: _Head) -> int | None:
     return offset
 
 
-def _heading_end(b: _Builder, head: _Head, offset: int | None) -> str:
-    """What follows a heading's last line in scribe.perl's markup (its span id hashes it):
-    the link to the recording, when the page shows one, and the end tag."""
-    link = ""
-    if offset is not None and b.recording_url is not None:
-        from bot.scribe.html import _web_url, recording_urls  # only for continued headings
+def _span_texts(b: _Builder, keep: bool) -> Iterator[tuple[str, int, list[str]]]:
+    """What each record's id hashes, in document order: (text, seed, the markup of each of
+    its continuation lines, which scribe.perl hashes for their span ids)."""
+    recording = None
+    if b.recording_url is not None:
+        from bot.scribe.html import _web_url, recording_urls
 
         if url := _web_url(b.recording_url):
-            link = (f' <a href="{escape(recording_urls(url)[0])}#t={offset}" class=recording '
-                    f'title="matching video record">🎞\ufe0e</a>')
-    return f"{link}</h{2 + head.level}>\n"
+            recording = recording_urls(url)[0]
+    for head in b.heads:
+        if head.level:
+            parts: list[str] = []
+            if keep and head.continuations:
+                from bot.scribe.html import heading_line
+
+                section = Section(head.title, "", head.level, (), (), head.time, head.ctx,
+                                  head.seed, _recording_offset(b, head),
+                                  tuple(Segment(c) for c in head.continuations))
+                parts = heading_line(section, head.level, recording).split("\t")[1:]
+            yield "\t".join([head.title, *head.continuations]), head.seed, parts
+        for p in head.items:
+            if p.kind == "verbatim":
+                # the block's lines each end with a newline; an empty block is ""
+                yield "".join(seg + "\n" for seg in p.segs), p.seed, []
+                continue
+            parts = []
+            if keep and len(p.segs) > 1 and p.kind not in ("anchor", "hidden"):
+                from bot.scribe.html import paragraph_line
+
+                item = Item(p.kind, "", tuple(Segment(seg) for seg in p.segs), p.speaker, "",
+                            p.time, p.ctx, p.url)
+                parts = paragraph_line(item).split("\t")[1:]
+            yield "\t".join(p.segs), p.seed, parts
 
 
 def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
@@ -1000,44 +1017,38 @@ def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
     All hash inputs are collected first and hashed in one batch (``hash_many``); collisions
     are then resolved in document order, as scribe.perl does. A named anchor of four hex
     digits takes that id before any other; a "hidden" paragraph (a line -scribeOnly leaves
-    out) takes one and is not shown.
+    out) takes one and is not shown. A continuation line's span id hashes its markup, so a
+    paragraph has as many span ids as its markup has line breaks (a formula across lines
+    leaves fewer).
     """
     keep = b.opts.keep_lines
     texts: list[str] = []
     seeds: list[int] = []
+    counts: list[int] = []  # per record: how many span ids
+    for text, seed, parts in _span_texts(b, keep):
+        texts.append(text)
+        seeds.append(seed)
+        texts += parts
+        seeds += [0] * len(parts)
+        counts.append(len(parts))
     offsets = [_recording_offset(b, head) if head.level else None for head in b.heads]
-    for head, offset in zip(b.heads, offsets, strict=True):
-        if head.level:
-            texts.append("\t".join([head.title, *head.continuations]))
-            seeds.append(head.seed)
-            if keep and head.continuations:
-                last = len(head.continuations) - 1
-                for i, seg in enumerate(head.continuations):
-                    end = _heading_end(b, head, offset) if i == last else ""
-                    texts.append(to_html(seg, head.ctx) + end)
-                    seeds.append(0)
-        for p in head.items:
-            if p.kind == "verbatim":
-                p.segs = p.segs or [""]
-            texts.append("\t".join(p.segs))
-            seeds.append(p.seed)
-            if keep and p.kind not in ("verbatim", "anchor", "hidden"):
-                last = len(p.segs) - 1
-                for i, seg in enumerate(p.segs[1:], 1):
-                    texts.append(to_html(seg, p.ctx) + ("</p>\n" if i == last else ""))
-                    seeds.append(0)
     pool = IdPool({int(p.url, 16) for h in b.heads for p in h.items
                    if p.kind == "anchor" and _HEX_ANCHOR.fullmatch(p.url)})
     ids = map(pool.claim, hash_many(texts, seeds))
+    spans = iter(counts)
     flat: list[tuple[int, Section]] = []
     for head, offset in zip(b.heads, offsets, strict=True):
         items = []
-        hid = next(ids) if head.level else ""
-        spans = keep and head.level
-        heading_lines = tuple(Segment(seg, next(ids) if spans else None)
-                              for seg in head.continuations)
+        heading_lines: tuple[Segment, ...] = ()
+        hid = ""
+        if head.level:
+            hid = next(ids)
+            taken = [next(ids) for _ in range(next(spans))]
+            heading_lines = tuple(Segment(seg, taken[n] if n < len(taken) else None)
+                                  for n, seg in enumerate(head.continuations))
         for p in head.items:
             pid = next(ids)
+            n_spans = next(spans)
             if p.kind == "hidden":  # a line -scribeOnly hides still takes its id
                 continue
             if p.kind == "anchor":
@@ -1045,10 +1056,13 @@ def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
                 continue
             if len(p.segs) == 1:  # most paragraphs
                 segs: tuple[Segment, ...] = (Segment(p.segs[0]),)
+            elif not p.segs:  # an empty verbatim block
+                segs = (Segment(""),)
             else:
-                spans = keep and p.kind != "verbatim"
+                taken = [next(ids) for _ in range(n_spans)]
                 segs = (Segment(p.segs[0]),
-                        *(Segment(seg, next(ids) if spans else None) for seg in p.segs[1:]))
+                        *(Segment(seg, taken[n] if n < len(taken) else None)
+                          for n, seg in enumerate(p.segs[1:])))
             css = b.css.get(p.speaker.lower(), "") if p.kind == "speaker" else ""
             items.append(Item(p.kind, pid, segs, p.speaker, css, p.time, p.ctx, p.url))
         flat.append((head.level, Section(head.title, hid, head.level, tuple(items), (),
@@ -1087,7 +1101,6 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     """
     b = _Builder(opts)
     notes: list[str] = []
-    lines = _join_zakim(lines)
     # Everyone's lines may be edits, bots' too, as in scribe.perl (gb's s|#15|-> Issue 15 … URL|
     # answer to a topic line turns the reference into a titled link).
     lines, edit_notes = apply_edits(lines)
@@ -1107,6 +1120,7 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     _initial_scribes(b, lines, counts, notes)
     for ln in lines:
         b.line(ln)
+    b.finish()
     notes += b.notes
     label, day = b.date_label, None
     if opts.date and (day := parse_date(opts.date)):  # agendum's -date
@@ -1149,12 +1163,6 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
     return replace(minutes, actions=tuple(i for i in items if i.kind == "action"),
                    resolutions=tuple(i for i in items if i.kind == "resolution"),
                    issues=tuple(i for i in items if i.kind == "issue"))
-
-
-def _join_zakim(lines: list[Line]) -> list[Line]:
-    """The lines as they are: Zakim's "..." lines are joined to what they continue while the
-    lines are read (``_Builder.zakim_line``), after the edits, as scribe.perl does."""
-    return lines
 
 
 __all__ = ["build", "parse_date"]

@@ -12,8 +12,8 @@ Deliberate differences from scribe.perl, each for the reader's safety:
   the style sheet, MathJax and i-slide addresses and the video's address as they are, so a
   ``"`` in one breaks the page);
 - the page loads style sheets and scripts only from http(s) or relative addresses (never
-  ``javascript:`` or ``data:``), and links only http(s) addresses in the header and the video
-  player;
+  ``javascript:`` or ``data:``), links only such addresses in the header, and plays only an
+  http(s) video;
 - no slideset is downloaded (scribe.perl fetches a PDF of Google slides over the network to
   embed it in the minutes).
 """
@@ -29,7 +29,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot.scribe.inline import URL, Context, escape, mathml, to_html, tokenize
+from bot.scribe.inline import PERL_URL, Context, escape, formulas, issues_html, to_html
 from bot.scribe.options import Options
 from bot.scribe.record import Item, Minutes, Section, Segment
 
@@ -43,7 +43,7 @@ _SS = f"{_W3}StyleSheets/"
 _ICONS = f"{_SS}scribe2/"
 _HTTP = re.compile(r"https?://[^\s\"<>]+\Z", re.I)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_URL = re.compile(URL, re.I)
+_ANY_URL = re.compile(PERL_URL)  # any scheme, as scribe.perl finds URLs
 _YOUTU_BE = re.compile(r"https://youtu\.be/(.*)\Z", re.S)
 _YOUTUBE = re.compile(r"https://(?:www\.)?youtube\.com/")
 
@@ -69,6 +69,17 @@ def version() -> str:
 def _web_url(url: str | None) -> str | None:
     """Only http(s) addresses are linked from the header and played, whoever gave them."""
     return url if url and _HTTP.match(url) else None
+
+
+_RELATIVE = re.compile(r"[^\x00-\x20\x7f\"<>\\]+\Z")
+
+
+def _link_url(url: str | None) -> str | None:
+    """The header's links: an http(s) address, or a relative one (no scheme, no control
+    character or space a browser could strip to reveal one), as RRSAgent's "logging to t"."""
+    if url and (_HTTP.match(url) or (_RELATIVE.match(url) and not _SCHEME.match(url))):
+        return url
+    return None
 
 
 def _page_url(url: str | None) -> str | None:
@@ -153,29 +164,39 @@ def _listed(ctx: Context) -> Context:
 
 
 def _lines(first: str, rest: Sequence[Segment], render: Callable[[str], str], keep: bool) -> str:
-    """A text and its continuation lines, as in the contents and summaries: each continuation
-    after ``<br>`` and "… " with -keepLines, else after a space."""
-    sep = "<br>\n… " if keep else " "
-    return sep.join([render(first), *(render(s.text) for s in rest)])
+    """A text and its continuation lines, as in the contents and summaries: rendered as one
+    text (a link's anchor may run into the next line), then each continuation after ``<br>``
+    and "… " with -keepLines, else after a space."""
+    html = render("\t".join([first, *(s.text for s in rest)])) if rest else render(first)
+    return html.replace("\t", "<br>\n… " if keep else " ") if rest else html
+
+
+def spans(line: str, ids: Sequence[str | None]) -> str:
+    """A paragraph's or heading's markup made of its lines joined by tabs, as scribe.perl
+    makes it: each continuation in a span with its id (its last span closed before the
+    ``</p>``, none for a heading), or, without ids (-nokeepLines), after a space."""
+    if "\t" not in line:
+        return line
+    parts = line.split("\t")
+    if not ids or ids[0] is None:
+        return " ".join(parts)
+    out = [parts[0]]
+    for n, (sid, part) in enumerate(zip(ids, parts[1:], strict=False)):
+        out.append(f"{'</span>' if n else ''}<br>\n<span id={sid}>… {part}")
+    return "".join(out).replace("</p>", "</span></p>", 1)
 
 
 def _verbatim(item: Item) -> str:
     """A scribe's verbatim block. scribe.perl links the URLs only of a one-line block (and
-    then drops its final newline); a longer block only gets its issue numbers linked."""
+    then drops its final newline); a longer block only gets its issue numbers linked, also
+    those inside a URL (which stays as typed)."""
     lines = [s.text for s in item.segments]
     if lines == [""]:  # an empty block (a block has no empty line: those are dropped)
         return ""
     ctx = _plain(item.ctx)
-    if len(lines) == 1 and _URL.search(lines[0]):
+    if len(lines) == 1 and _ANY_URL.search(lines[0]):
         return to_html(lines[0], ctx)
-    out = []
-    for line in lines:  # issue numbers in the text between the URLs, which stay as typed
-        pos = 0
-        for m in _URL.finditer(line):
-            out.append(to_html(line[pos:m.start()], ctx) + escape(m[0]))
-            pos = m.end()
-        out.append(to_html(line[pos:], ctx) + "\n")
-    return "".join(out)
+    return "".join(issues_html(line, ctx) + "\n" for line in lines)
 
 
 # ---- paragraphs ---------------------------------------------------------------------------------
@@ -196,22 +217,26 @@ _CITED = {"irc": ("irc", True), "command": ("irc", False), "bot": ("bot", False)
 
 
 def _body(item: Item, ctx: Context) -> str:
-    """The paragraph's text and its continuation lines (each in its own span with
-    -keepLines, the default; else joined by a space)."""
-    first, *rest = item.segments
-    out = [to_html(first.text, ctx)]
-    for seg in rest:
-        if seg.id:
-            out.append(f"<br>\n<span id={seg.id}>… {to_html(seg.text, ctx)}</span>")
-        else:
-            out.append(f" {to_html(seg.text, ctx)}")
-    return "".join(out)
+    """The paragraph's text and its continuation lines, rendered as one text with a tab
+    where lines meet (``spans`` then cuts it there)."""
+    segs = item.segments
+    if len(segs) == 1:
+        return to_html(segs[0].text, ctx)
+    return to_html("\t".join(s.text for s in segs), ctx)
 
 
 def paragraph(item: Item) -> str:
-    """One paragraph's markup. Built in Python rather than a template macro because a big
-    log has a hundred thousand of them; every user string still goes through ``escape`` or
-    ``to_html``."""
+    """One paragraph's markup, its continuation lines in spans."""
+    line = paragraph_line(item)
+    if len(item.segments) == 1 or item.kind == "verbatim":
+        return line
+    return spans(line, [s.id for s in item.segments[1:]])
+
+
+def paragraph_line(item: Item) -> str:
+    """One paragraph's markup with a tab where its lines meet (what the span ids hash).
+    Built in Python rather than a template macro because a big log has a hundred thousand
+    of them; every user string still goes through ``escape`` or ``to_html``."""
     kind = item.kind
     if kind == "speaker":
         return (f'<p id={item.id} class="phone {item.css}"><cite>{escape(item.speaker)}:</cite> '
@@ -260,21 +285,25 @@ def headings(topics: Iterable[Section]) -> Iterator[tuple[int, Section]]:
             yield 2, s
 
 
-def _heading(section: Section, keep: bool, recording: str | None) -> str:
-    """A heading's text, continuation lines and link to the recording. scribe.perl leaves the
-    last span of a continued heading unclosed (the heading's end closes it)."""
-    ctx = section.ctx
-    html = to_html(section.title, ctx)
-    for n, seg in enumerate(section.continuations):
-        text = to_html(seg.text, ctx)
-        if keep and seg.id:
-            html += f"{'</span>' if n else ''}<br>\n<span id={seg.id}>… {text}"
-        else:
-            html += f" {text}"
+def heading_line(section: Section, level: int, recording: str | None) -> str:
+    """A heading's markup (after the topic's new <section>) with a tab where its lines meet
+    (what the span ids hash): its text, continuation lines and link to the recording."""
+    texts = [section.title, *(c.text for c in section.continuations)]
+    html = to_html("\t".join(texts), section.ctx) if len(texts) > 1 else \
+        to_html(section.title, section.ctx)
     if recording and section.offset is not None:
         html += (f' <a href="{escape(recording)}#t={section.offset}" class=recording '
                  f'title="matching video record">🎞\ufe0e</a>')
-    return html
+    tag = "h3" if level == 1 else "h4"
+    return f"<{tag} id={section.id}>{html}</{tag}>\n"
+
+
+def _heading(section: Section, level: int, recording: str | None) -> str:
+    """A heading's markup. scribe.perl leaves the last span of a continued heading unclosed
+    (the heading's end closes it)."""
+    line = heading_line(section, level, recording)
+    return spans(line, [c.id for c in section.continuations]) if section.continuations \
+        else line
 
 
 def contents(topics: Sequence[Section], keep: bool) -> str:
@@ -297,15 +326,12 @@ def contents(topics: Sequence[Section], keep: bool) -> str:
     return "".join(out)
 
 
-def _meeting(m: Minutes, keep: bool, recording: str | None) -> Iterator[str]:
+def _meeting(m: Minutes, recording: str | None) -> Iterator[str]:
     """The <main> section's paragraphs: the preamble, then a <section> per topic."""
     yield paragraphs(m.preamble)
     for level, s in headings(m.topics):
-        heading = _heading(s, keep, recording)
-        if level == 1:
-            yield f"</section>\n\n<section>\n<h3 id={s.id}>{heading}</h3>\n"
-        else:
-            yield f"<h4 id={s.id}>{heading}</h4>\n"
+        heading = _heading(s, level, recording)
+        yield f"</section>\n\n<section>\n{heading}" if level == 1 else heading
         yield paragraphs(s.items)
 
 
@@ -321,19 +347,35 @@ def summary(item: Item, keep: bool) -> str:
 
 # ---- the document -------------------------------------------------------------------------------
 
-_EMPHASISED = frozenset(k for k, (_, _, e) in _KINDS.items() if e) | {"speaker", "irc", "slide"}
+_PLAIN_KINDS = frozenset(k for k, (_, _, e) in _KINDS.items() if not e) | \
+    {"command", "bot", "code", "botref", "verbatim"}
 
 
-def _has_math(m: Minutes) -> bool:
-    """Whether MathJax is needed: a formula, which latexmlmath could convert, where -emphasis
-    applies (headings, the recording's caption and the kinds of paragraph it highlights)."""
-    texts = [m.recording_text]
+def _converted(text: str, ctx: Context) -> bool:
+    return any(ok for _, ok in formulas(text, ctx))
+
+
+def _has_math(m: Minutes, opts: Options) -> bool:
+    """Whether MathJax is needed: a formula that latexmlmath converted anywhere -emphasis
+    applies (the recording's caption, headings, the kinds of paragraph it highlights, and the
+    anchor texts of links in every kind). Lines are joined as scribe.perl renders them, so a
+    formula may run from one line into the next."""
+    if "$" in m.recording_text and \
+            _converted(m.recording_text, Context(opts.url_display, True, False, ())):
+        return True
     for _, s in headings(m.topics):
-        texts += [s.title, *(c.text for c in s.continuations)]
-    texts += [seg.text for i in m.items() if i.kind in _EMPHASISED for seg in i.segments]
-    math = Context(emphasis=True, github_issues=False)
-    return any(t.kind == "math" and mathml(t.text, bool(t.url)) is not None
-               for text in texts if "$" in text for t in tokenize(text, math))
+        text = "\t".join([s.title, *(c.text for c in s.continuations)])
+        if "$" in text and _converted(text, s.ctx):
+            return True
+    for item in m.items():
+        if item.kind == "anchor":
+            continue
+        ctx = _plain(item.ctx) if item.kind in _PLAIN_KINDS else item.ctx
+        lines = [s.text for s in item.segments]
+        for text in lines if item.kind == "verbatim" else ["\t".join(lines)]:
+            if "$" in text and _converted(text, ctx):
+                return True
+    return False
 
 
 def _recording(m: Minutes, opts: Options) -> dict[str, str] | None:
@@ -375,7 +417,7 @@ def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
     links = [(url, title, icon) for url, title, icon in (
         (m.previous_url, "Previous meeting", "go-previous.png"),
         (m.agenda_url, "Agenda", "chronometer.png"), (m.log_url, "IRC log", "text-plain.png"),
-        (m.next_url, "Next meeting", "go-next.png")) if _web_url(url)]
+        (m.next_url, "Next meeting", "go-next.png")) if _link_url(url)]
     summaries = [(n, t, i) for n, t, i in (
         ("ActionSummary", "Summary of action items", m.actions),
         ("ResolutionSummary", "Summary of resolutions", m.resolutions),
@@ -384,14 +426,14 @@ def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
     recording = _recording(m, opts)
     canonical = recording["canonical"] if recording else None
     return _ENV.get_template("scribe.html.j2").generate(
-        m=m, has_math=opts.emphasis and _has_math(m), draft=opts.draft,
+        m=m, has_math=opts.emphasis and _has_math(m, opts), draft=opts.draft,
         collapse=opts.collapse_limit, styles=styles(opts), links=links, icons=_ICONS,
         summaries=summaries, logo=Markup(_logo(opts)),
         mathjax=_or(_page_url(opts.mathjax), MATHJAX), islide=_or(_page_url(opts.islide), ISLIDE),
         recording=recording, people=lambda names: people(names, opts.collapse_limit),
         chairs=names(sorted(m.chairs, key=str.casefold)), scribes=names(m.scribes),
         contents=Markup(contents(m.topics, keep)),
-        meeting=(Markup(chunk) for chunk in _meeting(m, keep, canonical)),
+        meeting=(Markup(chunk) for chunk in _meeting(m, canonical)),
         diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=version(),
         summary=lambda item: Markup(summary(item, keep)),
     )

@@ -504,8 +504,9 @@ _REPO_NAME = re.compile(r"(?:([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+))/?\Z
 
 def repository_url(name: str, repos: Sequence[str]) -> str | None:
     """A repository name as a full URL, as scribe.perl expands it: a missing base and owner
-    come from the latest repository (``repos[-1]``), else https://github.com/ and w3c."""
-    if not name:
+    come from the latest repository (``repos[-1]``), else https://github.com/ and w3c. An
+    empty name, and "0" (false in Perl), is the latest repository, if any."""
+    if not name or name == "0":
         return repos[-1] if repos else None
     m = _REPO_NAME.match(name)
     if m is None:
@@ -602,6 +603,19 @@ def to_html(text: str, ctx: Context = _PLAIN, links: bool = True,
         else:
             out.append(f'<a href="{href}">'
                        f"{_text_html(t.text, ctx.anchors_emphasised, formulas)}</a>")
+    return "".join(out)
+
+
+def issues_html(text: str, ctx: Context = _PLAIN) -> str:
+    """Escaped text with only its GitHub references linked, URLs not looked for (so a
+    reference inside one is linked too): scribe.perl's markup of a verbatim block of more
+    than one line, where its search for URLs never matches."""
+    if not (ctx.github_issues and "#" in text):
+        return escape(text)
+    out = []
+    for t in _issue_tokens(text, ctx, False):
+        out.append(f'<a href="{escape(t.url)}">{t.text}</a>' if t.kind == "issue"
+                   else escape(t.text))
     return "".join(out)
 
 

@@ -76,6 +76,10 @@ def _section(section: Section, subsections: bool) -> dict[str, Any]:
         "id": section.id,
         "title": _title(section),
         "time": section.time,
+        # the heading's lines, as a paragraph's: a "..." line that continues the title has the
+        # id of its span in the HTML heading
+        "lines": [{"id": section.id, "text": section.title},
+                  *({"id": c.id, "text": c.text} for c in section.continuations)],
         "links": _links(_title(section), section.ctx),
         "items": [item_dict(i) for i in section.items],
     }

@@ -60,8 +60,7 @@ _DEST_TABLE = str.maketrans({**{c: "\\" + c for c in "\\()<>&`"},
                              **{chr(i): f"%{i:02X}" for i in [*range(0x21), 0x7F]}})
 # What starts a block at the beginning of a line, once inline escaping is done.
 _BLOCK_START = re.compile(r"[#\-+=]|\d{1,9}(?=[.)])")
-_LEADS = {"action": "**ACTION:** ", "resolution": "**RESOLUTION:** ",
-          "proposed": "**PROPOSED:** ", "issue": "**ISSUE:** ", "strawpoll": "**STRAW POLL:** ",
+_LEADS = {"action": "**ACTION:** ", "resolution": "**RESOLUTION:** ", "issue": "**ISSUE:** ",
           "slideset": "Slideset: ", "repo": "Repository: ", "drop": "Repository- "}
 _CITED = frozenset({"irc", "bot", "command", "code", "botref"})  # shown after "<nick>"
 # the kinds the HTML never highlights with -emphasis (as scribe.perl)

@@ -5,17 +5,24 @@ the same options also arrive in the SCRIBEOPTIONS environment variable and in ``
 lines of the log. scribe.perl reads them with Perl's Getopt::Long, whose rules differ from
 argparse's, so this module reproduces them, error messages included:
 
-- an option starts with ``-`` or ``--``; a lone ``-`` is a file (stdin); ``--`` ends the options;
-  every other argument is a file, and options may come after files (Getopt::Long permutes);
+- an option starts with ``-``, ``--`` or ``+``; a lone ``-`` is a file (stdin); ``--`` ends the
+  options; every other argument is a file, and options may come after files (Getopt::Long
+  permutes);
 - names are case-insensitive and may be abbreviated to any unambiguous prefix; an exact name
   beats longer names it is a prefix of; ambiguity is judged over all names, including the
   negated forms ``noNAME`` and ``no-NAME`` of the boolean options;
-- a value is given as ``--opt=value`` or as the next argument (which is taken whatever it looks
-  like, even ``--``); ``--opt=`` with nothing after the ``=`` counts as a missing value.
+- a value is given as ``--opt=value`` or as the next argument. A required value is the next
+  argument whatever it looks like, even ``--``; ``--opt=`` with nothing after the ``=`` counts
+  as a missing value. An optional value (-stylesheet, -logo, -collapseLimit) is the next
+  argument only if that does not look like an option (or, for -collapseLimit, if it is an
+  integer); without one it is empty (0 for -collapseLimit).
 
-Pure: no I/O. Precedence is applied by the caller, each layer parsed on top of the previous one
-through ``base``: SCRIBEOPTIONS first, then the command line, then each ``ScribeOptions:`` line of
-the log in order (scribe.perl version 2 gives the log the last word).
+Three ways to react to a bad option, as scribe.perl has them: the command line stops with the
+messages (``parse_args``); SCRIBEOPTIONS reports them and goes on; a ``ScribeOptions:`` line
+passes unknown or unusable words back to the caller (Getopt::Long's ``pass_through``), which
+reports them, and applies the rest (``apply_option_text``). Pure: no I/O. Precedence is applied
+by the caller, each layer parsed on top of the previous one through ``base``: SCRIBEOPTIONS
+first, then the command line, then each ``ScribeOptions:`` line of the log in order.
 """
 
 from __future__ import annotations
@@ -35,8 +42,8 @@ class Options:
 
     draft: bool = True
     embed_diagnostics: bool = False
-    style: str = "public"  # "public" | "member" | "team"
-    fancy: bool = False
+    style: str = "public"  # the style set: "public" | "member" | "team" | "fancy"
+    fancy: bool = False  # the same as style == "fancy" (the last of -member/-team/-fancy wins)
     old_style: bool = False
     stylesheet: str | None = None
     logo: str | None = None  # None: the default W3C logo; "": no logo
@@ -53,7 +60,7 @@ class Options:
     collapse_limit: int = 30
     github_issues: bool = True
     ghurlbot: bool = True
-    scribe_nicks: tuple[str, ...] = ()
+    scribe_nicks: tuple[str, ...] = ()  # -scribeNick's value (the last one given), if any
     minutes_url: str | None = None
     date: str | None = None
     format: str = "html"
@@ -68,7 +75,9 @@ class OptionError(ValueError):
 
 # ---- the option table ---------------------------------------------------------------------------
 
-Kind = Literal["flag", "negatable", "string", "integer"]
+# flag: -x; negatable: -x, -nox, -no-x; string: -x VALUE; optional: -x [VALUE];
+# integer: -x [N] (Getopt::Long's "=s", ":s" and ":i")
+Kind = Literal["flag", "negatable", "string", "optional", "integer"]
 Value = bool | int | str
 Setter = Callable[[Options, Value], Options]
 
@@ -76,10 +85,11 @@ Setter = Callable[[Options, Value], Options]
 @dataclass(frozen=True)
 class _Spec:
     name: str  # Getopt::Long name, as spelled in scribe.perl's manual
-    kind: Kind  # flag: -x; negatable: -x, -nox, -no-x; string/integer: -x VALUE
+    kind: Kind
     apply: Setter
     help: str
     metavar: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 def _set(field: str) -> Setter:
@@ -94,6 +104,22 @@ def _const(field: str, constant: Value) -> Setter:
     return lambda options, _value: _set(field)(options, constant)
 
 
+def _styleset(name: str) -> Setter:
+    return lambda options, _value: replace(options, style=name, fancy=name == "fancy")
+
+
+# scribe.perl checks -urlDisplay's value itself: a word starting with break or shorten, or full,
+# in any case. The value is kept as given; one that is not exactly break or shorten shows URLs
+# in full.
+_URL_DISPLAY = re.compile(r"(?:break|shorten|full\n?\Z)", re.I | re.A)
+
+
+def _url_display(options: Options, value: Value) -> Options:
+    if not _URL_DISPLAY.match(str(value)):
+        raise OptionError("--urlDisplay must be break, shorten or full")
+    return replace(options, url_display=str(value))
+
+
 def _choice(field: str, option: str, choices: Mapping[str, str]) -> Setter:
     allowed = list(dict.fromkeys(choices.values()))
     wanted = ", ".join(allowed[:-1]) + " or " + allowed[-1]
@@ -106,8 +132,8 @@ def _choice(field: str, option: str, choices: Mapping[str, str]) -> Setter:
     return apply
 
 
-def _add_scribe_nick(options: Options, value: Value) -> Options:
-    return replace(options, scribe_nicks=(*options.scribe_nicks, str(value)))
+def _scribe_nick(options: Options, value: Value) -> Options:
+    return replace(options, scribe_nicks=(str(value),))
 
 
 _SPECS: tuple[_Spec, ...] = (
@@ -116,13 +142,12 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("draft", "negatable", _set("draft"), "[default] include a '- DRAFT -' header"),
     _Spec("embedDiagnostics", "negatable", _set("embed_diagnostics"),
           "put the diagnostics in the minutes instead of on stderr"),
-    _Spec("public", "flag", _const("style", "public"), "[default] public minutes style sheet"),
-    _Spec("member", "flag", _const("style", "member"), "member-only minutes style sheet"),
-    _Spec("team", "flag", _const("style", "team"), "team-only minutes style sheet"),
-    _Spec("fancy", "negatable", _set("fancy"), "a very different style, without logo"),
+    _Spec("member", "flag", _styleset("member"), "member-only minutes style sheets"),
+    _Spec("team", "flag", _styleset("team"), "team-only minutes style sheets"),
+    _Spec("fancy", "flag", _styleset("fancy"), "a very different style, without logo"),
     _Spec("oldStyle", "negatable", _set("old_style"), "the 2004 style sheets"),
-    _Spec("style", "string", _set("stylesheet"), "use this style sheet", "URL"),
-    _Spec("logo", "string", _set("logo"), "markup replacing the W3C logo", "MARKUP"),
+    _Spec("stylesheet", "optional", _set("stylesheet"), "use this style sheet", "URL"),
+    _Spec("logo", "optional", _set("logo"), "markup replacing the W3C logo", "MARKUP"),
     _Spec("nologo", "flag", _const("logo", ""), "no logo"),
     _Spec("mathjax", "string", _set("mathjax"), "load MathJax from this URL", "URL"),
     _Spec("islide", "string", _set("islide"), "load the i-slide script from this URL", "URL"),
@@ -131,22 +156,21 @@ _SPECS: tuple[_Spec, ...] = (
           "[default] continuation lines on a line of their own"),
     _Spec("implicitContinuations", "negatable", _set("implicit_continuations"),
           "a scribe line without speaker continues the previous speaker"),
-    _Spec("allowSpaceContinuations", "negatable", _set("allow_space_continuations"),
+    _Spec("allowSpaceContinuation", "negatable", _set("allow_space_continuations"),
           "a line starting with a space is a continuation line"),
     _Spec("dashTopics", "negatable", _set("dash_topics"), "'---' starts a topic on the next line"),
     _Spec("useZakimTopics", "negatable", _set("use_zakim_topics"),
           "[default] Zakim's agendum messages start topics"),
     _Spec("emphasis", "negatable", _set("emphasis"), "ASCII highlighting, arrows, smileys, math"),
-    _Spec("urlDisplay", "string",
-          _choice("url_display", "urldisplay", {c: c for c in ("break", "shorten", "full")}),
+    _Spec("urlDisplay", "string", _url_display,
           "long URLs: break (default), shorten or full", "HOW"),
     _Spec("collapseLimit", "integer", _set("collapse_limit"),
           "collapse lists of more than N names (default 30)", "N"),
     _Spec("githubIssues", "negatable", _set("github_issues"),
           "[default] link text that looks like GitHub issues"),
     _Spec("ghurlbot", "negatable", _set("ghurlbot"), "[default] keep messages from gb/ghurlbot"),
-    _Spec("scribeNick", "string", _add_scribe_nick,
-          "the scribe's IRC nick until the first scribenick command (repeatable)", "NICK"),
+    _Spec("scribeNick", "string", _scribe_nick,
+          "the scribe's IRC nick until the first scribenick command", "NICK"),
     _Spec("minutes", "string", _set("minutes_url"),
           "URL the minutes will be published at (used to guess the date)", "URL"),
     _Spec("date", "string", _set("date"),
@@ -159,7 +183,7 @@ _SPECS: tuple[_Spec, ...] = (
           _choice("input_format", "inputformat", {name: name for name in FORMATS}),
           "read the log as this format, not the detected one (" + ", ".join(FORMATS) + ")",
           "NAME"),
-    _Spec("help", "flag", _const("help", True), "show this summary"),
+    _Spec("help", "flag", _const("help", True), "show this summary", aliases=("?",)),
     _Spec("version", "flag", _const("version", True), "show the version"),
 )
 
@@ -179,6 +203,7 @@ def _keys() -> dict[str, tuple[_Spec, bool]]:
     for spec in _SPECS:
         name = _lower(spec.name)
         keys[name] = (spec, False)
+        keys.update((_lower(alias), (spec, False)) for alias in spec.aliases)
         if spec.kind == "negatable":
             keys["no" + name] = keys["no-" + name] = (spec, True)
     return keys
@@ -212,57 +237,113 @@ def resolve_name(typed: str, names: Mapping[str, str]) -> str | None:
 
 # ---- parsing ------------------------------------------------------------------------------------
 
-_OPTION = re.compile(r"(--|-)(.*)", re.DOTALL)
+_OPTION = re.compile(r"(--|-|\+)(.+)", re.DOTALL)
 # Getopt::Long's integer: sign, digits and underscores; Perl's "$" also allows a final newline.
 _INTEGER = re.compile(r"[-+]?_*[0-9][0-9_]*\n?\Z")
 _WHITESPACE = " \t\r\n\f\v"
 
 
-def parse_args(argv: Sequence[str], base: Options = Options()) -> tuple[Options, list[str]]:
-    """Apply argv's options on top of base; return the new Options and the file arguments.
+class _Skip(Exception):
+    """A word Getopt::Long cannot use: its message and, for a value taken but refused, where
+    the next argument is (pass_through then gives nothing back)."""
 
-    Files keep their order, wherever they stand among the options; everything after ``--`` is a
-    file. Unlike Getopt::Long, which reports every bad option before giving up, this stops at the
-    first one and raises OptionError with Getopt::Long's message for it.
-    """
+    def __init__(self, message: str, taken_to: int | None = None) -> None:
+        super().__init__(message)
+        self.taken_to = taken_to
+
+
+def _parse(argv: Sequence[str], base: Options,
+           pass_through: bool) -> tuple[Options, list[str], list[str]]:
+    """Getopt::Long over argv: (options, the other words in order, the messages).
+
+    Without ``pass_through`` a bad option is a message and the parsing goes on; with it, a bad
+    option (unknown, ambiguous, without its value or with a wrong one) is given back among the
+    words, as typed, and from ``--`` on everything is given back. A -urlDisplay value that
+    scribe.perl rejects is a message either way."""
     options = base
-    files: list[str] = []
+    rest: list[str] = []
+    messages: list[str] = []
     args = list(argv)
     i = 0
     while i < len(args):
         arg = args[i]
         i += 1
         if arg == "--":
-            files.extend(args[i:])
+            rest.extend(args[i - 1:] if pass_through else args[i:])
             break
-        match = _OPTION.match(arg)
-        if arg == "-" or match is None:
-            files.append(arg)
+        match = _OPTION.fullmatch(arg)
+        if match is None:  # a file, a lone "-" among them
+            rest.append(arg)
             continue
-        name, value = match[2], None
-        if (equals := name.find("=", 1)) > 0:
-            name, value = name[:equals], name[equals + 1 :]
-        typed = _lower(name)
+        try:
+            options, i = _one(options, match[2], args, i)
+        except _Skip as e:
+            if e.taken_to is not None:
+                messages.append(str(e))
+                i = e.taken_to
+            elif pass_through:
+                rest.append(arg)
+            else:
+                messages.append(str(e))
+    return options, rest, messages
+
+
+def _takes(kind: Kind, following: str) -> bool:
+    """Whether an option of this kind takes the next argument as its value: a required value
+    is whatever comes; an optional one anything that does not look like an option; an
+    integer an integer."""
+    if kind == "optional":
+        return following != "--" and not _OPTION.fullmatch(following)
+    return kind == "string" or bool(_INTEGER.match(following))
+
+
+def _one(options: Options, name: str, args: list[str], i: int) -> tuple[Options, int]:
+    """Apply the option ``name`` (after its dashes), whose value may be ``args[i]``; return the
+    options and the index of the next argument. Raises _Skip."""
+    value = None
+    if (equals := name.find("=", 1)) > 0:
+        name, value = name[:equals], name[equals + 1 :]
+    typed = _lower(name)
+    try:
         key = resolve_name(typed, _SAME_AS)
-        if key is None:
-            raise OptionError(f"Unknown option: {typed}")
-        spec, negated = _KEYS[key]
-        if spec.kind in ("flag", "negatable"):
-            if value is not None:
-                raise OptionError(f"Option {key} does not take an argument")
-            options = spec.apply(options, not negated)
-            continue
-        if value is None and i < len(args):  # the next argument, whatever it looks like
-            value = args[i]
-            i += 1
-        elif value is None or value == "":  # no next argument, or --opt= (but --opt "" is fine)
-            raise OptionError(f"Option {key} requires an argument")
-        if spec.kind == "integer":
-            if not _INTEGER.match(value):
-                raise OptionError(f'Value "{value}" invalid for option {key} (number expected)')
-            options = spec.apply(options, int(value.replace("_", "")))
-        else:
-            options = spec.apply(options, value)
+    except OptionError as e:
+        raise _Skip(str(e)) from None
+    if key is None:
+        raise _Skip(f"Unknown option: {typed}")
+    spec, negated = _KEYS[key]
+    if spec.kind in ("flag", "negatable"):
+        if value is not None:
+            raise _Skip(f"Option {key} does not take an argument")
+        return spec.apply(options, not negated), i
+    if value is None and i < len(args):
+        if _takes(spec.kind, args[i]):
+            value, i = args[i], i + 1
+    elif value == "":  # --opt=
+        value = None
+    if value is None:
+        if spec.kind == "string":
+            raise _Skip(f"Option {key} requires an argument")
+        value = "" if spec.kind == "optional" else "0"
+    if spec.kind == "integer":
+        if not _INTEGER.match(value):
+            raise _Skip(f'Value "{value}" invalid for option {key} (number expected)')
+        return spec.apply(options, int(value.replace("_", ""))), i
+    try:
+        return spec.apply(options, value), i
+    except OptionError as e:  # the value is taken, but not used
+        raise _Skip(str(e), taken_to=i) from None
+
+
+def parse_args(argv: Sequence[str], base: Options = Options()) -> tuple[Options, list[str]]:
+    """Apply argv's options on top of base; return the new Options and the file arguments.
+
+    Files keep their order, wherever they stand among the options; everything after ``--`` is a
+    file. Any bad option raises OptionError with Getopt::Long's messages, one a line, for all
+    of them (scribe.perl then stops).
+    """
+    options, files, messages = _parse(argv, base, pass_through=False)
+    if messages:
+        raise OptionError("\n".join(messages))
     return options, files
 
 
@@ -281,13 +362,12 @@ def split_words(text: str) -> list[str]:
         return [word for word in re.split(f"[{_WHITESPACE}]+", text) if word]
 
 
-def apply_option_text(text: str, base: Options) -> tuple[Options, list[str]]:
-    """Options from a SCRIBEOPTIONS value or a ``ScribeOptions:`` line, on top of base.
-
-    That is ``parse_args(split_words(text), base)``; the non-option words are returned as
-    leftovers for the caller to report. Raises OptionError like parse_args.
-    """
-    return parse_args(split_words(text), base)
+def apply_option_text(text: str, base: Options, *,
+                      pass_through: bool = False) -> tuple[Options, list[str], list[str]]:
+    """Options from a SCRIBEOPTIONS value or (``pass_through``) a ``ScribeOptions:`` line, on
+    top of base: (options, the words not used, the messages). Never raises: scribe.perl reports
+    a bad option in either place and goes on."""
+    return _parse(split_words(text), base, pass_through)
 
 
 def usage() -> str:
@@ -297,7 +377,7 @@ def usage() -> str:
     for spec in _SPECS:
         form = f"-[no]{spec.name}" if spec.kind == "negatable" else f"-{spec.name}"
         if spec.metavar:
-            form += f" {spec.metavar}"
+            form += f" {spec.metavar}" if spec.kind == "string" else f" [{spec.metavar}]"
         lines.append(f"  {form:<30} {spec.help}")
     lines += ["", "Read first from $SCRIBEOPTIONS, last from ScribeOptions: lines in the log."]
     return "\n".join(lines) + "\n"

@@ -1,20 +1,22 @@
-"""Log text to minutes: read the format, collect the options, apply edits, interpret."""
+"""Log text to minutes, in scribe.perl's order: read the format, apply the edits, read the
+``ScribeOptions:`` lines (as the edits left them), interpret the conventions."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
-from bot.scribe.edits import Line
+from bot.scribe.edits import Line, apply_edits
 from bot.scribe.engine import build
-from bot.scribe.logformats import Record, read_as, read_log
-from bot.scribe.options import OptionError, Options, apply_option_text
+from bot.scribe.logformats import read_as, read_log
+from bot.scribe.options import Options, apply_option_text
 from bot.scribe.record import Minutes
 
 _DEFAULTS = Options()
-_SCRIBE_OPTIONS = re.compile(r"\s*scribeoptions\s*:\s*(.*)", re.I)
+# Only spaces around the word and the colon, as scribe.perl has it.
+_SCRIBE_OPTIONS = re.compile(r" *scribeoptions *: *(.*?) *", re.I)
 
 
 # What the page loads or prints as markup is the operator's choice (command line, SCRIBEOPTIONS),
@@ -22,42 +24,52 @@ _SCRIBE_OPTIONS = re.compile(r"\s*scribeoptions\s*:\s*(.*)", re.I)
 _FRAME = ("logo", "mathjax", "islide", "stylesheet")
 
 
-def log_options(records: list[Record], opts: Options) -> tuple[Options, list[str]]:
-    """``ScribeOptions:`` lines anywhere in the log apply on top of ``opts``, in order, except
-    the options that put markup or scripts in the page (-logo, -mathjax, -islide, -style)."""
+def log_options(lines: list[Line], opts: Options,
+                warn: Callable[[str], object] | None = None) -> tuple[Options, list[str]]:
+    """``ScribeOptions:`` lines anywhere in the (edited) log apply on top of ``opts``, in
+    order, except the options that put markup or scripts in the page (-logo, -mathjax,
+    -islide, -stylesheet). Returns the options and the diagnostics: the words of a line that
+    are not options it can use, as scribe.perl reports them; a refused -urlDisplay value is a
+    warning (``warn``: scribe.perl prints it on stderr at once, not as a diagnostic)."""
     notes = []
-    for r in records:
-        if not r.event and (m := _SCRIBE_OPTIONS.fullmatch(r.text)):
-            try:
-                changed, rest = apply_option_text(m[1], opts)
-            except OptionError as e:
-                notes.append(f"ScribeOptions: {e}")
-                continue
-            if refused := [f for f in _FRAME if getattr(changed, f) != getattr(opts, f)]:
-                names = ", ".join("-style" if f == "stylesheet" else f"-{f}" for f in refused)
-                notes.append(f"ScribeOptions: {names} only on the command line; ignored")
-                changed = replace(changed, **{f: getattr(opts, f) for f in refused})
-            opts = changed
-            if rest:
-                notes.append(f"ScribeOptions: ignored {' '.join(rest)}")
+    for ln in lines:
+        if ln.text[:1] not in "sS " or ln.removed or not (m := _SCRIBE_OPTIONS.fullmatch(ln.text)):
+            continue
+        changed, rest, warnings = apply_option_text(m[1], opts, pass_through=True)
+        if warn is not None:
+            for warning in warnings:
+                warn(warning)
+        if rest:
+            notes.append(f"Unknown option in scribeoptions: {' '.join(rest)}")
+        if refused := [f for f in _FRAME if getattr(changed, f) != getattr(opts, f)]:
+            names = ", ".join(f"-{f}" for f in refused)
+            notes.append(f"ScribeOptions: {names} only on the command line; ignored")
+            changed = replace(changed, **{f: getattr(opts, f) for f in refused})
+        opts = changed
     return opts, notes
 
 
 def make_minutes(text: str, opts: Options = _DEFAULTS, *, log_url: str | None = None,
-                 default_date: date | None = None) -> tuple[Minutes, Options]:
-    """Log text in any supported format -> the minutes record and the options in effect."""
+                 default_date: date | None = None,
+                 warn: Callable[[str], object] | None = None) -> tuple[Minutes, Options]:
+    """Log text in any supported format -> the minutes record and the options in effect.
+
+    ``warn`` gets the messages scribe.perl prints on stderr as they come, not as diagnostics.
+    """
     if opts.input_format:
         records, format_notes = read_as(text, opts.input_format), list[str]()
     else:
         records, _, format_notes = read_log(text)
     del text  # a big log's text is tens of MB; the records hold what is needed
-    opts, notes = log_options(records, opts)
-    notes = format_notes + notes
     lines = [Line(r.nick, r.text, r.seed, r.time, r.action) for r in records if not r.event]
     del records
-    m = build(lines, opts, log_url=log_url, default_date=default_date)
-    if notes:
-        m = replace(m, diagnostics=(*notes, *m.diagnostics))
+    edited, edit_notes = apply_edits(lines)
+    del lines
+    opts, option_notes = log_options(edited, opts, warn)
+    m = build(edited, opts, log_url=log_url, default_date=default_date,
+              option_notes=[*edit_notes, *option_notes])
+    if format_notes:
+        m = replace(m, diagnostics=(*format_notes, *m.diagnostics))
     return m, opts
 
 

@@ -189,17 +189,9 @@ def _action(draw: st.DrawFn, nicks: tuple[str, ...]) -> str:
     kw = draw(st.one_of(_case("ACTION"), _one("action-12", "[PENDING] ACTION", "actions")))
     who = draw(st.one_of(st.sampled_from(NAMES), _pick(nicks),
                          _one("Frank, Mary and Kate", "Ann", "Fred")))
-    form = draw(st.integers(0, 4))
-    body = draw(texts(1, 6))
-    if form == 0:
-        return f"{kw}: {who} to {body}"
-    if form == 1:
-        return f"{kw} {who}: {body}"
-    if form == 2:
-        return f"{kw} {who} to {body}"
-    if form == 3:
-        return f"{kw}:{who} to {body} [PENDING]"
-    return f"{kw}: {body}"
+    form = draw(_one("{kw}: {who} to {body}", "{kw} {who}: {body}", "{kw} {who} to {body}",
+                     "{kw}:{who} to {body} [PENDING]", "{kw}: {body}"))
+    return form.format(kw=kw, who=who, body=draw(texts(1, 6)))
 
 
 def _decision(draw: st.DrawFn, nicks: tuple[str, ...]) -> str:
@@ -268,20 +260,11 @@ def _link(draw: st.DrawFn, nicks: tuple[str, ...]) -> str:
                     "www.example.org", "https://example.org/a)b"))
     label = draw(st.one_of(texts(1, 3), _one('"wall 2"', "'wall 2'", "wall 2", "<b>x</b>")))
     arrow = draw(_one("->", "-->", "->", " -> "))
-    form = draw(st.integers(0, 6))
-    if form == 0:
-        return f"{arrow} {url} {label}"
-    if form == 1:
-        return f"{label} {arrow} {url}"
-    if form == 2:
-        return f"{url} {arrow} {label}"
-    if form == 3:
-        return f"{arrow} {label} {url}"
-    if form == 4:
-        return f"See [{label}]({url}) and more"
-    if form == 5:
-        return f"![{label}]({url})"
-    return f"{draw(texts(0, 3))} {url} {draw(texts(0, 3))}"
+    form = draw(_one("{arrow} {url} {label}", "{label} {arrow} {url}", "{url} {arrow} {label}",
+                     "{arrow} {label} {url}", "See [{label}]({url}) and more", "![{label}]({url})",
+                     "{before} {url} {after}"))
+    return form.format(arrow=arrow, url=url, label=label, before=draw(texts(0, 3)),
+                       after=draw(texts(0, 3)))
 
 
 def _scribe_options(draw: st.DrawFn, nicks: tuple[str, ...]) -> str:
