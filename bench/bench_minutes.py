@@ -66,7 +66,9 @@ def run_once(argv: list[str], timeout: float,
     None if it was killed after ``timeout`` seconds (scribe.perl never finishes 200,000 lines).
     """
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=out, cwd=ROOT)
+    # in the log's folder: ``python -m`` puts the working folder first on sys.path, which would
+    # shadow a PYTHONPATH given in --cmd (an older checkout to compare); diagnostics are dropped
+    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=Path(argv[-1]).parent)
     timer = threading.Timer(timeout, proc.kill)
     timer.start()
     _, status, usage = os.wait4(proc.pid, 0)

@@ -234,8 +234,11 @@ def _slug(kind: str) -> str:
     return words[:48].rstrip("-")
 
 
-def _case_name(kind: str) -> str:
-    return f"{_slug(kind)}-{hashlib.sha1(kind.encode()).hexdigest()[:8]}.log"
+def _case_name(kind: str, log: bytes) -> str:
+    """KIND-SLUG-HASH.log, the hash of the kind and the log: a case fixed long ago and a new
+    log of the same kind never share a name, so no case is overwritten."""
+    digest = hashlib.sha1(kind.encode() + b"\0" + log).hexdigest()[:8]
+    return f"{_slug(kind)}-{digest}.log"
 
 
 def known_kinds(directory: Path, pool: ProcessPoolExecutor) -> set[str]:
@@ -373,7 +376,7 @@ def main() -> int:
                      f"    options: {describe(options)}; {len(log)} bytes, "
                      f"{len(log.splitlines())} lines:", _show(log)]
             if not args.no_write and len(written) < args.max_write:
-                path = args.out_dir / _case_name(kind)
+                path = args.out_dir / _case_name(kind, log)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_regression(path, options, log)
                 written.append(path)
