@@ -50,10 +50,9 @@ _PG_FIXTURES = {"pg_url", "pg_server"}
 _IRC_FIXTURES = {"ircd", "ircd_factory", "irc_client_factory"}
 
 
-# Issue 13 (minutes equal to scribe.perl's) is under way: the tests listed in this file still
-# find a divergence, or still pin agendum's behaviour from before the oracle was at hand. They
-# run as strict xfails: reported as "xfailed", never as passed, and a listed test that starts
-# passing fails the run until its line is deleted, so the list can only shrink.
+# The tests listed in this file still find a divergence from scribe.perl (a fuzz case found but
+# not fixed yet). They run as strict xfails: reported as "xfailed", never as passed, and a
+# listed test that starts passing fails the run until its line is deleted.
 _KNOWN_DIVERGENCES = ROOT / "tests" / "scribe_known_divergences.txt"
 
 

@@ -98,7 +98,8 @@ def _hostile_lines(with_meeting: bool) -> list[LogLine]:
         f"Topic: Review of {SCRIPT}",
         f"Alice: see {JS_URL} and <a href=\"{JS_URL}\">this</a> and https://example.org/x\"y",
         f"... then {SVG} and {ALERT}",
-        f'Bob"onmouseover="window.__pwned=1: {IMG}',
+        # a speaker name scribe.perl takes (no quote, no ">"), which must show as typed
+        f"Bob&amp;<i: {IMG}",
         f"Subtopic: {SVG}",
         f"Carol: {SCRIPT}",
         f"RESOLUTION: accept {ALERT}",
@@ -150,12 +151,12 @@ def test_hostile_text_is_shown_not_run(
     for payload in PAYLOADS:
         assert payload in dom["text"], payload
     cites = page.eval_on_selector_all("main cite", "els => els.map(e => e.innerText)")
-    assert 'Bob"onmouseover="window.__pwned=1:' in cites
+    assert "Bob&amp;<i:" in cites
     assert '<eve"onclick="window.__pwned=1>' in cites
     attendees = page.inner_text("#attendees")
     assert IMG in attendees and SVG in attendees and ALERT in attendees
     assert page.inner_text("#toc").count(SCRIPT) == 1
-    assert f"Agenda is not an http(s) URL: {JS_URL}" in page.inner_text(".diagnostics")
+    assert f"Found 'Agenda:' not followed by a URL: '{JS_URL}'" in page.inner_text(".diagnostics")
     # the "https://example.org/x" link stops at the quote
     assert "https://example.org/x" in [link["raw"] for link in dom["links"]]
 

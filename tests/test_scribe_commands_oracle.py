@@ -123,6 +123,8 @@ HEADER = [
          dated=False),
     case("log-url-only-from-RRSAgent", ["rrsagent logging to https://www.w3.org/2014/04/09-f-irc"],
          dated=False),
+    case("log-url-any-scheme", ["RRSAgent logging to h:"], dated=False),
+    case("log-url-relative", ["RRSAgent logging to t"], dated=False),
     case("agenda", ["a scribe: a", "a agenda: not a url",
                     "a agenda: https://example.org/ag?a=1&b=2 more",
                     "a agenda: https://example.org/ag2", "b Agenda：https://example.org/ag3"]),

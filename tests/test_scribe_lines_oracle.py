@@ -133,6 +133,15 @@ VERBATIM = [
     case("verbatim-scribe", ["al scribe: al", "al bob: before", "al ```", "al function f(n) {",
                              "jo Me too!", "al   if (n == 1) return 1", "al ", "al action: no",
                              "al }", "al ```", "al ... after"]),
+    # a scribe's block line goes to the scribe's last record: a "nick: …" line typed since
+    case("verbatim-after-speaker-named-so", ["al scribe: *", "jo [[", "al jo: hello",
+                                            "jo in block", "jo two", "jo ]]"], dated=False),
+    case("verbatim-before-scribing", ["al scribe: al", "jo hi", "jo [[", "al scribe+ jo",
+                                      "jo in block", "jo ]]", "jo after"]),
+    case("verbatim-before-scribing-after-topic", ["al scribe: al", "jo topic: T", "jo [[",
+                                                  "al scribe+ jo", "jo in block", "jo ]]"]),
+    case("verbatim-speaker-other-case", ["al scribe: *", "jo [[", "al Jo: hello",
+                                         "jo in block", "jo ]]"]),
 ]
 
 DASHES = [
@@ -169,6 +178,9 @@ BOTS = [
                              "Zakim leaving. As of this point the attendees have been alice, "
                              "(no one), bob", "Zakim ... carl,  dave", "Zakim ...no space",
                              "Zakim present: x, y", "Zakim ... c, d"]),
+    # "+q" ends where Perl's word characters do: "¼" is none, a combining mark is one
+    case("zakim-queue-sign-unicode", ["al scribe: al", "al +q¼", "al -q\u0301", "al +qq²",
+                                      "al ?queue\u203f", "al = Q½ x", "al +q\u00e9"]),
     case("zakim-other-nicks", ["al scribe: al", "zakim lowercase nick is anyone",
                                "Zakim_ underscored too", "Zakim ... continues nothing"]),
     case("zakim-ignored", ["al scribe: al",

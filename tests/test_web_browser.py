@@ -79,8 +79,10 @@ HOSTILE = [
     ("anssik", f"Meeting: {SCRIPT} xss meeting"),
     ("anssik", f"scribe: {IMG}"),
     ("anssik", f"Topic: {SCRIPT} xss topic"),
-    (IMG, f"xss {SVG} {ALERT}"),
-    (SVG, f"xss see {JS_URL} and <a href=\"{JS_URL}\">this</a>"),
+    # hostile nicks without the spaces and "<" no IRC server lets through (with those, no
+    # scribe.perl log format reads the meeting, and its minutes are empty)
+    ('x"onclick="window.__xss=1', f"xss {SVG} {ALERT}"),
+    ("y'onmouseover='window.__xss=1", f"xss see {JS_URL} and <a href=\"{JS_URL}\">this</a>"),
     ("anssik", f"Alice: xss {IMG} {JS_URL}"),
     ("anssik", f"Rafael: {SVG} xss {ALERT}"),
     ("anssik", f"ACTION: remove {SCRIPT} xss"),

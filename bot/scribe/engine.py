@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.ids import IdPool, hash_many
-from bot.scribe.inline import URL, Context
+from bot.scribe.inline import URL, Context, is_word
 from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
@@ -144,6 +144,8 @@ _ZAKIM_WORDS = frozenset({
 })
 _ZAKIM_FIRST = frozenset("-+=?ſ" + "".join({w[0] for w in _ZAKIM_WORDS}) +
                          "".join({w[0].upper() for w in _ZAKIM_WORDS}))
+# "+q" and the like: where the pattern's \b (Python's \w) can differ from scribe.perl's (Perl's)
+_QUEUE_SIGN = re.compile(" *[-+=?] *q(ueue|q)?", _I)
 _TO_RRSAGENT = re.compile(" *rrsagent,", _I)
 _TO_TRACKBOT = re.compile(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)\b", _I)
 _TO_AGENDABOT = re.compile(" *agendabot *,", _I)
@@ -729,6 +731,10 @@ class _Builder:
             first = t.lstrip(" ")[:1]
         if first not in _ZAKIM_FIRST:
             return False
+        if first in "-+=?" and (m := _QUEUE_SIGN.match(t)) and not t[m.end():].isascii():
+            # "+q¼" is one, "+q\u0301" not: Perl's word characters decide where "q" ends
+            ends = (m.end(), m.start(1)) if m[1] else (m.end(),)
+            return any(end == len(t) or not is_word(t[end]) for end in ends)
         if first not in "-+=?":
             word = _FIRST_WORD.match(t)[1].casefold()  # type: ignore[index]
             if word not in _ZAKIM_WORDS:
@@ -850,10 +856,23 @@ class _Builder:
         end, para = block
         if t.rstrip(" ").endswith(end):
             del self.verbatim[nick]
-        elif scribe and para is not None:
-            para.segs.append(t)
-        else:
+        elif not (scribe and self.verbatim_text(nick, t)):
             self.irc(ln, t, "code")
+        return True
+
+    def verbatim_text(self, nick: str, t: str) -> bool:
+        """A scribe's line in their verbatim block goes to their last record, as scribe.perl
+        finds it: mostly the block, but a "nick: …" line the scribe typed since (or, for a
+        block begun before the nick scribed, an earlier line) takes it, newline-ended."""
+        last = self.owner_last.get(nick)
+        if isinstance(last, _Para) and last.kind == "verbatim":
+            last.segs.append(t)
+        elif isinstance(last, _Para) and last.segs:
+            last.segs[-1] += t + "\n"
+        elif isinstance(last, _Head) and last.level:
+            last.title += t + "\n"
+        else:
+            return False
         return True
 
     def zakim_line(self, ln: Line) -> None:

@@ -12,8 +12,8 @@ Deliberate differences from scribe.perl, each for the reader's safety:
   the style sheet, MathJax and i-slide addresses and the video's address as they are, so a
   ``"`` in one breaks the page);
 - the page loads style sheets and scripts only from http(s) or relative addresses (never
-  ``javascript:`` or ``data:``), links only such addresses in the header, and plays only an
-  http(s) video;
+  ``javascript:`` or ``data:``), links any address but those in the header, and plays only
+  an http(s) video;
 - no slideset is downloaded (scribe.perl fetches a PDF of Google slides over the network to
   embed it in the minutes).
 """
@@ -29,7 +29,15 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from bot.scribe.inline import PERL_URL, Context, escape, formulas, issues_html, to_html
+from bot.scribe.inline import (
+    PERL_URL,
+    UNSAFE_SCHEMES,
+    Context,
+    escape,
+    formulas,
+    issues_html,
+    to_html,
+)
 from bot.scribe.options import Options
 from bot.scribe.record import Item, Minutes, Section, Segment
 
@@ -75,11 +83,16 @@ _RELATIVE = re.compile(r"[^\x00-\x20\x7f\"<>\\]+\Z")
 
 
 def _link_url(url: str | None) -> str | None:
-    """The header's links: an http(s) address, or a relative one (no scheme, no control
-    character or space a browser could strip to reveal one), as RRSAgent's "logging to t"."""
-    if url and (_HTTP.match(url) or (_RELATIVE.match(url) and not _SCHEME.match(url))):
-        return url
-    return None
+    """The header's links, as scribe.perl makes them from any address (RRSAgent's "logging to
+    t" or "logging to h:"), but never a script's: not ``javascript:``, ``vbscript:`` or
+    ``data:`` (the rule of links in the text), nor a control character or space a browser could
+    strip to reveal one of those."""
+    if not url or not (_HTTP.match(url) or _RELATIVE.match(url)):
+        return None
+    scheme = _SCHEME.match(url)
+    if scheme and scheme[0][:-1].lower() in UNSAFE_SCHEMES:
+        return None
+    return url
 
 
 def _page_url(url: str | None) -> str | None:

@@ -51,7 +51,7 @@ _WORD_EXTRA = frozenset(chr(c) for lo, hi in ((0x200C, 0x200D), (0x24B6, 0x24E9)
 
 
 @lru_cache(maxsize=4096)
-def _is_word(ch: str) -> bool:
+def is_word(ch: str) -> bool:
     """Perl's ``\\w`` for one character."""
     if ch < "\x80":
         return ch.isalnum() or ch == "_"
@@ -79,7 +79,7 @@ _URL_END = f"{_SPACE}<>\"‘’“”«»‹›"
 # After "(" a URL stops before ")", so that "[text](URL)" works; elsewhere ")" belongs to it.
 PERL_URL = rf"(?:(?<!\(){_SCHEME}[^{_URL_END}]+|{_SCHEME}[^{_URL_END})]+)"
 _PERL_URL = re.compile(PERL_URL)
-_UNSAFE_SCHEMES = frozenset(("javascript", "vbscript", "data"))
+UNSAFE_SCHEMES = frozenset(("javascript", "vbscript", "data"))
 # What every URL has: a quick test that spares most texts the search for URLs
 _URL_HINT = re.compile(r"://|(?:mailto|geo|urn):", re.I)
 
@@ -325,7 +325,7 @@ def _display(url: str, how: str) -> str:
         if m := _GITHUB_COMMENT.match(url):
             return f"{m[1]}/<wbr>{m[2]}#{m[3]} (comment)"
     if how == "break":
-        return _SLASH.sub(lambda m: "/<wbr>" if _is_word(m[1]) else "/", url)
+        return _SLASH.sub(lambda m: "/<wbr>" if is_word(m[1]) else "/", url)
     if how == "shorten":
         units = _UNIT.findall(url)
         if len(units) >= 11 and len("".join(units)) == len(url):
@@ -446,7 +446,7 @@ def _next_url(s: str, pos: int) -> re.Match[str] | None:
     """The first URL at or after ``pos`` that may become a link: scripts and inline data never
     do (they stay text)."""
     while m := _PERL_URL.search(s, pos):
-        if m[0].split(":", 1)[0].lower() not in _UNSAFE_SCHEMES:
+        if m[0].split(":", 1)[0].lower() not in UNSAFE_SCHEMES:
             return m
         pos = m.end()
     return None
@@ -526,7 +526,7 @@ def _reference_start(s: str, cur: int, h: int) -> int | None:
     """Where the reference whose "#" is at ``h`` starts: at the earliest of "owner/repo#",
     "repo#" or "#" that follows the start (``cur``) or a non-word character."""
     def edge(q: int) -> bool:
-        return q == cur or not _is_word(s[q - 1])
+        return q == cur or not is_word(s[q - 1])
 
     name = h
     while name > cur and s[name - 1] in _REPO_CHARS:
@@ -552,7 +552,7 @@ def _issue_tokens(s: str, ctx: Context, emphasis_ok: bool) -> list[Token]:
         while end < len(s) and "0" <= s[end] <= "9":
             end += 1
         q = _reference_start(s, cur, h) if end > h + 1 and (
-            end == len(s) or not _is_word(s[end])) else None
+            end == len(s) or not is_word(s[end])) else None
         if q is None:
             h = s.find("#", h + 1)
             continue

@@ -273,7 +273,9 @@ def _scribe_options(draw: st.DrawFn, nicks: tuple[str, ...]) -> str:
                               "-urlDisplay shorten", "-urlDisplay full", "-scribeOnly",
                               "-allowSpace", "-noEmbed", "-foo", "--final", "-collapseLimit 1",
                               "-nogithubIssues", "-noghurlbot", "-member", "-team", "-fancy",
-                              "-logo <b>x</b>", "-scribenick frank"), max_size=3))
+                              "-scribenick frank"), max_size=3))
+    # no -logo, -mathjax, -islide or -stylesheet: agendum deliberately takes those from the
+    # command line only (README; test_scribeoptions_inject_nothing pins it)
     return draw(_one("ScribeOptions: ", "scribeoptions:", "SCRIBEOPTIONS: ")) + " ".join(opts)
 
 

@@ -287,6 +287,8 @@ def run_both(log: bytes, options: Sequence[str]) -> tuple[Run, Run | str]:
         except Exception as e:
             frame = traceback.extract_tb(e.__traceback__)[-1]
             ours = f"{type(e).__name__} at {Path(frame.filename).name}:{frame.lineno}: {e}"
+        if isinstance(ours, Run):
+            perl = closest_run(path, options, perl, ours)
     return perl, ours
 
 
