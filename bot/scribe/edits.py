@@ -336,8 +336,8 @@ def apply_edits(lines: list[Line],
 
     ``commandable[i]`` says whether line i may be a command; scribe.perl takes every line that
     looks like one (bots' too), which is the default. Lines already edited (``Edited``) are
-    returned as they are, without diagnostics: the pipeline edits before it reads the
-    ScribeOptions lines, and the engine may be given the result.
+    returned as they are, without diagnostics: a line an edit made look like a command is
+    text, as in scribe.perl.
     """
     if isinstance(lines, Edited):
         return lines, []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from bot.scribe.edits import Line, apply_edits
+from bot.scribe.edits import Line
 from bot.scribe.ids import IdPool, hash_many
 from bot.scribe.inline import URL, Context, is_word
 from bot.scribe.options import Options
@@ -1111,20 +1111,16 @@ def _url_date(url: str | None) -> tuple[str, date | None] | None:
 
 def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
           default_date: date | None = None, option_notes: Sequence[str] = ()) -> Minutes:
-    """Interpret the conventions in ``lines`` (after ``logformats``) under ``opts``.
+    """Interpret the conventions in ``lines`` (after ``logformats`` and ``apply_edits``, which
+    the pipeline runs first) under ``opts``.
 
     Without a date in the log (Date:, RRSAgent's addresses, -minutes), the date is
     ``default_date`` (the bot's day), else none, with scribe.perl's diagnostic.
-    ``option_notes`` (about ScribeOptions lines) come after the edits' diagnostics, as in
+    ``option_notes`` (the edits' and the ScribeOptions lines' diagnostics) come first, as in
     scribe.perl, which reads those lines after applying the edits.
     """
     b = _Builder(opts)
-    notes: list[str] = []
-    # Everyone's lines may be edits, bots' too, as in scribe.perl (gb's s|#15|-> Issue 15 … URL|
-    # answer to a topic line turns the reference into a titled link).
-    lines, edit_notes = apply_edits(lines)
-    notes += edit_notes
-    notes += option_notes
+    notes: list[str] = list(option_notes)
     if log_url is not None and not _URL_START.fullmatch(log_url):
         notes.append("Log URL is not an http(s) URL: not linked")
         log_url = None

@@ -63,6 +63,8 @@ def make_minutes(text: str, opts: Options = _DEFAULTS, *, log_url: str | None = 
     del text  # a big log's text is tens of MB; the records hold what is needed
     lines = [Line(r.nick, r.text, r.seed, r.time, r.action) for r in records if not r.event]
     del records
+    # everyone's lines may be edits, bots' too, as in scribe.perl (gb's s|#15|-> Issue 15 … URL|
+    # answer to a topic line turns the reference into a titled link)
     edited, edit_notes = apply_edits(lines)
     del lines
     opts, option_notes = log_options(edited, opts, warn)
