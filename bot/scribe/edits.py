@@ -33,7 +33,6 @@ blocks whose joined text is kept while edits run, so a search skips a block with
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -41,12 +40,14 @@ from itertools import accumulate
 from operator import add
 from typing import Any
 
+from bot.scribe.lazyre import lazy
+
 _BLOCK = 256
 _GRAM_BLOCKS = 200  # from ~50,000 lines on, a 4-gram filter skips blocks without a match
 _ZWNJ = "\u200c"
 _FIRST = ("s", "i", " ")  # how a command starts
 # No re.S: like Perl's ".", "." does not cross a newline (texts have none anyway).
-_COMMAND = re.compile(r" *([si])([/|])(.*?)\2(.*?)(?:\2([gG])? *)?")
+_COMMAND = lazy(r" *([si])([/|])(.*?)\2(.*?)(?:\2([gG])? *)?")
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from bot.scribe.edits import Line
 from bot.scribe.ids import IdPool, hash_many
 from bot.scribe.inline import URL, Context, is_word
+from bot.scribe.lazyre import lazy
 from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
@@ -33,14 +34,22 @@ _PURL = (r"(?:(?<!\()(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
          r"[^\s<>\"‘’“”«»‹›]+|(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
          r"[^\s<>\"‘’“”«»‹›)]+)")
 _SCRIBE_ENTRY = r"[^ ,/=]+ *(?:[=/] *[^ ,](?:[^,]*[^ ,])? *)?"  # nick, nick=Name or nick/Name
-_ENTRY = re.compile(r"([^ ,/=]+) *(?:[=/] *([^ ,](?:[^,]*[^ ,])?) *)?")
-_COMMA = re.compile(r" *, *")
+_ENTRY = lazy(r"([^ ,/=]+) *(?:[=/] *([^ ,](?:[^,]*[^ ,])?) *)?")
+_COMMA = lazy(r" *, *")
+
+
+def _not_starting(letters: str) -> frozenset[str]:
+    """The ASCII characters that rule out a line whose first character is one of them, for a
+    pattern that starts (after spaces) with one of ``letters`` in either case: a cheap test
+    before the pattern on every line. A space, or any other character, leaves it to the
+    pattern (re.I also matches "ſ" to "s")."""
+    return frozenset(c for c in map(chr, range(128)) if c.lower() not in letters + " ")
 
 
 def _p(pattern: str) -> re.Pattern[str]:
     """A command pattern: leading spaces allowed, every ``:`` (but ``(?:``) either colon,
     ``URL`` scribe.perl's URL."""
-    return re.compile(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL), _I)
+    return lazy(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL), _I)
 
 
 # Present, Regrets and Chair: (pattern, operation) in scribe.perl's order
@@ -53,12 +62,13 @@ _LISTS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
               (_p(r"chairs? *\+:? *"), "self"), (_p(r"chairs? *: *"), "empty"),
               (_p(r"chairs? *(:|\+:?) *(.*?) *"), "set")),
 }
-_SCRIBEOPTIONS = re.compile(r" *scribeoptions *: *(.*?) *", _I)  # ASCII colon only
+_SCRIBEOPTIONS = lazy(r" *scribeoptions *: *(.*?) *", _I)  # ASCII colon only
+_NO_SCRIBEOPTIONS = _not_starting("s")
 _SCRIBE_SELF_OFF = _p(r"scribe(?:nick)? *-:? *")
 _SCRIBE_SELF = _p(r"scribe(?:nick)? *\+:? *")
 _SCRIBE_EMPTY = _p(r"scribe(?:nick)? *: *")
-_SCRIBE_SET = re.compile(rf" *scribe(?:nick)? *({_C}|\+{_C}?) *({_SCRIBE_ENTRY}(?:, *"
-                         rf"{_SCRIBE_ENTRY})*)", _I)
+_SCRIBE_SET = lazy(rf" *scribe(?:nick)? *({_C}|\+{_C}?) *({_SCRIBE_ENTRY}(?:, *"
+                   rf"{_SCRIBE_ENTRY})*)", _I)
 _SCRIBE_OLD = _p(r"scribe *: *([^ ].*?) *")  # "Scribe: John Smith": listed, nobody scribes
 _SCRIBE_OFF = _p(r"scribe(?:nick)? *-:? *([^ ].*)? *")
 _REPO_ADD = _p(r"repo(?:s|sitory|sitories)? *(?::|\+:?) *(.*?) *")
@@ -87,36 +97,37 @@ _OTHER_MEETING_TEXT = _p(r"(previous|next) +meeting *: *(.*?) *")
 _DATE = _p(r"date *: *(\d+ \w+ \d+)")  # the start of the line: the rest may be anything
 _ANCHOR = _p(r"namedanchorhere *: *(.*?) *")
 # every command starts with one of these words; command() picks its patterns by the word
-_KEYWORD = re.compile(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
-                      r"sub-?topic|action|resol|issue|agenda|meeting|previous|next|date|"
-                      r"namedanchorhere)", _I)
+_KEYWORD = lazy(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
+                r"sub-?topic|action|resol|issue|agenda|meeting|previous|next|date|"
+                r"namedanchorhere)", _I)
+_NO_KEYWORD = _not_starting("prcsgtaimnd")
 # ---- the lines that are not commands, as scribe.perl reads them (found by running it) ----
 # Every pattern reads the line as typed (tabs are spaces by now); only spaces count as such.
-_DASHES = re.compile(" *-+ *")  # with -dashTopics: the next line of its writer is a topic
-_VERBATIM_START = re.compile(" *(```|\\[\\[) *")
+_DASHES = lazy(" *-+ *")  # with -dashTopics: the next line of its writer is a topic
+_VERBATIM_START = lazy(" *(```|\\[\\[) *")
 _VERBATIM_END = {"```": "```", "[[": "]]"}
-_SLIDE = re.compile(r" *\[ *slide *(\d+) *\] *", _I)  # [slide 3], once there is a slideset
+_SLIDE = lazy(r" *\[ *slide *(\d+) *\] *", _I)  # [slide 3], once there is a slideset
 # The commands scribe.perl reads before it leaves RRSAgent's lines out (its order): RRSAgent's
 # other lines go first, so that its "ACTION: …" echoes make no actions
-_EARLY_COMMAND = re.compile(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|topic|"
-                            r"sub-?topic)", _I)
+_EARLY_COMMAND = lazy(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|topic|"
+                      r"sub-?topic)", _I)
 # A speaker's name has no space, colon (either), quote or ">" and does not start with "..";
 # spaces may come before it unless -allowSpaceContinuations makes those a continuation.
-_SPEAKER = re.compile('( *)((?:[^. :：">]|\\.[^. :：">])[^ :：">]*) *[:：] *(.*)')
-_NOT_SPEAKER = re.compile(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
-                          f"{_C})", _I)  # a URL, or words unlikely to be anybody's name
-_DOTS = re.compile(" *(?:\\.\\.+|…) *(.*?) *")  # "..." or "…": a continuation line
-_TRIMMED = re.compile(" *(.*?) *")  # -implicitContinuations: any line continues the speaker
-_SPACED = re.compile(" +(.*?) *")  # -allowSpaceContinuations: a line starting with a space
-_ESCAPED = re.compile(r" *\\(.*)")  # "\Topic: x" is text, not a command
-_OWN_NICK = re.compile(" *<([^>]*)>")  # "<mynick> aside": the writer's own remark
-_AFTER_NICK = re.compile("[^>]*> ?")
-_RALPH_LINK = re.compile(f" *-> *{_PURL}", _I)  # "-> URL text" by a scribe: a summary
-_VOTE = re.compile(r" *[-+]\d+(?:\W.*)?")  # "+1" is the scribe voting, not minuting
+_SPEAKER = lazy('( *)((?:[^. :：">]|\\.[^. :：">])[^ :：">]*) *[:：] *(.*)')
+_NOT_SPEAKER = lazy(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
+                    f"{_C})", _I)  # a URL, or words unlikely to be anybody's name
+_DOTS = lazy(" *(?:\\.\\.+|…) *(.*?) *")  # "..." or "…": a continuation line
+_TRIMMED = lazy(" *(.*?) *")  # -implicitContinuations: any line continues the speaker
+_SPACED = lazy(" +(.*?) *")  # -allowSpaceContinuations: a line starting with a space
+_ESCAPED = lazy(r" *\\(.*)")  # "\Topic: x" is text, not a command
+_OWN_NICK = lazy(" *<([^>]*)>")  # "<mynick> aside": the writer's own remark
+_AFTER_NICK = lazy("[^>]*> ?")
+_RALPH_LINK = lazy(f" *-> *{_PURL}", _I)  # "-> URL text" by a scribe: a summary
+_VOTE = lazy(r" *[-+]\d+(?:\W.*)?")  # "+1" is the scribe voting, not minuting
 # Lines left out as talk with bots. Zakim's need -useZakimTopics (scribe.perl's default); they
 # need not be addressed to it. Found by running scribe.perl, looseness included: any line
 # starting with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py).
-_ZAKIM_COMMAND = re.compile(" *(?:" + "|".join((
+_ZAKIM_COMMAND = lazy(" *(?:" + "|".join((
     r"zakim,",                                              # zakim, anything (not "zakim:")
     r"(?:chair +)?(?:ack|recognize)s? \w",                  # ack bob, chair recognizes alice
     r"agg?enda *\d* *[-+=?]",                               # agenda+ text, agenda 2 = text, agenda?
@@ -133,7 +144,7 @@ _ZAKIM_COMMAND = re.compile(" *(?:" + "|".join((
 )) + ")", _I)
 # The first words _ZAKIM_COMMAND may start with (any case), for a cheap test of most lines;
 # the others start with one of -+=?
-_FIRST_WORD = re.compile(r" *([^\W\d_]*)")
+_FIRST_WORD = lazy(r" *([^\W\d_]*)")
 _ZAKIM_WORDS = frozenset({
     "zakim", "chair", "ack", "acks", "recognize", "recognizes", "agenda", "aggenda", "agendum",
     "delete", "drop", "forget", "remove", "take", "open", "move", "next", "skip", "really",
@@ -144,40 +155,42 @@ _ZAKIM_WORDS = frozenset({
 })
 _ZAKIM_FIRST = frozenset("-+=?ſ" + "".join({w[0] for w in _ZAKIM_WORDS}) +
                          "".join({w[0].upper() for w in _ZAKIM_WORDS}))
+_ZAKIM_FIRST_OR_SPACE = _ZAKIM_FIRST | {" "}
 # "+q" and the like: where the pattern's \b (Python's \w) can differ from scribe.perl's (Perl's)
-_QUEUE_SIGN = re.compile(" *[-+=?] *q(ueue|q)?", _I)
-_TO_RRSAGENT = re.compile(" *rrsagent,", _I)
-_TO_TRACKBOT = re.compile(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)\b", _I)
-_TO_AGENDABOT = re.compile(" *agendabot *,", _I)
-_TO_GB = re.compile(" *(?:ghurlbot|gb) *,", _I)  # with -noghurlbot
+_QUEUE_SIGN = lazy(" *[-+=?] *q(ueue|q)?", _I)
+_TO_RRSAGENT = lazy(" *rrsagent,", _I)
+_TO_TRACKBOT = lazy(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)\b", _I)
+_TO_AGENDABOT = lazy(" *agendabot *,", _I)
+_TO_GB = lazy(" *(?:ghurlbot|gb) *,", _I)  # with -noghurlbot
+_NO_BOT = _not_starting("rtag")  # none of the four
 # Zakim's own lines (its nick exactly "Zakim", as for the other bots)
-_AGENDUM = re.compile(r"agendum \d+\. \"(.*)\" taken up|agendum \d+ -- (.*)")
-_TAKEN_UP = re.compile(r" -- taken up \[from.*")
-_ATTENDEES = re.compile(r"the attendees (?:were|have been) (.*?),?$")
-_ATTENDEES_SO_FAR = re.compile("the attendees (?:were|have been) ")
-_ZAKIM_MORE = re.compile(r"\.\.\. (.*)")  # Zakim's long reply, continued
-_WANTED = re.compile("[^ ,]+, you wanted ")  # "jo, you wanted to ask about x": kept
-_NAME_SEP = re.compile(", *")
+_AGENDUM = lazy(r"agendum \d+\. \"(.*)\" taken up|agendum \d+ -- (.*)")
+_TAKEN_UP = lazy(r" -- taken up \[from.*")
+_ATTENDEES = lazy(r"the attendees (?:were|have been) (.*?),?$")
+_ATTENDEES_SO_FAR = lazy("the attendees (?:were|have been) ")
+_ZAKIM_MORE = lazy(r"\.\.\. (.*)")  # Zakim's long reply, continued
+_WANTED = lazy("[^ ,]+, you wanted ")  # "jo, you wanted to ask about x": kept
+_NAME_SEP = lazy(", *")
 # trackbot's and ghurlbot's replies
-_TRACKBOT_REF = re.compile("([a-zA-Z]+-[0-9]+) -- (.*)")  # ACTION-12 -- text
-_BOT_URL = re.compile(_PURL, _I)
-_GB_REF = re.compile(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
-                     r"Discussion |\#)[0-9]+) ?(.*)", _I)
-_GB_USER = re.compile(f"({_PURL}) -> (@.*)", _I)
-_GB_STATUS = re.compile("Cannot|Closed|Reopened|Created")
-_GB_OK = re.compile(r"(?:[^ ,]+, )?OK\.?")
-_URL_START = re.compile(URL, _I)
-_GITHUB_REPO = re.compile(r"\bhttps://github.com/[a-z0-9._-]+/[a-z0-9._-]+", _I)  # sic: "."
-_REPO_PARTS = re.compile(r"([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+)/?", _I)
-_REPO_LIST = re.compile(r"[ ,]+")
-_MINUTES_URL = re.compile(r" to generate ([^ #]+)")  # RRSAgent's lines, anywhere in them
-_LOG_URL = re.compile(r"(?:[Ll]ogging to|recorded in|See) ([^ #]+)")
-_DMY = re.compile(r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_URL_DATE = re.compile(r"/(\d{4})/(\d\d)/(\d\d)-")
+_TRACKBOT_REF = lazy("([a-zA-Z]+-[0-9]+) -- (.*)")  # ACTION-12 -- text
+_BOT_URL = lazy(_PURL, _I)
+_GB_REF = lazy(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
+               r"Discussion |\#)[0-9]+) ?(.*)", _I)
+_GB_USER = lazy(f"({_PURL}) -> (@.*)", _I)
+_GB_STATUS = lazy("Cannot|Closed|Reopened|Created")
+_GB_OK = lazy(r"(?:[^ ,]+, )?OK\.?")
+_URL_START = lazy(URL, _I)
+_GITHUB_REPO = lazy(r"\bhttps://github.com/[a-z0-9._-]+/[a-z0-9._-]+", _I)  # sic: "."
+_REPO_PARTS = lazy(r"([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+)/?", _I)
+_REPO_LIST = lazy(r"[ ,]+")
+_MINUTES_URL = lazy(r" to generate ([^ #]+)")  # RRSAgent's lines, anywhere in them
+_LOG_URL = lazy(r"(?:[Ll]ogging to|recorded in|See) ([^ #]+)")
+_DMY = lazy(r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4})")
+_ISO = lazy(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_URL_DATE = lazy(r"/(\d{4})/(\d\d)/(\d\d)-")
 _RESERVED_ANCHORS = frozenset({"ActionSummary", "ResolutionSummary", "links", "attendees", "toc",
                                "meeting"})  # case-sensitive, as in scribe.perl
-_HEX_ANCHOR = re.compile(r"[0-9a-f]{4}")  # such a name also takes that paragraph id
+_HEX_ANCHOR = lazy(r"[0-9a-f]{4}")  # such a name also takes that paragraph id
 # scribe.perl's own list: only %count (who is active) and the guessed scribe use it
 _BOT_NICKS = frozenset({"rrsagent", "trackbot", "ghurlbot", "gb", "github-bot", "agendabot",
                         "zakim"})
@@ -307,6 +320,7 @@ class _Builder:
         self.scribe_names: dict[str, str] = {}  # scribe's key -> the name the list shows
         self.scribe_list: list[str] = []  # every scribe ever named, in order ("Scribe" line)
         self.scribes: set[str] = set()  # the current scribes' keys; "*" makes everyone one
+        self.keys: dict[str, str] = {}  # nick -> _key(nick), asked for every line
         self.urls: dict[str, str] = {}
         self.has_slides = False
         self.recording_text = ""
@@ -558,8 +572,13 @@ class _Builder:
             return False
         return True
 
+    def key(self, nick: str) -> str:
+        """``_key(nick)``, remembered: it is asked for every line."""
+        key = self.keys[nick] = _key(nick)
+        return key
+
     def is_scribe(self, nick: str) -> bool:
-        return _key(nick) in self.scribes or "*" in self.scribes
+        return (self.keys.get(nick) or self.key(nick)) in self.scribes or "*" in self.scribes
 
     def command(self, ln: Line, text: str) -> bool:
         """Interpret a minutes command, which anyone may give (scribe.perl's commands, in its
@@ -685,14 +704,16 @@ class _Builder:
             return
         if t.count(" ") == len(t):  # an empty line (spaces are nothing)
             return
-        if ":" in t and _SCRIBEOPTIONS.fullmatch(t):  # read before: gone, even verbatim
+        # ScribeOptions lines were read before: gone, even verbatim
+        if ":" in t and t[:1] not in _NO_SCRIBEOPTIONS and _SCRIBEOPTIONS.fullmatch(t):
             return
-        scribe = self.is_scribe(nick)
+        key = self.keys.get(nick) or self.key(nick)  # is_scribe(nick), inline: every line
+        scribe = key in self.scribes or "*" in self.scribes
         if (self.verbatim or "```" in t or "[[" in t) and self.verbatim_line(ln, scribe):
             return
         if nick == "RRSAgent" and not _EARLY_COMMAND.match(t):
             return
-        if self.command(ln, t):
+        if t[:1] not in _NO_KEYWORD and self.command(ln, t):
             return
         if self.slideset and "[" in t and (m := _SLIDE.fullmatch(t)):
             self.slide(ln, m[1])
@@ -701,14 +722,15 @@ class _Builder:
             self.dash_pending[nick] = _Para("irc", ln.seed, [t], nick, ln.time, self.ctx)
             self.heads[-1].items.append(self.dash_pending[nick])
             return
-        addressed = "," in t  # "rrsagent, …", "zakim, …"
+        addressed = "," in t and t[:1] not in _NO_BOT  # "rrsagent, …", "trackbot, …"
         if nick == "RRSAgent" or (addressed and _TO_RRSAGENT.match(t)):
             return
         use_zakim = self.opts.use_zakim_topics
         if use_zakim and nick == "Zakim":
             self.zakim_line(ln)
             return
-        if (use_zakim and self.zakim_command(t)) or (addressed and _TO_TRACKBOT.match(t)):
+        if (use_zakim and t[:1] in _ZAKIM_FIRST_OR_SPACE and self.zakim_command(t)) or \
+                (addressed and _TO_TRACKBOT.match(t)):
             return
         if nick == "trackbot":
             self.trackbot_line(ln)

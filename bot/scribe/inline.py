@@ -33,9 +33,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from bot.scribe.lazyre import lazy
+
 # What the engine and the other renderers call a URL: only these may become links there.
 URL = r"(?:https?://|mailto:)[^\s<>\"]+"
-_URL = re.compile(URL, re.I)
+_URL = lazy(URL, re.I)
 
 # ---- Perl's character classes --------------------------------------------------------------
 
@@ -78,10 +80,10 @@ _SCHEME = (rf"(?:[{_LETTER}]+://|{_ci('mailto')}:[^{_SPACE}<@]+@|{_ci('geo')}:[0
 _URL_END = f"{_SPACE}<>\"‘’“”«»‹›"
 # After "(" a URL stops before ")", so that "[text](URL)" works; elsewhere ")" belongs to it.
 PERL_URL = rf"(?:(?<!\(){_SCHEME}[^{_URL_END}]+|{_SCHEME}[^{_URL_END})]+)"
-_PERL_URL = re.compile(PERL_URL)
+_PERL_URL = lazy(PERL_URL)
 UNSAFE_SCHEMES = frozenset(("javascript", "vbscript", "data"))
 # What every URL has: a quick test that spares most texts the search for URLs
-_URL_HINT = re.compile(r"://|(?:mailto|geo|urn):", re.I)
+_URL_HINT = lazy(r"://|(?:mailto|geo|urn):", re.I)
 
 
 # ---- escaping, symbols, emphasis, formulas ---------------------------------------------------
@@ -99,23 +101,23 @@ def escape(text: str) -> str:
 SYMBOLS = (("<==", "⟸"), ("==>", "⟹"), ("<--", "⟵"), ("-->", "⟶"), ("<-", "←"),
            ("<=", "⇐"), ("=>", "⇒"), ("->", "→"), (":-)", "☺"), (";-)", "😉︎"),
            (":-(", "☹"), (":-/", "😕︎"), (",-)", "😜︎"), ("\\o/", "🙌︎"))
-SYMBOL = re.compile("|".join(re.escape(a) for a, _ in SYMBOLS))
+SYMBOL = lazy("|".join(re.escape(a) for a, _ in SYMBOLS))
 SYMBOL_TABLE = dict(SYMBOLS)
 # The ASCII emphasis the Markdown renderer recognises (bounded: linear on long lines).
-EMPHASIS = re.compile(r"(?<!\S)(?P<m>[_/*`])(?P<body>[^\s`](?:[^`]{0,300}?[^\s`])??)(?P=m)(?!\S)")
+EMPHASIS = lazy(r"(?<!\S)(?P<m>[_/*`])(?P<body>[^\s`](?:[^`]{0,300}?[^\s`])??)(?P=m)(?!\S)")
 
 # The same symbols in escaped HTML, replaced in this order (a longer arrow first, and an
 # arrow that continues a longer run of "-" or "=" stays).
 _SMILEYS = ((":-)", "☺"), (";-)", "😉\ufe0e"), (":-(", "☹"), (":-/", "😕\ufe0e"),
             (",-)", "😜\ufe0e"), ("\\o/", "🙌\ufe0e"))
-_ARROWS = ((re.compile(r"(^|[^-])--&gt;"), r"\1⟶"), (re.compile(r"(^|[^-])-&gt;"), r"\1→"),
-           (re.compile(r"(^|[^=])==&gt;"), r"\1⟹"), (re.compile(r"(^|[^=])=&gt;"), r"\1⇒"),
-           (re.compile(r"&lt;--(?!-)"), "⟵"), (re.compile(r"&lt;-(?!-)"), "←"),
-           (re.compile(r"&lt;==(?!=)"), "⟸"), (re.compile(r"&lt;=(?!=)"), "⇐"))
+_ARROWS = ((lazy(r"(^|[^-])--&gt;"), r"\1⟶"), (lazy(r"(^|[^-])-&gt;"), r"\1→"),
+           (lazy(r"(^|[^=])==&gt;"), r"\1⟹"), (lazy(r"(^|[^=])=&gt;"), r"\1⇒"),
+           (lazy(r"&lt;--(?!-)"), "⟵"), (lazy(r"&lt;-(?!-)"), "←"),
+           (lazy(r"&lt;==(?!=)"), "⟸"), (lazy(r"&lt;=(?!=)"), "⇐"))
 _TAGS = {"_": "u", "/": "em", "*": "strong", "`": "code"}
-_MARK = re.compile(r"[_/*`]")
-_EMPHASIS_HINT = re.compile(r"[-=_/*`$\\]")  # no symbol, mark or formula without one of these
-_XML_DECLARATION = re.compile(r"<\?xml[^>]*\?>\n?")
+_MARK = lazy(r"[_/*`]")
+_EMPHASIS_HINT = lazy(r"[-=_/*`$\\]")  # no symbol, mark or formula without one of these
+_XML_DECLARATION = lazy(r"<\?xml[^>]*\?>\n?")
 
 
 def _symbols(s: str) -> str:
@@ -255,9 +257,9 @@ def _text_html(text: str, emphasis: bool, formulas: list[tuple[str, bool]] | Non
 # Formulas that would make latexmlmath read or write files, or build a command that does
 # (by character codes, \csname or re-reading text): never run. scribe.perl runs them, so
 # "$\input{/etc/passwd}$" puts that file in the minutes.
-_UNSAFE_TEX = re.compile(r"\^\^|\\[A-Za-z@]*(?:input|include|open|read|write|csname|catcode|"
-                         r"scantokens|package|documentclass|loadclass|exists|special|"
-                         r"bibliography|jobname|endlinechar|escapechar|immediate|shipout)", re.I)
+_UNSAFE_TEX = lazy(r"\^\^|\\[A-Za-z@]*(?:input|include|open|read|write|csname|catcode|"
+                   r"scantokens|package|documentclass|loadclass|exists|special|"
+                   r"bibliography|jobname|endlinechar|escapechar|immediate|shipout)", re.I)
 _MATHML_TAGS = frozenset((
     "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msqrt", "mroot", "mfrac", "msub",
     "msup", "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle",
@@ -305,12 +307,12 @@ def mathml(tex: str, display: bool) -> str | None:
 
 # ---- how a URL is shown ----------------------------------------------------------------------
 
-_GITHUB_REPO = re.compile(r"https://github.com/([^/]+)/([^/]+)/?\Z")
-_GITHUB_ISSUE = re.compile(r"https://github.com/([^/]+)/([^/]+)/(?:issues|pull)/([0-9]+)\Z")
-_GITHUB_COMMENT = re.compile(r"https://github.com/([^/]+)/([^/]+)/(?:issues|pull)/([0-9]+)"
-                             r"#issuecomment-")
-_SLASH = re.compile(r"/(?=(.))")
-_UNIT = re.compile(r"&[^;]+;|[^&]")
+_GITHUB_REPO = lazy(r"https://github.com/([^/]+)/([^/]+)/?\Z")
+_GITHUB_ISSUE = lazy(r"https://github.com/([^/]+)/([^/]+)/(?:issues|pull)/([0-9]+)\Z")
+_GITHUB_COMMENT = lazy(r"https://github.com/([^/]+)/([^/]+)/(?:issues|pull)/([0-9]+)"
+                       r"#issuecomment-")
+_SLASH = lazy(r"/(?=(.))")
+_UNIT = lazy(r"&[^;]+;|[^&]")
 
 
 def _display(url: str, how: str) -> str:
@@ -397,7 +399,7 @@ def _trailing_arrow(pre: str) -> tuple[str, str] | None:
     return None
 
 
-_BLANKS = re.compile(" *")
+_BLANKS = lazy(" *")
 
 
 def _anchor_after(s: str, p: int, quotes_too: bool) -> tuple[str, int] | None:
@@ -499,7 +501,7 @@ def _link_tokens(s: str) -> list[Token]:
 
 _REPO_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
                         "\u017f\u212a")
-_REPO_NAME = re.compile(r"(?:([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+))/?\Z", re.I)
+_REPO_NAME = lazy(r"(?:([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+))/?\Z", re.I)
 
 
 def repository_url(name: str, repos: Sequence[str]) -> str | None:
@@ -640,7 +642,7 @@ def formulas(text: str, ctx: Context) -> list[tuple[str, bool]]:
 
 # ---- tokens for the Markdown and JSON renderers ----------------------------------------------
 
-_MATH = re.compile(r"(?<!\\)\$\$(?P<display>[^$]+)\$\$|(?<!\\)\$(?P<inline>[^$]+)\$")
+_MATH = lazy(r"(?<!\\)\$\$(?P<display>[^$]+)\$\$|(?<!\\)\$(?P<inline>[^$]+)\$")
 
 
 def _public(t: Token) -> Token:

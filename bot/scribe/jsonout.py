@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from bot.scribe.inline import URL, Context, tokenize
+from bot.scribe.lazyre import lazy
 from bot.scribe.options import Options
 from bot.scribe.record import Item, Minutes, Section
 
@@ -21,7 +22,7 @@ FORMAT = "agendum-minutes"
 VERSION = 1
 _LINK_KINDS = ("url", "link", "image", "issue")
 _NO_LINKS = ("verbatim", "anchor", "slide")  # printed as they are (a slide's link is its url)
-_SAFE_URL = re.compile(URL, re.I)
+_SAFE_URL = lazy(URL, re.I)
 
 
 def _url(url: str | None) -> str | None:

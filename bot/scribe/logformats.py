@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from bot.scribe.lazyre import lazy
+
 __all__ = ["FORMATS", "PLAIN_NICK", "Record", "decode", "read_as", "read_log"]
 
 
@@ -56,7 +58,7 @@ class Record(NamedTuple):
 # makes U+FFFD of each malformed sequence, surrogate, code point beyond U+10FFFF and
 # noncharacter.
 
-_NONCHARACTERS = re.compile("[\ufdd0-\ufdef" + "".join(
+_NONCHARACTERS = lazy("[\ufdd0-\ufdef" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]")
 _MINIMUM = {2: 0x80, 3: 0x800, 4: 0x10000, 5: 0x200000, 6: 0x4000000}  # below: overlong
 
@@ -184,7 +186,7 @@ def decode(data: bytes) -> str:
 
 # --- The formats -----------------------------------------------------------------------------
 
-_ASCII_DIGITS = re.compile(r"[0-9]*")
+_ASCII_DIGITS = lazy(r"[0-9]*")
 
 
 def _number(digits: str | None) -> int:
@@ -199,7 +201,7 @@ def _number(digits: str | None) -> int:
 
 
 _PERL_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACE_CLASS = re.compile(r"\[(\^?)\\s|\\([sS])")
+_SPACE_CLASS = lazy(r"\[(\^?)\\s|\\([sS])")
 
 
 def _perl(pattern: str) -> str:
@@ -212,8 +214,8 @@ def _perl(pattern: str) -> str:
     return _SPACE_CLASS.sub(spaces, pattern)
 
 
-_EXTRA_WORD = re.compile("[\u200c\u200d\u24b6-\u24e9\U0001f130-\U0001f149\U0001f150-\U0001f169"
-                         "\U0001f170-\U0001f189]")
+_EXTRA_WORD = lazy("[\u200c\u200d\u24b6-\u24e9\U0001f130-\U0001f149\U0001f150-\U0001f169"
+                   "\U0001f170-\U0001f189]")
 
 
 def _perl_word(char: str) -> bool:
@@ -249,7 +251,12 @@ class _Rule:
     match: Callable[[str], Groups | None] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "match", self.find or self.pattern.match)
+        object.__setattr__(self, "match", self.find or self._compile_and_match)
+
+    def _compile_and_match(self, line: str) -> Groups | None:
+        """The first match: the (lazy) pattern is compiled now, for a format this log tries."""
+        object.__setattr__(self, "match", self.pattern.match)
+        return self.match(line)
 
     def record(self, m: Groups) -> Record:
         """The seed is scribe.perl's time of the line: 3600 h + 60 m + s (a record per line of
@@ -268,18 +275,24 @@ class _Rule:
         return Record(seed, m[self.nick], m[self.text], self.action, False, time)
 
 
-def _skip(pattern: str) -> _Rule:
-    return _Rule(re.compile(_perl(pattern)), "skip")
+def _skip(pattern: str, needs: str = "") -> _Rule:
+    """A rule for lines to skip; ``needs``, text every such line has, spares the pattern on
+    the others (RRSAgent's rule for joins is tried on every line of its logs)."""
+    compiled = lazy(_perl(pattern))
+    if not needs:
+        return _Rule(compiled, "skip")
+    return _Rule(compiled, "skip", find=lambda line: compiled.match(line) if needs in line
+                 else None)
 
 
 def _fail(pattern: str) -> _Rule:
-    return _Rule(re.compile(_perl(pattern)), "fail")
+    return _Rule(lazy(_perl(pattern)), "fail")
 
 
 def _message(pattern: str, nick: int, text: int, clock: tuple[int, int, int] = (0, 0, 0),
              time: int = 0, *, pm: bool = False, flags: int = 0, action: bool = False,
              find: Callable[[str], Groups | None] | None = None) -> _Rule:
-    return _Rule(re.compile(_perl(pattern), flags), "message", nick, text, clock, time, pm,
+    return _Rule(lazy(_perl(pattern), flags), "message", nick, text, clock, time, pm,
                  action, find)
 
 
@@ -287,8 +300,8 @@ def _message(pattern: str, nick: int, text: int, clock: tuple[int, int, int] = (
 # takes the nick that starts where the run of spaces and @+% ends, or failing that the last
 # single @, + or % just before " |"; said so, it is linear.
 _BERT_NICK = r"(?:(?=[\s@+%]*+\S+ \|)[\s@+%]*+|[\s@+%]*(?=[@+%] \|))(\S+) \| (.*)"
-_BERT_BARE = re.compile(_perl(r"\[?((\d\d):(\d\d))\]?" + _BERT_NICK))
-_BERT_DAY = re.compile(_perl(r"...\d\d \[?((\d\d):(\d\d))\]?" + _BERT_NICK))
+_BERT_BARE = lazy(_perl(r"\[?((\d\d):(\d\d))\]?" + _BERT_NICK))
+_BERT_DAY = lazy(_perl(r"...\d\d \[?((\d\d):(\d\d))\]?" + _BERT_NICK))
 
 
 def _bert_message(line: str) -> Groups | None:
@@ -327,7 +340,8 @@ _QUASSEL_TAIL = r"(?=[^]]*\] <[^>]+> )"
 _FORMATS: dict[str, tuple[_Rule, ...]] = {
     # 20:41:27 <dbooth> Mike: Feature X would benefit users.   /   <dbooth> no timestamp
     "rrsagent": (
-        _skip(r"(?:\d\d:\d\d:\d\d )?<([^ >]+)> \1 has (?:joined|left|changed the topic to:) "),
+        _skip(r"(?:\d\d:\d\d:\d\d )?<([^ >]+)> \1 has (?:joined|left|changed the topic to:) ",
+              needs=" has "),
         _message(r"((\d\d):(\d\d):(\d\d)) <([^ >]+)> (.*)", 5, 6, (2, 3, 4), 1),
         _message(r"<([^ >]+)> (.*)", 1, 2),
         _BLANK,
@@ -350,7 +364,7 @@ _FORMATS: dict[str, tuple[_Rule, ...]] = {
         _skip(r"End of \S+ buffer"),
         _skip(r"\s*\*"),
         _message(r"<([^ >]+)> (.*)$", 1, 2),
-        _Rule(re.compile(r"( .*)$"), "continue", text=1),
+        _Rule(lazy(r"( .*)$"), "continue", text=1),
     ),
     # dbooth: Mike: Feature X would benefit users.
     "yahoo": (_message(r"([^ :]+): (.*)$", 1, 2), _BLANK),

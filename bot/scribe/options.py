@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from bot.scribe.lazyre import lazy
 from bot.scribe.logformats import FORMATS
 
 
@@ -111,7 +112,7 @@ def _styleset(name: str) -> Setter:
 # scribe.perl checks -urlDisplay's value itself: a word starting with break or shorten, or full,
 # in any case. The value is kept as given; one that is not exactly break or shorten shows URLs
 # in full.
-_URL_DISPLAY = re.compile(r"(?:break|shorten|full\n?\Z)", re.I | re.A)
+_URL_DISPLAY = lazy(r"(?:break|shorten|full\n?\Z)", re.I | re.A)
 
 
 def _url_display(options: Options, value: Value) -> Options:
@@ -237,9 +238,9 @@ def resolve_name(typed: str, names: Mapping[str, str]) -> str | None:
 
 # ---- parsing ------------------------------------------------------------------------------------
 
-_OPTION = re.compile(r"(--|-|\+)(.+)", re.DOTALL)
+_OPTION = lazy(r"(--|-|\+)(.+)", re.DOTALL)
 # Getopt::Long's integer: sign, digits and underscores; Perl's "$" also allows a final newline.
-_INTEGER = re.compile(r"[-+]?_*[0-9][0-9_]*\n?\Z")
+_INTEGER = lazy(r"[-+]?_*[0-9][0-9_]*\n?\Z")
 _WHITESPACE = " \t\r\n\f\v"
 
 

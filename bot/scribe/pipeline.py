@@ -10,13 +10,14 @@ from datetime import date
 
 from bot.scribe.edits import Line, apply_edits
 from bot.scribe.engine import build
+from bot.scribe.lazyre import lazy
 from bot.scribe.logformats import read_as, read_log
 from bot.scribe.options import Options, apply_option_text
 from bot.scribe.record import Minutes
 
 _DEFAULTS = Options()
 # Only spaces around the word and the colon, as scribe.perl has it.
-_SCRIBE_OPTIONS = re.compile(r" *scribeoptions *: *(.*?) *", re.I)
+_SCRIBE_OPTIONS = lazy(r" *scribeoptions *: *(.*?) *", re.I)
 
 
 # What the page loads or prints as markup is the operator's choice (command line, SCRIBEOPTIONS),
