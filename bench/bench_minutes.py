@@ -13,6 +13,10 @@ size, a linear fit, an ASCII curve, and one in-process timing of the engine alon
 size. The last line is all results as one JSON object. A run slower than ``--timeout`` (30 s) is
 killed and larger sizes are skipped (scribe.perl never finishes 200,000 lines).
 
+The package is byte-compiled first (``compileall``), as pip does when it installs it: a machine
+that sets PYTHONDONTWRITEBYTECODE would otherwise time the compiling of the sources on every run.
+(Compile an older checkout given with ``--cmd`` the same way before comparing.)
+
 Linux records the parent's peak RSS in a child's ``ru_maxrss`` across fork + exec, so this process
 stays small while it spawns (logs are written by a loggen child) and prints that floor.
 
@@ -23,6 +27,7 @@ stays small while it spawns (logs are written by a loggen child) and prints that
 from __future__ import annotations
 
 import argparse
+import compileall
 import gc
 import importlib
 import json
@@ -266,6 +271,8 @@ def main() -> int:
                                "repeat": a.repeat, "sizes": {}}
     if not shutil.which("taskset"):
         print("note: taskset not found, the command is not pinned to one core")
+    for package in ("bot", "plugins"):  # as installed: the sources compiled once
+        compileall.compile_dir(str(ROOT / package), quiet=1)
     measure(a, sizes, results)
     report(a, sizes, results)
     missed = check(results["sizes"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.metadata
 import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from bot import __version__
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -46,13 +47,6 @@ def _storage_errors() -> Iterator[None]:
     except StorageUnavailable as err:
         print(f"agendum: storage.url: {err}", file=sys.stderr)
         raise SystemExit(2) from None
-
-
-def _version() -> str:
-    try:
-        return importlib.metadata.version("agendum")
-    except importlib.metadata.PackageNotFoundError:  # a source tree that was never installed
-        return "unknown (not installed)"
 
 
 def _logging(cfg: Config) -> None:
@@ -119,7 +113,7 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agendum", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"agendum {_version()}")
+    parser.add_argument("--version", action="version", version=f"agendum {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

@@ -37,29 +37,30 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
-from importlib import metadata
 
+from bot import __version__
 from bot.scribe.inline import EMPHASIS as _EMPHASIS
 from bot.scribe.inline import SYMBOL as _SYMBOL
 from bot.scribe.inline import SYMBOL_TABLE as _SYMBOL_TABLE
 from bot.scribe.inline import URL, Context, Token, tokenize
+from bot.scribe.lazyre import lazy
 from bot.scribe.options import Options
 from bot.scribe.record import Item, Minutes, Section
 
-_SAFE_URL = re.compile(URL, re.I)
+_SAFE_URL = lazy(URL, re.I)
 _MARKS = {"*": "**", "/": "*", "_": "*"}  # Markdown has no underline: _x_ becomes italics
 
 # What inline text escapes: backslash escapes, and entities for "<", ">" and an "&" that could
 # start an entity; "#" too in headings. "_" between two letters or digits cannot emphasise, so
 # names like Anssi_Kostiainen stay as they are, and "Q&A" keeps its "&".
 _SPECIAL = r"[\\`*\[\]|~$<>\r\n]|(?<![^\W_])_|_(?![^\W_])|&(?=#?[A-Za-z0-9]+;)"
-_INLINE = re.compile(_SPECIAL)
-_HEADING = re.compile(_SPECIAL + "|#")
+_INLINE = lazy(_SPECIAL)
+_HEADING = lazy(_SPECIAL + "|#")
 _REPLACE = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\r": " ", "\n": " "}
 _DEST_TABLE = str.maketrans({**{c: "\\" + c for c in "\\()<>&`"},
                              **{chr(i): f"%{i:02X}" for i in [*range(0x21), 0x7F]}})
 # What starts a block at the beginning of a line, once inline escaping is done.
-_BLOCK_START = re.compile(r"[#\-+=]|\d{1,9}(?=[.)])")
+_BLOCK_START = lazy(r"[#\-+=]|\d{1,9}(?=[.)])")
 _LEADS = {"action": "**ACTION:** ", "resolution": "**RESOLUTION:** ", "issue": "**ISSUE:** ",
           "slideset": "Slideset: ", "repo": "Repository: ", "drop": "Repository- "}
 _CITED = frozenset({"irc", "bot", "command", "code", "botref"})  # shown after "<nick>"
@@ -293,13 +294,6 @@ def _section(section: Section, out: list[str]) -> None:
 # ---- the document -------------------------------------------------------------------------------
 
 
-def _version() -> str:
-    try:
-        return metadata.version("agendum")
-    except metadata.PackageNotFoundError:
-        return "dev"
-
-
 def _names(values: tuple[str, ...]) -> str:
     return ", ".join(escape(v) for v in values) if values else "-"
 
@@ -355,7 +349,7 @@ def render_markdown(m: Minutes, opts: Options) -> str:
     out.append("---")
     out.append(f"Minutes manually created (not a transcript), formatted by "
                f"{link('scribe.perl', SCRIBEDOC)} conventions, by agendum version "
-               f"{escape(_version())}.")
+               f"{escape(__version__)}.")
     if opts.embed_diagnostics and m.diagnostics:
         out.append("## Diagnostics")
         out.append("\n".join(f"- {line_start(escape(d))}" for d in m.diagnostics))
