@@ -321,6 +321,7 @@ class _Builder:
         self.scribe_list: list[str] = []  # every scribe ever named, in order ("Scribe" line)
         self.scribes: set[str] = set()  # the current scribes' keys; "*" makes everyone one
         self.keys: dict[str, str] = {}  # nick -> _key(nick), asked for every line
+        self.hidden: list[Item] = []  # lines -scribeOnly hides that may hold a formula
         self.urls: dict[str, str] = {}
         self.has_slides = False
         self.recording_text = ""
@@ -539,9 +540,13 @@ class _Builder:
     def irc(self, ln: Line, text: str, kind: str = "irc") -> None:
         """Someone's IRC line as typed (``irc``), a failed edit (``command``) or a line inside
         someone else's verbatim block (``code``); -scribeOnly hides them all (bots' stay)."""
+        speaker = ln.nick if not ln.action else f"* {ln.nick}"
         if self.opts.scribe_only and kind in ("irc", "command", "code"):
+            if "$" in text:
+                self.hidden.append(Item(kind, "", (Segment(text),), speaker, "", ln.time,
+                                        self.ctx))
             kind = "hidden"
-        self.add(kind, ln, text, ln.nick if not ln.action else f"* {ln.nick}")
+        self.add(kind, ln, text, speaker)
 
     def previous(self) -> _Record | None:
         """The last record, whoever made it (what a speaker's "..." line must follow)."""
@@ -1194,7 +1199,7 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
         recording_text=b.recording_text,
         previous_url=b.urls.get("previousmeeting"), next_url=b.urls.get("nextmeeting"),
         preamble=preamble, topics=topics, actions=(), resolutions=(), issues=(),
-        diagnostics=tuple(notes), has_slides=b.has_slides,
+        diagnostics=tuple(notes), has_slides=b.has_slides, hidden=tuple(b.hidden),
     )
     items = minutes.items()
     return replace(minutes, actions=tuple(i for i in items if i.kind == "action"),

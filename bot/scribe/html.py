@@ -227,7 +227,10 @@ def _verbatim(item: Item) -> str:
     lines = [s.text for s in item.segments]
     if lines == [""]:  # an empty block (a block has no empty line: those are dropped)
         return ""
-    ctx = _plain(item.ctx)
+    return _verbatim_lines(lines, _plain(item.ctx))
+
+
+def _verbatim_lines(lines: list[str], ctx: Context) -> str:
     if len(lines) == 1 and _ANY_URL.search(lines[0]):
         return to_html(lines[0], ctx)
     return "".join(issues_html(line, ctx) + "\n" for line in lines)
@@ -255,7 +258,10 @@ def _body(item: Item, ctx: Context) -> str:
     where lines meet (``spans`` then cuts it there)."""
     segs = item.segments
     if len(segs) == 1:
-        return to_html(segs[0].text, ctx)
+        text = segs[0].text
+        if text.endswith("\n"):  # a record a scribe's verbatim lines went to: shown as a block
+            return _verbatim_lines(text[:-1].split("\n"), ctx)
+        return to_html(text, ctx)
     return _joined_html("\t".join([s.text for s in segs]), ctx)
 
 
@@ -409,7 +415,7 @@ def _has_math(m: Minutes, opts: Options) -> bool:
         text = "\t".join([s.title, *(c.text for c in s.continuations)])
         if "$" in text and _converted(text, s.ctx):
             return True
-    for item in m.items():
+    for item in (*m.items(), *m.hidden):
         if item.kind == "anchor":
             continue
         ctx = _plain(item.ctx) if item.kind in _PLAIN_KINDS else item.ctx

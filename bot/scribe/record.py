@@ -86,6 +86,9 @@ class Minutes:
     has_slides: bool = False
     recording_text: str = ""  # the Recording: line after the colon: the player's caption
     date_label: str | None = None  # the date as the Date: line wrote it ("9 Apr 2014")
+    # the lines -scribeOnly hides that hold a "$" (not shown; as in scribe.perl, a formula in
+    # them still makes the minutes load MathJax), each with the kind it would have shown as
+    hidden: tuple[Item, ...] = ()
 
     @property
     def date_text(self) -> str:
