@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -268,15 +268,8 @@ class _Head:
     continuations: list[str] = field(default_factory=list)  # "..." lines added to the title
 
 
-def _not_speaker(t: str, m: re.Match[str]) -> bool:
-    """Whether a line that looks like ``name: text`` (``m``, from _SPEAKER) is a URL or
-    starts with a word that is no name; the name tells when the pattern need not be tried."""
-    name = m[2].casefold()
-    if not (t.startswith("//", m.end(2) + 1) or name.startswith(_NOT_NAMES)):
-        return False
-    return bool(_NOT_SPEAKER.match(t))
-
-
+# A "name: text" line is no speaker's when _NOT_SPEAKER matches it: a URL, or a word no name is.
+# Only a name starting so, or followed by "//", needs the pattern tried.
 _NOT_NAMES = ("propos", "issue-", "action-", "github", "mailto", "geo", "urn")
 
 
@@ -321,6 +314,7 @@ class _Builder:
         self.scribe_list: list[str] = []  # every scribe ever named, in order ("Scribe" line)
         self.scribes: set[str] = set()  # the current scribes' keys; "*" makes everyone one
         self.keys: dict[str, str] = {}  # nick -> _key(nick), asked for every line
+        self.made = 0  # records made so far (headings and paragraphs): did a line make one?
         self.hidden: list[Item] = []  # lines -scribeOnly hides that may hold a formula
         self.urls: dict[str, str] = {}
         self.has_slides = False
@@ -346,7 +340,6 @@ class _Builder:
         self.lastspeaker: dict[str, str | None] = {}  # a scribe's nick -> whom "..." continues
         self.owner_last: dict[str, _Record] = {}  # nick (a speaker's name) -> its last record
         self.first_record: _Record | None = None  # the first line's (see continue_record)
-        self.lines_seen = 0
         self.zakim_last: tuple[str, _Record | None] | None = None  # Zakim's last line but "..."
         self.speaker_id = "s00"
 
@@ -445,6 +438,7 @@ class _Builder:
     def shown(self, kind: str, ln: Line, text: str, url: str = "") -> None:
         """A paragraph that nothing continues (a repository line, a slideset, an anchor)."""
         self.heads[-1].items.append(_Para(kind, ln.seed, [text], "", ln.time, self.ctx, url))
+        self.made += 1
 
     def recording_time(self, ln: Line, start: bool, minute: str | None) -> None:
         """``Recording starts`` is the line's time; ``Recording started at :05`` the last
@@ -503,6 +497,7 @@ class _Builder:
             for url in _GITHUB_REPO.findall(title):  # "Topic: … https://github.com/w3c/x"
                 self.repos("+", url)
         self.heads.append(_Head(title, ln.seed, level, [], ln.time, self.ctx))
+        self.made += 1
 
     def continue_head(self, head: _Head, text: str) -> None:
         """A "..." line that continues a heading; its GitHub repositories count too, from the
@@ -529,6 +524,7 @@ class _Builder:
         """A paragraph (also an empty one: scribe.perl prints those too)."""
         para = _Para(kind, ln.seed, [text], speaker, ln.time, self.ctx)
         self.heads[-1].items.append(para)
+        self.made += 1
         if kind == "speaker":
             key = speaker.lower()
             self.speakers.setdefault(key, speaker)
@@ -674,29 +670,28 @@ class _Builder:
             return False
         return True
 
-    def line(self, ln: Line) -> None:
-        """Interpret one line, and remember whose record it made (what "..." lines of the same
-        nick continue) and, for Zakim's, what its own "..." lines continue."""
-        if ln.nick in self.dash_pending or ln.removed:
-            if ln.nick in self.dash_pending:  # -dashTopics: whatever line comes next titles it,
-                self.dash_title(ln)  # even an edit that succeeded (if the edits pass it on)
-            self.lines_seen += 1
-            return
-        heads = self.heads
-        count, items = len(heads), len(heads[-1].items)
-        self.classify(ln)
-        record = None
-        if count != len(heads) or items != len(heads[-1].items):
-            record = self.previous()
-        if record is not None:
-            owner = record.speaker if isinstance(record, _Para) and record.kind == "speaker" \
-                else ln.nick
-            self.owner_last[owner] = record
-            if not self.lines_seen:
-                self.first_record = record
-        if ln.nick == "Zakim" and not ln.text.startswith("... "):
-            self.zakim_last = (ln.text, record)
-        self.lines_seen += 1
+    def walk(self, lines: Sequence[Line]) -> None:
+        """Interpret each line, and remember whose record it made (what "..." lines of the same
+        nick continue) and, for Zakim's, what its own "..." lines continue. (One loop, not a
+        method per line: it runs for every line of the log.)"""
+        dash_pending, owner_last = self.dash_pending, self.owner_last
+        for seen, ln in enumerate(lines):
+            nick = ln.nick
+            if nick in dash_pending or ln.removed:
+                if nick in dash_pending:  # -dashTopics: whatever line comes next titles it,
+                    self.dash_title(ln)  # even an edit that succeeded (if the edits pass it on)
+                continue
+            made = self.made
+            self.classify(ln)
+            record = self.previous() if self.made != made else None
+            if record is not None:
+                owner = record.speaker if isinstance(record, _Para) and \
+                    record.kind == "speaker" else nick
+                owner_last[owner] = record
+                if not seen:
+                    self.first_record = record
+            if nick == "Zakim" and not ln.text.startswith("... "):
+                self.zakim_last = (ln.text, record)
 
     def classify(self, ln: Line) -> None:
         """What the line is, in scribe.perl's order of rules: the first that applies wins.
@@ -726,6 +721,7 @@ class _Builder:
         if self.opts.dash_topics and _DASHES.fullmatch(t):
             self.dash_pending[nick] = _Para("irc", ln.seed, [t], nick, ln.time, self.ctx)
             self.heads[-1].items.append(self.dash_pending[nick])
+            self.made += 1
             return
         addressed = "," in t and t[:1] not in _NO_BOT  # "rrsagent, …", "trackbot, …"
         if nick == "RRSAgent" or (addressed and _TO_RRSAGENT.match(t)):
@@ -783,7 +779,9 @@ class _Builder:
         opts = self.opts
         if scribe and not ln.command and (":" in t or "：" in t) and \
                 (m := _SPEAKER.fullmatch(t)) and \
-                not (m[1] and opts.allow_space_continuations) and not _not_speaker(t, m):
+                not (m[1] and opts.allow_space_continuations) and \
+                not ((t.startswith("//", m.end(2) + 1) or m[2].casefold().startswith(_NOT_NAMES))
+                     and _NOT_SPEAKER.match(t)):  # a URL, or a word that is no name
             self.lastspeaker[nick] = m[2]
             self.add("speaker", ln, m[3], m[2])
             return
@@ -878,6 +876,7 @@ class _Builder:
             if scribe:
                 para = _Para("verbatim", ln.seed, [], "", ln.time, self.ctx)
                 self.heads[-1].items.append(para)
+                self.made += 1
             self.verbatim[nick] = (_VERBATIM_END[m[1]], para)
             return True
         end, para = block
@@ -1022,9 +1021,21 @@ def _recording_offset(b: _Builder, head: _Head) -> int | None:
     return offset
 
 
-def _span_texts(b: _Builder, keep: bool) -> Iterator[tuple[str, int, list[str]]]:
-    """What each record's id hashes, in document order: (text, seed, the markup of each of
-    its continuation lines, which scribe.perl hashes for their span ids)."""
+def _hash_inputs(b: _Builder, keep: bool) -> tuple[list[str], list[int], list[int]]:
+    """What the ids hash, in document order: each record's text with its seed, followed by
+    the markup of each of its continuation lines (scribe.perl hashes those for their span
+    ids, seed 0); and per record, how many span ids it has."""
+    texts: list[str] = []
+    seeds: list[int] = []
+    counts: list[int] = []
+
+    def add(text: str, seed: int, parts: list[str]) -> None:
+        texts.append(text)
+        seeds.append(seed)
+        texts.extend(parts)
+        seeds.extend([0] * len(parts))
+        counts.append(len(parts))
+
     recording = None
     if b.recording_url is not None:
         from bot.scribe.html import _web_url, recording_urls
@@ -1041,20 +1052,25 @@ def _span_texts(b: _Builder, keep: bool) -> Iterator[tuple[str, int, list[str]]]
                                   head.seed, _recording_offset(b, head),
                                   tuple(Segment(c) for c in head.continuations))
                 parts = heading_line(section, head.level, recording).split("\t")[1:]
-            yield "\t".join([head.title, *head.continuations]), head.seed, parts
+            add("\t".join([head.title, *head.continuations]), head.seed, parts)
         for p in head.items:
-            if p.kind == "verbatim":
+            segs = p.segs
+            if len(segs) == 1 and p.kind != "verbatim":  # most records: no spans
+                texts.append(segs[0])
+                seeds.append(p.seed)
+                counts.append(0)
+            elif p.kind == "verbatim":
                 # the block's lines each end with a newline; an empty block is ""
-                yield "".join(seg + "\n" for seg in p.segs), p.seed, []
-                continue
-            parts = []
-            if keep and len(p.segs) > 1 and p.kind not in ("anchor", "hidden"):
+                add("".join(seg + "\n" for seg in segs), p.seed, [])
+            elif keep and len(segs) > 1 and p.kind not in ("anchor", "hidden"):
                 from bot.scribe.html import paragraph_line
 
-                item = Item(p.kind, "", tuple(Segment(seg) for seg in p.segs), p.speaker, "",
+                item = Item(p.kind, "", tuple(Segment(seg) for seg in segs), p.speaker, "",
                             p.time, p.ctx, p.url)
-                parts = paragraph_line(item).split("\t")[1:]
-            yield "\t".join(p.segs), p.seed, parts
+                add("\t".join(segs), p.seed, paragraph_line(item).split("\t")[1:])
+            else:
+                add("\t".join(segs), p.seed, [])
+    return texts, seeds, counts
 
 
 def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
@@ -1067,34 +1083,27 @@ def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
     paragraph has as many span ids as its markup has line breaks (a formula across lines
     leaves fewer).
     """
-    keep = b.opts.keep_lines
-    texts: list[str] = []
-    seeds: list[int] = []
-    counts: list[int] = []  # per record: how many span ids
-    for text, seed, parts in _span_texts(b, keep):
-        texts.append(text)
-        seeds.append(seed)
-        texts += parts
-        seeds += [0] * len(parts)
-        counts.append(len(parts))
+    texts, seeds, counts = _hash_inputs(b, b.opts.keep_lines)
     offsets = [_recording_offset(b, head) if head.level else None for head in b.heads]
     pool = IdPool({int(p.url, 16) for h in b.heads for p in h.items
                    if p.kind == "anchor" and _HEX_ANCHOR.fullmatch(p.url)})
-    ids = map(pool.claim, hash_many(texts, seeds))
-    spans = iter(counts)
+    claim = pool.claim
+    ids = [claim(h) for h in hash_many(texts, seeds)]  # in document order, as hashed
+    at = record = 0  # the next id in ids, the next record's count of span ids
     flat: list[tuple[int, Section]] = []
     for head, offset in zip(b.heads, offsets, strict=True):
         items = []
         heading_lines: tuple[Segment, ...] = ()
         hid = ""
         if head.level:
-            hid = next(ids)
-            taken = [next(ids) for _ in range(next(spans))]
+            hid, n_spans = ids[at], counts[record]
+            taken = ids[at + 1:at + 1 + n_spans]
+            at, record = at + 1 + n_spans, record + 1
             heading_lines = tuple(Segment(seg, taken[n] if n < len(taken) else None)
                                   for n, seg in enumerate(head.continuations))
         for p in head.items:
-            pid = next(ids)
-            n_spans = next(spans)
+            pid, n_spans = ids[at], counts[record]
+            at, record = at + 1, record + 1
             if p.kind == "hidden":  # a line -scribeOnly hides still takes its id
                 continue
             if p.kind == "anchor":
@@ -1105,7 +1114,8 @@ def _freeze(b: _Builder) -> tuple[tuple[Item, ...], tuple[Section, ...]]:
             elif not p.segs:  # an empty verbatim block
                 segs = (Segment(""),)
             else:
-                taken = [next(ids) for _ in range(n_spans)]
+                taken = ids[at:at + n_spans]
+                at += n_spans
                 segs = (Segment(p.segs[0]),
                         *(Segment(seg, taken[n] if n < len(taken) else None)
                           for n, seg in enumerate(p.segs[1:])))
@@ -1160,8 +1170,7 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
                 log_url = m[1]
     counts = _activity(lines)
     _initial_scribes(b, lines, counts, notes)
-    for ln in lines:
-        b.line(ln)
+    b.walk(lines)
     b.finish()
     notes += b.notes
     label, day = b.date_label, None

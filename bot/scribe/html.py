@@ -265,11 +265,11 @@ def _body(item: Item, ctx: Context) -> str:
     return _joined_html("\t".join([s.text for s in segs]), ctx)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=8192)
 def _joined_html(text: str, ctx: Context) -> str:
     """A paragraph of several lines is rendered twice: when its span ids are hashed (they
-    hash its markup) and when it is shown. The second time is a look-up (2,048 paragraphs
-    of a few hundred bytes at most are kept)."""
+    hash its markup) and when it is shown. The second time is a look-up; the page, once
+    rendered, empties the cache (which holds at most 8,192 paragraphs meanwhile)."""
     return to_html(text, ctx)
 
 
@@ -473,7 +473,7 @@ def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
     keep = opts.keep_lines
     recording = _recording(m, opts)
     canonical = recording["canonical"] if recording else None
-    return _ENV.get_template("scribe.html.j2").generate(
+    yield from _ENV.get_template("scribe.html.j2").generate(
         m=m, has_math=opts.emphasis and _has_math(m, opts), draft=opts.draft,
         collapse=opts.collapse_limit, styles=styles(opts), links=links, icons=_ICONS,
         summaries=summaries, logo=Markup(_logo(opts)),
@@ -485,3 +485,4 @@ def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
         diagnostics=m.diagnostics if opts.embed_diagnostics else (), version=version(),
         summary=lambda item: Markup(summary(item, keep)),
     )
+    _joined_html.cache_clear()

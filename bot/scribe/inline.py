@@ -504,7 +504,8 @@ _REPO_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 _REPO_NAME = lazy(r"(?:([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+))/?\Z", re.I)
 
 
-def repository_url(name: str, repos: Sequence[str]) -> str | None:
+@lru_cache(maxsize=1024)  # a meeting names a few repositories, in every other line
+def repository_url(name: str, repos: tuple[str, ...]) -> str | None:
     """A repository name as a full URL, as scribe.perl expands it: a missing base and owner
     come from the latest repository (``repos[-1]``), else https://github.com/ and w3c. An
     empty name, and "0" (false in Perl), is the latest repository, if any."""
@@ -527,9 +528,6 @@ def repository_url(name: str, repos: Sequence[str]) -> str | None:
 def _reference_start(s: str, cur: int, h: int) -> int | None:
     """Where the reference whose "#" is at ``h`` starts: at the earliest of "owner/repo#",
     "repo#" or "#" that follows the start (``cur``) or a non-word character."""
-    def edge(q: int) -> bool:
-        return q == cur or not is_word(s[q - 1])
-
     name = h
     while name > cur and s[name - 1] in _REPO_CHARS:
         name -= 1
@@ -538,9 +536,12 @@ def _reference_start(s: str, cur: int, h: int) -> int | None:
         while owner > cur and s[owner - 1] in _REPO_CHARS:
             owner -= 1
         for q in range(owner, name - 1):
-            if edge(q):
+            if q == cur or not is_word(s[q - 1]):
                 return q
-    return next((q for q in range(name, h + 1) if edge(q)), None)
+    for q in range(name, h + 1):
+        if q == cur or not is_word(s[q - 1]):
+            return q
+    return None
 
 
 def _issue_tokens(s: str, ctx: Context, emphasis_ok: bool) -> list[Token]:
