@@ -268,8 +268,15 @@ class _Head:
     continuations: list[str] = field(default_factory=list)  # "..." lines added to the title
 
 
-# A "name: text" line is no speaker's when _NOT_SPEAKER matches it: a URL, or a word no name is.
-# Only a name starting so, or followed by "//", needs the pattern tried.
+def _not_speaker(t: str, m: re.Match[str]) -> bool:
+    """Whether a line that looks like ``name: text`` (``m``, from _SPEAKER) is a URL or
+    starts with a word that is no name; the name tells when the pattern need not be tried."""
+    name = m[2].casefold()
+    if not (t.startswith("//", m.end(2) + 1) or name.startswith(_NOT_NAMES)):
+        return False
+    return bool(_NOT_SPEAKER.match(t))
+
+
 _NOT_NAMES = ("propos", "issue-", "action-", "github", "mailto", "geo", "urn")
 
 
@@ -779,9 +786,7 @@ class _Builder:
         opts = self.opts
         if scribe and not ln.command and (":" in t or "：" in t) and \
                 (m := _SPEAKER.fullmatch(t)) and \
-                not (m[1] and opts.allow_space_continuations) and \
-                not ((t.startswith("//", m.end(2) + 1) or m[2].casefold().startswith(_NOT_NAMES))
-                     and _NOT_SPEAKER.match(t)):  # a URL, or a word that is no name
+                not (m[1] and opts.allow_space_continuations) and not _not_speaker(t, m):
             self.lastspeaker[nick] = m[2]
             self.add("speaker", ln, m[3], m[2])
             return
