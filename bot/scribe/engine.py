@@ -444,8 +444,7 @@ class _Builder:
 
     def shown(self, kind: str, ln: Line, text: str, url: str = "") -> None:
         """A paragraph that nothing continues (a repository line, a slideset, an anchor)."""
-        self.heads[-1].items.append(_Para(kind, ln.seed, [text], "", ln.time, self.ctx, url))
-        self.made += 1
+        self.put(_Para(kind, ln.seed, [text], "", ln.time, self.ctx, url))
 
     def recording_time(self, ln: Line, start: bool, minute: str | None) -> None:
         """``Recording starts`` is the line's time; ``Recording started at :05`` the last
@@ -527,11 +526,15 @@ class _Builder:
 
     # ---- paragraphs ----
 
+    def put(self, para: _Para) -> None:
+        """A paragraph at the end of the current heading (``made`` counts it)."""
+        self.heads[-1].items.append(para)
+        self.made += 1
+
     def add(self, kind: str, ln: Line, text: str, speaker: str = "") -> _Para:
         """A paragraph (also an empty one: scribe.perl prints those too)."""
         para = _Para(kind, ln.seed, [text], speaker, ln.time, self.ctx)
-        self.heads[-1].items.append(para)
-        self.made += 1
+        self.put(para)
         if kind == "speaker":
             key = speaker.lower()
             self.speakers.setdefault(key, speaker)
@@ -714,8 +717,7 @@ class _Builder:
         # ScribeOptions lines were read before: gone, even verbatim
         if ":" in t and t[:1] not in _NO_SCRIBEOPTIONS and _SCRIBEOPTIONS.fullmatch(t):
             return
-        key = self.keys.get(nick) or self.key(nick)  # is_scribe(nick), inline: every line
-        scribe = key in self.scribes or "*" in self.scribes
+        scribe = self.is_scribe(nick)
         if (self.verbatim or "```" in t or "[[" in t) and self.verbatim_line(ln, scribe):
             return
         if nick == "RRSAgent" and not _EARLY_COMMAND.match(t):
@@ -727,8 +729,7 @@ class _Builder:
             return
         if self.opts.dash_topics and _DASHES.fullmatch(t):
             self.dash_pending[nick] = _Para("irc", ln.seed, [t], nick, ln.time, self.ctx)
-            self.heads[-1].items.append(self.dash_pending[nick])
-            self.made += 1
+            self.put(self.dash_pending[nick])
             return
         addressed = "," in t and t[:1] not in _NO_BOT  # "rrsagent, …", "trackbot, …"
         if nick == "RRSAgent" or (addressed and _TO_RRSAGENT.match(t)):
@@ -880,8 +881,7 @@ class _Builder:
             para = None
             if scribe:
                 para = _Para("verbatim", ln.seed, [], "", ln.time, self.ctx)
-                self.heads[-1].items.append(para)
-                self.made += 1
+                self.put(para)
             self.verbatim[nick] = (_VERBATIM_END[m[1]], para)
             return True
         end, para = block
