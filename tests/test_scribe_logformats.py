@@ -41,13 +41,13 @@ from bot.scribe.logformats import (
     _bert_message,
     _lines,
     _perl,
-    _perl_word,
     _quassel_untimed,
     _read,
     decode,
     read_as,
     read_log,
 )
+from bot.scribe.perlchars import is_word
 from tests.support.scribe_oracle import (
     compare_minutes,
     run_agendum,
@@ -668,12 +668,12 @@ def test_perl_word_characters(char: str) -> None:
     python = re.match(r"\w", char) is not None
     category = unicodedata.category(char)
     if category[0] == "M" or category == "Pc":
-        assert _perl_word(char)
+        assert is_word(char)
     elif category == "No":
-        assert not _perl_word(char)
+        assert not is_word(char)
     elif not ("\u24b6" <= char <= "\u24e9" or char in "\u200c\u200d"
               or "\U0001f130" <= char <= "\U0001f189"):
-        assert _perl_word(char) == python
+        assert is_word(char) == python
 
 
 NICKS = st.text(alphabet=string.ascii_letters + string.digits + "_-[]\\`^{}|", min_size=1)

@@ -129,7 +129,7 @@ _VOTE = lazy(r" *[-+]\d+(?:\W.*)?")  # "+1" is the scribe voting, not minuting
 # starting with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py).
 _ZAKIM_COMMAND = lazy(" *(?:" + "|".join((
     r"zakim,",                                              # zakim, anything (not "zakim:")
-    r"(?:chair +)?(?:ack|recognize)s? \w",                  # ack bob, chair recognizes alice
+    r"(?:chair +)?(?:ack|recognize)s? (?P<acked>.)",  # ack bob, chair recognizes alice (is_word)
     r"agg?enda *\d* *[-+=?]",                               # agenda+ text, agenda 2 = text, agenda?
     r"(?:delete|drop|forget|remove) +agend(?:um|a) +\d+ *$",
     r"(?:take +up +|open +|move +to +)?(?:agend(?:um|a) +|next +agend(?:um|a))",  # take up, next
@@ -770,7 +770,9 @@ class _Builder:
             word = _FIRST_WORD.match(t)[1].casefold()  # type: ignore[index]
             if word not in _ZAKIM_WORDS:
                 return False
-        return bool(_ZAKIM_COMMAND.match(t))
+        m = _ZAKIM_COMMAND.match(t)
+        # "ack ³" is not one: after "ack " must come a word character, Perl's (not Python's \w)
+        return m is not None and (m["acked"] is None or is_word(m["acked"]))
 
     def text_line(self, ln: Line, scribe: bool) -> None:
         """A line that is neither a command nor talk with a bot."""

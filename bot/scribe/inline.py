@@ -34,31 +34,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.scribe.lazyre import lazy
+from bot.scribe.perlchars import SPACE as _SPACE
+from bot.scribe.perlchars import SPACES as _SPACES
+from bot.scribe.perlchars import is_word
 
 # What the engine and the other renderers call a URL: only these may become links there.
 URL = r"(?:https?://|mailto:)[^\s<>\"]+"
 _URL = lazy(URL, re.I)
 
-# ---- Perl's character classes --------------------------------------------------------------
-
-# Perl's \s under Unicode rules (Python's \s also has \x1c-\x1f and lacks nothing else).
-_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACES = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
-                    + "".join(chr(c) for c in range(0x2000, 0x200B)))
-# Perl's \w beyond letters, marks, decimal digits, letter numbers and connectors: the joiners
-# and the letters that Unicode files as symbols (Other_Alphabetic).
-_WORD_EXTRA = frozenset(chr(c) for lo, hi in ((0x200C, 0x200D), (0x24B6, 0x24E9),
-                                               (0x1F130, 0x1F149), (0x1F150, 0x1F169),
-                                               (0x1F170, 0x1F189)) for c in range(lo, hi + 1))
-
-
-@lru_cache(maxsize=4096)
-def is_word(ch: str) -> bool:
-    """Perl's ``\\w`` for one character."""
-    if ch < "\x80":
-        return ch.isalnum() or ch == "_"
-    cat = unicodedata.category(ch)
-    return cat[0] in "LM" or cat in ("Nd", "Nl", "Pc") or ch in _WORD_EXTRA
+# ---- Perl's character classes: bot/scribe/perlchars.py ------------------------------
 
 
 @lru_cache(maxsize=4096)

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from bot.scribe.lazyre import lazy
+from bot.scribe.perlchars import SPACE, is_word
 
 __all__ = ["FORMATS", "PLAIN_NICK", "Record", "decode", "read_as", "read_log"]
 
@@ -200,7 +200,6 @@ def _number(digits: str | None) -> int:
     return int(head[0]) if head and head[0] else 0
 
 
-_PERL_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPACE_CLASS = lazy(r"\[(\^?)\\s|\\([sS])")
 
 
@@ -209,21 +208,9 @@ def _perl(pattern: str) -> str:
     first in a character class."""
     def spaces(m: re.Match[str]) -> str:
         if m[2] is None:
-            return f"[{m[1]}{_PERL_SPACE}"
-        return f"[{'^' if m[2] == 'S' else ''}{_PERL_SPACE}]"
+            return f"[{m[1]}{SPACE}"
+        return f"[{'^' if m[2] == 'S' else ''}{SPACE}]"
     return _SPACE_CLASS.sub(spaces, pattern)
-
-
-_EXTRA_WORD = lazy("[\u200c\u200d\u24b6-\u24e9\U0001f130-\U0001f149\U0001f150-\U0001f169"
-                   "\U0001f170-\U0001f189]")
-
-
-def _perl_word(char: str) -> bool:
-    """Perl's ``\\w``: letters, marks, decimal and letter numbers, connector punctuation, the
-    joiners and the circled letters (Python's ``\\w`` differs on marks, No and Pc)."""
-    category = unicodedata.category(char)
-    return (category[0] in "LM" or category in ("Nd", "Nl", "Pc")
-            or _EXTRA_WORD.match(char) is not None)
 
 
 Does = Literal["skip", "message", "continue", "fail"]
@@ -307,7 +294,7 @@ _BERT_DAY = lazy(_perl(r"...\d\d \[?((\d\d):(\d\d))\]?" + _BERT_NICK))
 def _bert_message(line: str) -> Groups | None:
     """The optional "Wed07 " prefix is three of Perl's word characters and two digits."""
     m = _BERT_DAY.match(line)
-    if m and all(_perl_word(c) for c in line[:3]):
+    if m and all(is_word(c) for c in line[:3]):
         return m
     return _BERT_BARE.match(line)
 

@@ -1,0 +1,30 @@
+"""Perl's ``\\s`` and ``\\w`` under Unicode rules, which scribe.perl's patterns use.
+
+Python's classes differ on a few characters: its ``\\s`` also has ``\\x1c``-``\\x1f``; its ``\\w``
+lacks marks and has other numbers (``³``, ``¼``). A pattern whose match turns on such a
+character spells out SPACE, or tests a character with is_word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Perl's \s, for use inside a character class
+SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACES = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+                   + "".join(chr(c) for c in range(0x2000, 0x200B)))
+# Perl's \w beyond letters, marks, decimal digits, letter numbers and connectors: the joiners
+# and the letters that Unicode files as symbols (Other_Alphabetic).
+_WORD_EXTRA = frozenset(chr(c) for lo, hi in ((0x200C, 0x200D), (0x24B6, 0x24E9),
+                                               (0x1F130, 0x1F149), (0x1F150, 0x1F169),
+                                               (0x1F170, 0x1F189)) for c in range(lo, hi + 1))
+
+
+@lru_cache(maxsize=4096)
+def is_word(ch: str) -> bool:
+    """Perl's ``\\w`` for one character."""
+    if ch < "\x80":
+        return ch.isalnum() or ch == "_"
+    cat = unicodedata.category(ch)
+    return cat[0] in "LM" or cat in ("Nd", "Nl", "Pc") or ch in _WORD_EXTRA
