@@ -231,8 +231,11 @@ def _verbatim(item: Item) -> str:
 
 
 def _verbatim_lines(lines: list[str], ctx: Context) -> str:
-    if len(lines) == 1 and _ANY_URL.search(lines[0]):
-        return to_html(lines[0], ctx)
+    """Lines of a verbatim block, or of a record with verbatim lines appended: one line is
+    marked up as any text (a URL in it also takes the final newline away); in more lines
+    scribe.perl's search for URLs never matches, so only references and -emphasis apply."""
+    if len(lines) == 1:  # as any text (-emphasis too); a URL also takes the newline away
+        return to_html(lines[0], ctx) + ("" if _ANY_URL.search(lines[0]) else "\n")
     return "".join(issues_html(line, ctx) + "\n" for line in lines)
 
 

@@ -593,16 +593,17 @@ def to_html(text: str, ctx: Context = _PLAIN, links: bool = True,
     return "".join(out)
 
 
-def issues_html(text: str, ctx: Context = _PLAIN) -> str:
-    """Escaped text with only its GitHub references linked, URLs not looked for (so a
-    reference inside one is linked too): scribe.perl's markup of a verbatim block of more
-    than one line, where its search for URLs never matches."""
+def issues_html(text: str, ctx: Context = _PLAIN,
+                formulas: list[tuple[str, bool]] | None = None) -> str:
+    """The markup of ``text`` with its GitHub references linked and URLs not looked for (so a
+    reference inside one is linked too, and -emphasis runs over it): scribe.perl's markup of a
+    line of a record with verbatim lines appended, where its search for URLs never matches."""
     if not (ctx.github_issues and "#" in text):
-        return escape(text)
+        return _text_html(text, ctx.emphasis, formulas)
     out = []
-    for t in _issue_tokens(text, ctx, False):
+    for t in _issue_tokens(text, ctx, True):
         out.append(f'<a href="{escape(t.url)}">{t.text}</a>' if t.kind == "issue"
-                   else escape(t.text))
+                   else _text_html(t.text, ctx.emphasis and not t.plain, formulas))
     return "".join(out)
 
 
