@@ -230,6 +230,26 @@ def _verbatim(item: Item) -> str:
     return _verbatim_lines(lines, _plain(item.ctx))
 
 
+def _block_lines(item: Item) -> list[str] | None:
+    """The lines of an item shown as a block (see _verbatim_lines), else None."""
+    if item.kind == "verbatim":
+        return [s.text for s in item.segments]
+    if len(item.segments) == 1 and item.segments[0].text.endswith("\n"):
+        return item.segments[0].text[:-1].split("\n")
+    return None
+
+
+def _block_formulas(lines: list[str], ctx: Context) -> list[tuple[str, bool]]:
+    """The formulas _verbatim_lines meets in these lines."""
+    if len(lines) == 1:
+        return formulas(lines[0], ctx)
+    found: list[tuple[str, bool]] = []
+    for line in lines:
+        if "$" in line:
+            issues_html(line, ctx, found)
+    return found
+
+
 def _verbatim_lines(lines: list[str], ctx: Context) -> str:
     """Lines of a verbatim block, or of a record with verbatim lines appended: one line is
     marked up as any text (a URL in it also takes the final newline away); in more lines
@@ -422,10 +442,13 @@ def _has_math(m: Minutes, opts: Options) -> bool:
         if item.kind == "anchor":
             continue
         ctx = _plain(item.ctx) if item.kind in _PLAIN_KINDS else item.ctx
-        lines = [s.text for s in item.segments]
-        for text in lines if item.kind == "verbatim" else ["\t".join(lines)]:
-            if "$" in text and _converted(text, ctx):
+        if (block := _block_lines(item)) is not None:
+            if any(ok for _, ok in _block_formulas(block, ctx)):
                 return True
+            continue
+        text = "\t".join(s.text for s in item.segments)
+        if "$" in text and _converted(text, ctx):
+            return True
     return False
 
 
