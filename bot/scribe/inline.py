@@ -403,8 +403,11 @@ def _anchor_after(s: str, p: int, quotes_too: bool) -> tuple[str, int] | None:
     if first == "\t":
         return None
     tab = s.find("\t", start)
-    end = len(s) if tab < 0 else tab
-    return s[start:end].rstrip(" "), end
+    if tab >= 0:
+        return s[start:tab].rstrip(" "), tab
+    # the last line: Perl's "$" matches before a final newline (a verbatim line's), which goes
+    anchor = (s[start:-1] if s.endswith("\n") else s[start:]).rstrip(" ")
+    return (anchor, len(s)) if anchor else None
 
 
 def _arrow_after(s: str, p: int) -> tuple[str, int] | None:
@@ -480,7 +483,9 @@ def _link_tokens(s: str) -> list[Token]:
         else:
             out += [*_text(pre), Token("url", url, url)]
             cur = post
-    return out + _text(s[cur:])
+    # scribe.perl's "(.*)$" after a URL stops before a final newline (a verbatim line's): it goes
+    tail = s[cur:-1] if out and s.endswith("\n") else s[cur:]
+    return out + _text(tail)
 
 
 _REPO_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
