@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 from bot.plugins.record import visibility_key  # noqa: E402
 
 from bench.loggen import generate  # noqa: E402
-from bot.app import Agendum  # noqa: E402
 from bot.config import load_config  # noqa: E402
-from bot.events import Event, Kind  # noqa: E402
-from bot.publish import relative_name  # noqa: E402
-from bot.store import Store, upgrade  # noqa: E402
+from bot.core.events import Event, Kind  # noqa: E402
+from bot.daemon import Agendum  # noqa: E402
+from bot.publish.files import relative_name  # noqa: E402
+from bot.storage.store import Store, upgrade  # noqa: E402
 
 LINE = re.compile(r"(\d\d):(\d\d):(\d\d) <([^>]+)> (.*)")
 FIRST_DAY = datetime(2025, 1, 6, 14, 0, tzinfo=UTC)
@@ -152,7 +152,7 @@ def run(a: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         t1 = time.perf_counter()
         bot.write_minutes(channel, day)
         drafts.append((time.perf_counter() - t1) * 1000)
-    bot.store.close()
+    bot.storage.store.close()
     r["draft_ms"] = {"p50": pct(drafts, 50), "p99": pct(drafts, 99), "max": round(max(drafts), 1)}
 
     server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "-c", str(config)],

@@ -40,7 +40,7 @@ def _config(path: str | None) -> Config:
 @contextlib.contextmanager
 def _storage_errors() -> Iterator[None]:
     """A database that cannot be reached is the operator's to fix: one line and exit 2."""
-    from bot.store import StorageUnavailable
+    from bot.storage.store import StorageUnavailable
 
     try:
         yield
@@ -60,7 +60,7 @@ def _logging(cfg: Config) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     cfg = _config(args.config)
     _logging(cfg)
-    from bot.app import Agendum
+    from bot.daemon import Agendum
 
     async def main() -> int:
         return await Agendum(cfg).run()
@@ -74,8 +74,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     _logging(cfg)
     import signal
 
-    from bot.store import Store, upgrade_in_child
-    from bot.web import serve
+    from bot.storage.store import Store, upgrade_in_child
+    from bot.web.server import serve
 
     async def main() -> None:
         await asyncio.to_thread(upgrade_in_child, cfg.storage.url)
@@ -103,7 +103,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from bot.store import upgrade
+    from bot.storage.store import upgrade
 
     cfg = _config(args.config)
     with _storage_errors():

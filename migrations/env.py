@@ -4,7 +4,7 @@ or on ``sqlalchemy.url`` when a developer runs ``alembic`` by hand."""
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
-from bot.schema import is_declared, metadata
+from bot.storage.schema import is_declared, metadata
 
 config = context.config
 

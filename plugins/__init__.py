@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.router import GB, RRSAGENT, ZAKIM, Plugin, Settings
+from bot.core.router import GB, RRSAGENT, ZAKIM, Plugin, Settings
 
 
 def load_plugins(settings: Settings) -> list[Plugin]:

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 import re2
 
-from bot.events import Event
-from bot.router import (
+from bot.core.events import Event
+from bot.core.router import (
     ZAKIM,
     Answer,
     Command,

@@ -1,7 +1,7 @@
 """AgendaBot's ``agenda: <url>``: read the agenda document and hand its items to Zakim.
 
 The shell fetches the page (HTML, Markdown, a GitHub issue or file, plain text) and comes
-back with it; ``bot.agendas`` finds the items. gb then says ``clear agenda`` and one
+back with it; ``bot.core.agendas`` finds the items. gb then says ``clear agenda`` and one
 ``agenda+`` line per item, as AgendaBot does, so the log shows where the agenda came from,
 and tells the agenda plugin by signal (our own lines are never routed as commands).
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.agendas import agenda_lines, extract
-from bot.events import Event
-from bot.router import GB, Answer, Ask, Command, Plugin, Say, Signal, command
+from bot.core.agendas import agenda_lines, extract
+from bot.core.events import Event
+from bot.core.router import GB, Answer, Ask, Command, Plugin, Say, Signal, command
 
 
 class AgendaBotPlugin(Plugin):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from bot.events import Event
-from bot.router import ZAKIM, Command, Plugin, Say, Settings, Signal, command, fold, name_list
+from bot.core.events import Event
+from bot.core.router import ZAKIM, Command, Plugin, Say, Settings, Signal, command, fold, name_list
 
 
 def join(present: tuple[str, ...], names: list[str]) -> tuple[str, ...]:

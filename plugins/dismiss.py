@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.router import Command, Leave, Plugin, Settings, command
+from bot.core.router import Command, Leave, Plugin, Settings, command
 
 
 class Dismiss(Plugin):

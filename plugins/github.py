@@ -3,7 +3,7 @@
 Everything gb knows per channel (repositories in use, delay, on/off, ignored nicks, aliases)
 is plain state here; the GitHub API is the shell's job. A handler returns an ``Ask`` and the
 shell comes back with the answer (stored as an event, so a replay hears the same answer),
-which ``on_answer`` turns into gb's lines. References are read by ``bot.references``.
+which ``on_answer`` turns into gb's lines. References are read by ``bot.core.references``.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.agendas import MAX_ITEMS, agenda_lines, clean
-from bot.events import Event, Kind
-from bot.references import describe, due_date, find_references, parse_repos, resolve_repo
-from bot.router import (
+from bot.core.agendas import MAX_ITEMS, agenda_lines, clean
+from bot.core.events import Event, Kind
+from bot.core.references import describe, due_date, find_references, parse_repos, resolve_repo
+from bot.core.router import (
     GB,
     Answer,
     Ask,

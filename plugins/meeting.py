@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.events import Event, Kind
-from bot.router import (
+from bot.core.events import Event, Kind
+from bot.core.router import (
     RRSAGENT,
     ZAKIM,
     Answer,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.router import ZAKIM, Command, Plugin, Say, Settings, command, fold
+from bot.core.router import ZAKIM, Command, Plugin, Say, Settings, command, fold
 
 
 @dataclass(frozen=True, slots=True)

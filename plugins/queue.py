@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.events import Event
-from bot.router import (
+from bot.core.events import Event
+from bot.core.router import (
     ZAKIM,
     Answer,
     Command,

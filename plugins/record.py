@@ -17,9 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-from bot.events import Event, Kind
-from bot.publish import url_for
-from bot.router import (
+from bot.core.events import Event, Kind
+from bot.core.router import (
     RRSAGENT,
     ZAKIM,
     Answer,
@@ -37,6 +36,7 @@ from bot.router import (
     command,
     fold,
 )
+from bot.publish.files import url_for
 
 NEAR_MIDNIGHT = timedelta(minutes=75)
 _ACTIVITY = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT,

@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.events import Event
-from bot.router import ZAKIM, Answer, Command, Plugin, Say, Schedule, Settings, command, fold
+from bot.core.events import Event
+from bot.core.router import ZAKIM, Answer, Command, Plugin, Say, Schedule, Settings, command, fold
 
 # Minutes by default; ``hours`` may be abbreviated to ``hour`` or ``h``.
 _INTERVAL = (r"in\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>hours?|h|minutes?|mins?|m)?")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.agendas import MAX_ITEMS, MAX_LENGTH, clean, extract
+from bot.core.agendas import MAX_ITEMS, MAX_LENGTH, clean, extract
 
 CASES = [
     pytest.param("""Intro text

@@ -8,8 +8,8 @@ import pytest
 from bot.plugins import load_plugins
 from bot.plugins.attendance import AttendancePlugin
 
-from bot.events import Event, Kind
-from bot.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
+from bot.core.events import Event, Kind
+from bot.core.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
 from tests.support.seed import SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"

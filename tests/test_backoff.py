@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ircconn import backoff_delay
+from bot.irc.connection import backoff_delay
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import log_lines
-from bot.events import Event, Kind
-from bot.minutes import LogLine, parse_log, render_minutes
-from bot.publish import relative_name, url_for, write_file
-from bot.router import RRSAGENT, ZAKIM, Settings
+from bot.core.events import Event, Kind
+from bot.core.router import RRSAGENT, ZAKIM, Settings
+from bot.daemon import log_lines
+from bot.publish.files import relative_name, url_for, write_file
+from bot.publish.minutes import LogLine, parse_log, render_minutes
 from bot.scribe.pipeline import make_minutes
 from tests.support import browser as support
 from tests.support.browser import Browser, StaticServer

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dedupe import Deduper, raw_message_key
+from bot.irc.dedupe import Deduper, raw_message_key
 
 
 @pytest.mark.parametrize(

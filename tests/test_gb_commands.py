@@ -4,7 +4,7 @@ as in the gb and AgendaBot manuals, through the router.
 The tables follow ``test_zakim_commands``: a short script and what the router gives back for
 its last step. A script step is a channel line ``(nick, text)`` or an ``Answered`` result: the
 shell's answer to the oldest ``Ask`` not answered yet, dispatched as an ``answer`` event the
-way the shell stores it (``bot.outside.answer_text``). Effects are written as follows:
+way the shell stores it (``bot.outside.asker.answer_text``). Effects are written as follows:
 
 - ``"text"``: a line gb says, ``"* text"`` as /me;
 - ``"zakim: text"``, ``"rrsagent: text"``: a line another persona says;
@@ -28,10 +28,9 @@ import pytest
 from bot.plugins import load_plugins
 from bot.plugins.github import GitHubPlugin
 
-from bot.events import Event, Kind
-from bot.outside import answer_text
-from bot.references import describe
-from bot.router import (
+from bot.core.events import Event, Kind
+from bot.core.references import describe
+from bot.core.router import (
     GB,
     RRSAGENT,
     ZAKIM,
@@ -43,6 +42,7 @@ from bot.router import (
     Router,
     Settings,
 )
+from bot.outside.asker import answer_text
 from tests.test_zakim_commands import CHANNEL, GAP, START
 
 GH = "https://github.com"
@@ -73,7 +73,7 @@ def failed(status: str, detail: str = "") -> Answered:
 
 
 def issue(number: int, title: str, repo: str = "w3c/aria", **more: Any) -> dict[str, Any]:
-    """An issue summary as ``bot.github.summary`` gives it."""
+    """An issue summary as ``bot.outside.github.summary`` gives it."""
     return {"number": number, "title": title, "state": "open", "kind": "issue",
             "merged": False, "author": "anssiko", "labels": [], "assignees": [],
             "html_url": f"{GH}/{repo}/issues/{number}", "body": "", **more}

@@ -1,4 +1,4 @@
-"""bot.github and bot.documents against FakeGitHub, a real local HTTP server: no internet.
+"""bot.outside.github and bot.outside.documents against FakeGitHub, a real local HTTP server: no internet.
 
 Each test runs its async body with ``asyncio.run`` and closes the client at the end; what the
 client sent is checked through ``fake.requests`` (method, path with query, lowercased headers).
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import documents
-from bot.documents import fetch_document, github_target
-from bot.github import MAX_BODY, GitHub, Result, parse_rate_limit, summary
+from bot.outside import documents
+from bot.outside.documents import fetch_document, github_target
+from bot.outside.github import MAX_BODY, GitHub, Result, parse_rate_limit, summary
 from tests.support.fake_github import BOT_LOGIN, FakeGitHub, FakeRepo
 from tests.support.ircd import free_port
 

@@ -13,8 +13,8 @@ from irc.client import NickMask
 from irc.client_aio import AioReactor
 
 from bot.config import IrcConfig
-from bot.events import Event, Kind
-from bot.ircconn import Session, _Connection, decode_line, widen_receive_buffer
+from bot.core.events import Event, Kind
+from bot.irc.connection import Session, _Connection, decode_line, widen_receive_buffer
 
 
 def make_session(events: list[Event]) -> Session:

@@ -31,8 +31,8 @@ from bot.plugins.reminders import RemindersPlugin
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.events import Event, Kind
-from bot.router import (
+from bot.core.events import Event, Kind
+from bot.core.router import (
     RRSAGENT,
     ZAKIM,
     Effect,
@@ -43,7 +43,7 @@ from bot.router import (
     Settings,
     fold,
 )
-from bot.text import sanitize, split_utf8, text_budget
+from bot.core.text import sanitize, split_utf8, text_budget
 
 NET = "net"
 CHANNEL = "#wg"

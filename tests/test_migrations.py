@@ -16,9 +16,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from bot.events import Event, Kind
-from bot.schema import is_declared, metadata
-from bot.store import Store, make_engine, upgrade
+from bot.core.events import Event, Kind
+from bot.storage.schema import is_declared, metadata
+from bot.storage.store import Store, make_engine, upgrade
 
 
 def test_migrations_match_the_declared_schema(db_url: str) -> None:

@@ -1,4 +1,4 @@
-"""bot.minutes: the bot's lines as RRSAgent's text log, and its minutes through bot.scribe."""
+"""bot.publish.minutes: the bot's lines as RRSAgent's text log, and its minutes through bot.scribe."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.minutes import LogLine, format_irc_log, parse_log, render_minutes
+from bot.publish.minutes import LogLine, format_irc_log, parse_log, render_minutes
 from bot.scribe.logformats import read_log
 from bot.scribe.pipeline import make_minutes
 from tests.support.seed import SEED

@@ -11,8 +11,8 @@ from bot.plugins.queue import Entry, Queue, QueuePlugin, add, describe, remove, 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.events import Event, Kind
-from bot.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
+from bot.core.events import Event, Kind
+from bot.core.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
 from tests.support.seed import SEED, SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"

@@ -1,4 +1,4 @@
-"""``bot.references``: the GitHub references gb sees in a line, which repository an
+"""``bot.core.references``: the GitHub references gb sees in a line, which repository an
 abbreviation means, the repositories of ``gb, use …``, gb's one-line summary of an issue and
 action due dates, as W3C's gb (ghurlbot) manual describes them.
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.references import (
+from bot.core.references import (
     MAX_REFERENCES,
     Ref,
     describe,

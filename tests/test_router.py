@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from bot.plugins import load_plugins
 
-from bot.events import Event, Kind
-from bot.router import RRSAGENT, ZAKIM, Leave, Publish, Reply, Router, Settings
+from bot.core.events import Event, Kind
+from bot.core.router import RRSAGENT, ZAKIM, Leave, Publish, Reply, Router, Settings
 from tests.support.seed import seed_events
 
 CHANNEL = "#wg"

@@ -26,10 +26,20 @@ from bot.plugins.record import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import log_lines, search_lines
-from bot.events import Event, Kind
-from bot.minutes import LogLine, format_irc_html
-from bot.router import RRSAGENT, Effect, Leave, Publish, Remember, Reply, Router, Schedule, Search
+from bot.core.events import Event, Kind
+from bot.core.router import (
+    RRSAGENT,
+    Effect,
+    Leave,
+    Publish,
+    Remember,
+    Reply,
+    Router,
+    Schedule,
+    Search,
+)
+from bot.daemon import log_lines, search_lines
+from bot.publish.minutes import LogLine, format_irc_html
 from tests.support.seed import seed_events
 from tests.test_zakim_commands import (
     CHANNEL,
@@ -649,7 +659,7 @@ def test_public_record_of_the_seed_meeting_is_its_talk() -> None:
     assert len(kept) > 100
 
 
-# ---- log_lines and search_lines (bot.app) --------------------------------------------------------
+# ---- log_lines and search_lines (bot.daemon) --------------------------------------------------------
 
 
 def test_log_lines_render_membership_and_filter_by_day() -> None:

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.exc import DatabaseError
 
-from bot import store as store_module
-from bot.events import Event, Kind
-from bot.router import RRSAGENT, ZAKIM
-from bot.store import EventWriter, Store, make_engine, upgrade
+from bot.core.events import Event, Kind
+from bot.core.router import RRSAGENT, ZAKIM
+from bot.storage import store as store_module
+from bot.storage.store import EventWriter, Store, make_engine, upgrade
 
 NET = "testnet"
 T0 = datetime(2024, 3, 7, 15, 25, 6, 123456, tzinfo=UTC)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.text import TokenBucket, sanitize, split_utf8, text_budget
+from bot.core.text import TokenBucket, sanitize, split_utf8, text_budget
 
 # Text that often contains spaces, line breaks, NULs and multi-byte characters. No lone
 # surrogates: text decoded from IRC bytes never has them (see the test for them below).

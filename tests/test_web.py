@@ -2,7 +2,7 @@
 
 Each test writes a config in tmp_path, migrates a real database (SQLite, and PostgreSQL where
 the ``db_url`` fixture asks for it), stores events and visibility rows the way the bot does,
-publishes minutes files where ``publish_roots`` puts them, and runs ``bot.web.serve`` in a
+publishes minutes files where ``publish_roots`` puts them, and runs ``bot.web.server.serve`` in a
 thread with its own event loop. Requests go over a real socket (``http.client``, or a raw
 socket for requests ``http.client`` refuses to send). The pages live under a path prefix
 (``publish.base_url`` = ``http://127.0.0.1:PORT/minutes``), so the prefix is exercised too.
@@ -34,12 +34,12 @@ from urllib.parse import quote, unquote
 import pytest
 from sqlalchemy import event
 
-from bot.app import publish_roots
 from bot.config import Config, load_config
-from bot.events import Event, Kind
-from bot.publish import channel_slug, relative_name, write_file
-from bot.store import Store, upgrade
-from bot.web import serve
+from bot.core.events import Event, Kind
+from bot.daemon import publish_roots
+from bot.publish.files import channel_slug, relative_name, write_file
+from bot.storage.store import Store, upgrade
+from bot.web.server import serve
 from tests.support.ircd import free_port
 
 NETWORK = "local"  # the config's irc.network (its default)
@@ -672,7 +672,7 @@ def test_search_while_the_database_is_locked_shows_what_is_indexed(
             other.close()
 
     monkeypatch.setattr(sqlite_site.store, "index_pending", index_while_another_writes)
-    with caplog.at_level(logging.WARNING, logger="bot.webdata"):
+    with caplog.at_level(logging.WARNING, logger="bot.web.data"):
         assert search(sqlite_site, "quince") == ["2026-01-10 09:00:00 #pub <alice> an old quince"]
     assert any("database is locked" in r.getMessage() for r in caplog.records)
     monkeypatch.undo()

@@ -2,7 +2,7 @@
 hostile text that must stay text.
 
 The site is the one of test_web.py (``running_site``: a real config, a migrated SQLite
-database, ``bot.web.serve`` in a thread, pages under ``/minutes``); minutes are written the
+database, ``bot.web.server.serve`` in a thread, pages under ``/minutes``); minutes are written the
 bot's way (``render_all`` of the public log, ``write_file`` under ``publish_roots``). Chromium
 and its fixtures come from tests/support/browser.py; the page never reaches the network.
 """
@@ -17,9 +17,9 @@ from urllib.parse import quote
 import pytest
 from test_web import D1, MEMBER_PW, PREFIX, Site, auth, running_site, today
 
-from bot.app import log_lines, settings_for
-from bot.minutes import render_all
-from bot.publish import channel_slug, url_for
+from bot.daemon import log_lines, settings_for
+from bot.publish.files import channel_slug, url_for
+from bot.publish.minutes import render_all
 from tests.support import browser as support
 from tests.support.browser import Browser, Visit
 

@@ -16,8 +16,8 @@ from bot.plugins import load_plugins
 from bot.plugins.attendance import AttendancePlugin
 from bot.plugins.reminders import Reminder, message
 
-from bot.events import Event, Kind
-from bot.router import (
+from bot.core.events import Event, Kind
+from bot.core.router import (
     RRSAGENT,
     ZAKIM,
     Effect,

@@ -1,7 +1,7 @@
 """full-text search over what was said: FTS5 on SQLite, a GIN tsvector index on PostgreSQL
 
 The web side's search must stay fast with thousands of stored meetings, which a LIKE scan
-does not. Neither structure is in ``bot.schema``: they are the database's own, declared as
+does not. Neither structure is in ``bot.storage.schema``: they are the database's own, declared as
 ``search_index_names`` there so schema comparisons leave them alone.
 
 Revision ID: 0003

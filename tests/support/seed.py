@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.events import Event, Kind
+from bot.core.events import Event, Kind
 
 
 def _reference_dir() -> Path:

@@ -25,9 +25,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from bot.config import unwritable
-from bot.events import Event, Kind
-from bot.router import fold
-from bot.schema import channel_values, channels, events
+from bot.core.events import Event, Kind
+from bot.core.router import fold
+from bot.storage.schema import channel_values, channels, events
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def upgrade(url: str) -> str:
 
 _CHILD = f"""
 import sys
-from bot.store import StorageUnavailable, upgrade
+from bot.storage.store import StorageUnavailable, upgrade
 try:
     print(upgrade(sys.stdin.read()))
 except StorageUnavailable as exc:

@@ -14,10 +14,10 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from bot.config import GitHubConfig
-from bot.references import due_in_body
+from bot.core.references import due_in_body
 
 if TYPE_CHECKING:  # aiohttp costs 8 MB: imported at the first question, not at start-up
-    from bot.github import GitHub, Result
+    from bot.outside.github import GitHub, Result
 
 MAX_ANSWER_TEXT = 200_000  # an agenda page stored with its answer: enough for any agenda
 
@@ -37,7 +37,7 @@ class Outside:
     @property
     def github(self) -> GitHub:
         if self._github is None:
-            from bot.github import GitHub
+            from bot.outside.github import GitHub
 
             self._github = GitHub(self.cfg.api_url, github_token(self.cfg) or None,
                                   timeout=self.cfg.timeout_seconds)
@@ -45,9 +45,9 @@ class Outside:
 
     async def answer(self, request: tuple[str, ...]) -> dict[str, Any]:
         if self._github is None:  # the first question: import aiohttp off the IRC loop
-            await asyncio.to_thread(importlib.import_module, "bot.documents")
-        from bot.documents import fetch_document
-        from bot.github import Result
+            await asyncio.to_thread(importlib.import_module, "bot.outside.documents")
+        from bot.outside.documents import fetch_document
+        from bot.outside.github import Result
 
         op, *args = request
         result: Result

@@ -1,7 +1,7 @@
-"""Fetch an agenda document for ``bot.agendas``: a web page, or a GitHub issue or file.
+"""Fetch an agenda document for ``bot.core.agendas``: a web page, or a GitHub issue or file.
 
 GitHub web URLs go through the API client (cached, authenticated, and Markdown rather than
-the rendered HTML page); anything else is one bounded GET. Like ``bot.github``, nothing here
+the rendered HTML page); anything else is one bounded GET. Like ``bot.outside.github``, nothing here
 raises for network trouble: the answer is always a ``Result`` with data = (text, media type).
 
 Anyone on the channel chooses the URL, so by default a page on a private, loopback or
@@ -23,7 +23,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import DefaultResolver
 
-from bot.github import GitHub, Result, read_limited
+from bot.outside.github import GitHub, Result, read_limited
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_HOPS = 5

@@ -19,14 +19,14 @@ from sqlalchemy import Connection, case, func, or_, select
 from sqlalchemy import text as text_sql
 from sqlalchemy.exc import OperationalError
 
-from bot.app import read_log
-from bot.events import Kind
-from bot.minutes import LogLine
+from bot.core.events import Kind
+from bot.core.router import RRSAGENT, Settings, fold
+from bot.daemon import read_log
 from bot.plugins.record import visibility_key
-from bot.publish import channel_slug
-from bot.router import RRSAGENT, Settings, fold
-from bot.schema import channel_values, events
-from bot.store import Store
+from bot.publish.files import channel_slug
+from bot.publish.minutes import LogLine
+from bot.storage.schema import channel_values, events
+from bot.storage.store import Store
 
 LEVELS = {"public": 0, "member": 1, "team": 2}
 _RECORD_WORDS = ("off", "stop", "silence", "nolisten", "spans", "new log", "do not start")

@@ -5,7 +5,7 @@ stack brief): CAP negotiation with SASL PLAIN and server-time, reconnect with ba
 jitter, a watchdog for silent servers, nick regain, a token-bucket writer that never blocks
 the loop, CR/LF sanitising, UTF-8 aware splitting, and lenient decoding of odd bytes.
 
-It turns what the server says into :class:`bot.events.Event` values and hands them to the
+It turns what the server says into :class:`bot.core.events.Event` values and hands them to the
 ``sink``; it knows nothing about commands, plugins or the database.
 """
 
@@ -33,9 +33,9 @@ from irc.connection import AioFactory
 from jaraco.stream.buffer import LineBuffer
 
 from bot.config import IrcConfig
-from bot.events import Event, Kind, utcnow
-from bot.router import fold
-from bot.text import TokenBucket, reason, sanitize, split_utf8, text_budget
+from bot.core.events import Event, Kind, utcnow
+from bot.core.router import fold
+from bot.core.text import TokenBucket, reason, sanitize, split_utf8, text_budget
 
 log = logging.getLogger(__name__)
 

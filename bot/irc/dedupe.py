@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from bot.events import Event
-from bot.router import fold
+from bot.core.events import Event
+from bot.core.router import fold
 
 
 def event_key(event: Event) -> Hashable:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.router import fold
+from bot.core.router import fold
 
 _MAX_SLUG = 120  # file names stay far below the usual 255-byte limit
 

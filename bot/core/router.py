@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from bot.events import Event, Kind
+from bot.core.events import Event, Kind
 
 ZAKIM = "zakim"
 RRSAGENT = "rrsagent"

@@ -24,15 +24,8 @@ import re2
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config
-from bot.dedupe import Deduper, event_key, raw_message_key
-from bot.events import CLOCK_OFFSET, Event, Kind, utcnow
-from bot.ircconn import Session
-from bot.minutes import LogLine, format_irc_html, format_irc_log, render_all
-from bot.outside import Outside, answer_text, github_token
-from bot.plugins import load_plugins
-from bot.plugins.record import anchors, may_span_midnight, public_record, visibility_key
-from bot.publish import relative_name, url_for, write_file
-from bot.router import (
+from bot.core.events import CLOCK_OFFSET, Event, Kind, utcnow
+from bot.core.router import (
     GB,
     PERSONAS,
     RRSAGENT,
@@ -50,8 +43,15 @@ from bot.router import (
     Settings,
     fold,
 )
-from bot.store import EventWriter, Store, upgrade_in_child
-from bot.text import reason
+from bot.core.text import reason
+from bot.irc.connection import Session
+from bot.irc.dedupe import Deduper, event_key, raw_message_key
+from bot.outside.asker import Outside, answer_text, github_token
+from bot.plugins import load_plugins
+from bot.plugins.record import anchors, may_span_midnight, public_record, visibility_key
+from bot.publish.files import relative_name, url_for, write_file
+from bot.publish.minutes import LogLine, format_irc_html, format_irc_log, render_all
+from bot.storage.store import EventWriter, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def search_lines(lines: list[LogLine], search: Search) -> list[str]:
     return shown
 
 
-# Channel messages are de-duplicated as raw lines, before parsing (see bot.dedupe).
+# Channel messages are de-duplicated as raw lines, before parsing (see bot.irc.dedupe).
 _RAW_CHECKED = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE}
 
 
@@ -224,7 +224,7 @@ class Agendum:
             asyncio.create_task(s.run()): f"the IRC connection of {s.wanted_nick}"
             for s in self.unique}
         if self.cfg.web.in_run:  # the web pages from this process too (config [web] in_run)
-            from bot.web import serve
+            from bot.web.server import serve
 
             runners[asyncio.create_task(serve(self.cfg, self.store, self.stopped))] = \
                 "the web server"
@@ -369,7 +369,7 @@ class Agendum:
     def schedule(self, timer: Schedule) -> None:
         """Wake the owner at ``timer.at``; one already past due runs as soon as the loop can."""
         self.scheduler.add_job(
-            # APScheduler runs on the real clock; ours may be offset (see bot.events).
+            # APScheduler runs on the real clock; ours may be offset (see bot.core.events).
             self.wake, "date", run_date=max(timer.at, utcnow()) - CLOCK_OFFSET, args=[timer],
             id=f"{timer.owner} {fold(timer.channel)} {timer.key}", replace_existing=True,
             misfire_grace_time=None, coalesce=True,

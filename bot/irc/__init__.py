@@ -1,0 +1,1 @@
+"""The IRC shell: one connection per network, and de-duplication of what the server echoes."""

@@ -1,0 +1,1 @@
+"""Publishing: the file layout of published pages and the bot's side of the minutes."""

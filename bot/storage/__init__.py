@@ -1,0 +1,1 @@
+"""The database: the event store and its schema (migrations/ holds the Alembic versions)."""

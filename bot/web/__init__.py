@@ -1,0 +1,1 @@
+"""The web pages: the HTTP server and the queries behind its pages."""
