@@ -34,13 +34,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.plugins.record import visibility_key  # noqa: E402
-
 from bench.loggen import generate  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.core.events import Event, Kind  # noqa: E402
+from bot.core.paths import relative_name  # noqa: E402
+from bot.core.record import visibility_key  # noqa: E402
 from bot.daemon import Agendum  # noqa: E402
-from bot.publish.files import relative_name  # noqa: E402
 from bot.storage.store import Store, upgrade  # noqa: E402
 
 LINE = re.compile(r"(\d\d):(\d\d):(\d\d) <([^>]+)> (.*)")

@@ -12,12 +12,16 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from bot.core.names import GB, RRSAGENT, ZAKIM, fold
+from bot.core.plugin import Settings
 
 MASK = "********"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -436,3 +440,42 @@ def describe(cfg: Config) -> str:
                 value = _mask_url(value)
             out.append(f"{key} = {_toml(value)}")
     return "\n".join(out)
+
+
+# ---- what the rest of the bot derives from the configuration --------------------------------
+
+
+def publish_roots(cfg: Config) -> dict[str, Path]:
+    """Public files go where any web server may serve them; member and team files never do."""
+    restricted = Path(cfg.publish.restricted_dir)
+    return {"public": Path(cfg.publish.dir), "member": restricted / "member",
+            "team": restricted / "team"}
+
+
+def settings_for(cfg: Config) -> Settings:
+    """What the plugins may know of the configuration."""
+    channel_logs = {fold(c): "member" for c in cfg.bot.member_channels}
+    channel_logs |= {fold(c): "team" for c in cfg.bot.team_channels}
+    return Settings(
+        nicks=persona_nicks(cfg),
+        base_url=cfg.publish.base_url,
+        logs=cfg.bot.logs,
+        channel_logs=channel_logs,
+        max_reminder_hours=cfg.bot.replay_hours,
+        idle_leave=timedelta(minutes=cfg.bot.idle_leave_minutes),
+        github_url=cfg.github.web_url,
+        github_writes=bool(github_token(cfg.github)),
+        gb_delay=cfg.github.delay_lines,
+        agenda_label=cfg.github.agenda_label,
+    )
+
+
+def persona_nicks(cfg: Config) -> dict[str, str]:
+    """Each persona's nick; gb without a nick of its own speaks as Zakim."""
+    return {ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick,
+            GB: cfg.bot.gb_nick or cfg.bot.zakim_nick}
+
+
+def github_token(cfg: GitHubConfig) -> str:
+    """The token from the config, else from ``$GITHUB_TOKEN``; "" for none."""
+    return cfg.token or os.environ.get("GITHUB_TOKEN", "")

@@ -18,61 +18,27 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-import re2
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.config import Config
+from bot.config import Config, persona_nicks, publish_roots, settings_for
+from bot.core.effects import Ask, Effect, Join, Leave, Publish, Remember, Reply, Schedule, Search
 from bot.core.events import CLOCK_OFFSET, Event, Kind, utcnow
-from bot.core.router import (
-    GB,
-    PERSONAS,
-    RRSAGENT,
-    ZAKIM,
-    Ask,
-    Effect,
-    Join,
-    Leave,
-    Publish,
-    Remember,
-    Reply,
-    Router,
-    Schedule,
-    Search,
-    Settings,
-    fold,
-)
+from bot.core.names import PERSONAS, RRSAGENT, fold
+from bot.core.paths import relative_name, url_for
+from bot.core.record import visibility_key
+from bot.core.router import Router
 from bot.core.text import reason
 from bot.irc.connection import Session
 from bot.irc.dedupe import Deduper, event_key, raw_message_key
-from bot.outside.asker import Outside, answer_text, github_token
+from bot.outside.asker import Outside, answer_text
 from bot.plugins import load_plugins
-from bot.plugins.record import anchors, may_span_midnight, public_record, visibility_key
-from bot.publish.files import relative_name, url_for, write_file
-from bot.publish.minutes import LogLine, format_irc_html, format_irc_log, render_all
+from bot.publish.files import write_file
+from bot.publish.log import irc_log_page, read_log, search_lines
+from bot.publish.minutes import LogLine, format_irc_log, render_all
 from bot.storage.store import EventWriter, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
-
-def log_lines(events: list[Event], settings: Settings, day: str | None = None) -> list[LogLine]:
-    """The public record of one log, as RRSAgent writes it (joins as ``X has joined #c``).
-
-    ``public_record`` decides what is on the record (no /me, no ``[off]``, nothing said
-    while RRSAgent was off) and which day's log it is in; ``day=None`` keeps every day.
-    """
-    return [LogLine(time=e.time, nick=e.nick, text=_as_logged(e))
-            for log_day, e in public_record(events, settings) if day in (None, log_day)]
-
-
-def _as_logged(e: Event) -> str:
-    return {
-        Kind.JOIN: f"{e.nick} has joined {e.channel}",
-        Kind.PART: f"{e.nick} has left {e.channel}",
-        Kind.QUIT: f"{e.nick} has quit ({e.text})" if e.text else f"{e.nick} has quit",
-        Kind.KICK: f"{e.nick} has kicked {e.text}",
-    }.get(e.kind, e.text)
-
 
 def _why(exc: BaseException | None) -> str:
     """A one-phrase reason for the log line that says a vital task ended."""
@@ -81,82 +47,8 @@ def _why(exc: BaseException | None) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def search_lines(lines: list[LogLine], search: Search) -> list[str]:
-    """RRSAgent's answer to ``grep``: matching lines (on RE2, linear time), or why none."""
-    options = re2.Options()
-    options.log_errors, options.case_sensitive = False, not search.ignore_case
-    try:
-        pattern = re2.compile(search.pattern, options=options)
-    except re2.error:
-        return [f"I cannot read '{search.pattern}' as a pattern, {search.requester}"]
-    found = [ln for ln in lines if pattern.search(ln.text)]
-    if not found:
-        return [f"I see no match for '{search.pattern}' in this log, {search.requester}"]
-    chosen = {"first": found[:1], "last": found[-1:]}.get(search.which, found[:search.limit])
-    shown = [f"{ln.time:%H:%M:%S} <{ln.nick}> {ln.text[:300]}" for ln in chosen]
-    if search.which == "all" and len(found) > len(chosen):
-        shown.append(f"... {len(found)} lines match in all; 'max N' shows up to 20")
-    return shown
-
-
 # Channel messages are de-duplicated as raw lines, before parsing (see bot.irc.dedupe).
 _RAW_CHECKED = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE}
-
-
-def read_log(store: Store, network: str, channel: str, day: str,
-             settings: Settings) -> list[LogLine]:
-    """The public lines of the channel's log of ``day``, for publishing and for the web.
-
-    A log may start the day before (if that one ran past midnight) and run into the
-    next. Of the day before, only what can change the record is read; the next day is
-    read only when this one may run past its midnight.
-    """
-    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-    end = start + timedelta(days=1)
-    events = store.events_naming(network, channel, settings.nicks[RRSAGENT],
-                                 start - timedelta(days=1), start)
-    events += store.events_for(network, channel, start, end)
-    if may_span_midnight(events, settings):
-        events += store.events_for(network, channel, end, end + timedelta(days=1))
-    return log_lines(events, settings, day)
-
-
-def irc_log_page(lines: list[LogLine], channel: str, day: str) -> str:
-    """The ``-irc.html`` log: one anchor per line, linking the text log and the minutes."""
-    name = quote(relative_name(channel, day, "x").rsplit("/", 1)[1].removesuffix("-x"))
-    return format_irc_html(lines, anchors(ln.time for ln in lines), channel=channel, day=day,
-                           text_name=f"{name}-irc.txt", minutes_name=f"{name}-minutes.html")
-
-
-def publish_roots(cfg: Config) -> dict[str, Path]:
-    """Public files go where any web server may serve them; member and team files never do."""
-    restricted = Path(cfg.publish.restricted_dir)
-    return {"public": Path(cfg.publish.dir), "member": restricted / "member",
-            "team": restricted / "team"}
-
-
-def settings_for(cfg: Config) -> Settings:
-    """What the plugins may know of the configuration."""
-    channel_logs = {fold(c): "member" for c in cfg.bot.member_channels}
-    channel_logs |= {fold(c): "team" for c in cfg.bot.team_channels}
-    return Settings(
-        nicks=persona_nicks(cfg),
-        base_url=cfg.publish.base_url,
-        logs=cfg.bot.logs,
-        channel_logs=channel_logs,
-        max_reminder_hours=cfg.bot.replay_hours,
-        idle_leave=timedelta(minutes=cfg.bot.idle_leave_minutes),
-        github_url=cfg.github.web_url,
-        github_writes=bool(github_token(cfg.github)),
-        gb_delay=cfg.github.delay_lines,
-        agenda_label=cfg.github.agenda_label,
-    )
-
-
-def persona_nicks(cfg: Config) -> dict[str, str]:
-    """Each persona's nick; gb without a nick of its own speaks as Zakim."""
-    return {ZAKIM: cfg.bot.zakim_nick, RRSAGENT: cfg.bot.rrsagent_nick,
-            GB: cfg.bot.gb_nick or cfg.bot.zakim_nick}
 
 
 class Agendum:

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import quote
 
-from bot.publish.files import channel_slug
+from bot.core.paths import channel_slug
 from tests.support.ircd import IrcServer  # the same throw-away server the tests use
 
 CHANNEL = "#demo"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.router import GB, RRSAGENT, ZAKIM, Plugin, Settings
+from bot.core.names import GB, RRSAGENT, ZAKIM
+from bot.core.plugin import Plugin, Settings
+from bot.core.record import Record
 
 
 def load_plugins(settings: Settings) -> list[Plugin]:
@@ -31,3 +33,11 @@ def load_plugins(settings: Settings) -> list[Plugin]:
         Dismiss(settings, RRSAGENT),
         Dismiss(settings, GB),
     ]
+
+
+def record_keeper(settings: Settings) -> Plugin[Record]:
+    """A fresh RRSAgent record plugin: ``bot.core.record.public_record`` folds a log through
+    it, so the grammar that turns logging off is the one that decides what is published."""
+    from bot.plugins.record import RecordPlugin
+
+    return RecordPlugin(settings)

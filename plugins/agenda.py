@@ -15,19 +15,10 @@ from datetime import datetime, timedelta
 
 import re2
 
+from bot.core.effects import Answer, Say, Schedule, Signal
 from bot.core.events import Event
-from bot.core.router import (
-    ZAKIM,
-    Answer,
-    Command,
-    Plugin,
-    Say,
-    Schedule,
-    Settings,
-    Signal,
-    command,
-    fold,
-)
+from bot.core.names import ZAKIM
+from bot.core.plugin import Command, Plugin, command
 
 # ---- the pure part ------------------------------------------------------------------------
 
@@ -198,25 +189,16 @@ _A = r"(?:agenda|agendum|item)"
 _THIS = rf"this\s+{_A}"
 
 
-class AgendaPlugin(Plugin):
+class AgendaPlugin(Plugin[Agenda]):
     persona = ZAKIM
     name = "agenda"
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.agendas: dict[str, Agenda] = {}
-
-    def _get(self, channel: str) -> Agenda:
-        return self.agendas.get(fold(channel), Agenda())
-
-    def _put(self, channel: str, agenda: Agenda) -> None:
-        self.agendas[fold(channel)] = agenda
+    State = Agenda
 
     def _tracked(self, cmd: Command) -> Agenda | None:
         return self._tracked_in(cmd.channel)
 
     def _tracked_in(self, channel: str) -> Agenda | None:
-        agenda = self._get(channel)
+        agenda = self.channels.get(channel)
         return None if agenda.ignored else agenda
 
     def _missing(self, cmd: Command, ref: object) -> list[Answer]:
@@ -231,7 +213,7 @@ class AgendaPlugin(Plugin):
             return []
         proposer = (cmd.match["proposer"] or cmd.nick).strip()
         agenda, number = add(agenda, cmd.match["text"].strip(), proposer)
-        self._put(cmd.channel, agenda)
+        self.channels.put(cmd.channel, agenda)
         return [Say(f"agendum {number} added", me=f"notes agendum {number} added")]
 
     @command(r"(?:(?:what\s+is|what's)\s+(?:on\s+)?(?:the\s+)?agenda\s*\?"
@@ -250,7 +232,7 @@ class AgendaPlugin(Plugin):
         number = int(cmd.match["n"])
         if agenda.item(number) is None:
             return self._missing(cmd, number)
-        self._put(cmd.channel, _set(agenda, number, text=cmd.match["text"].strip()))
+        self.channels.put(cmd.channel, _set(agenda, number, text=cmd.match["text"].strip()))
         return [Say(f"agendum {number} replaced", me=f"notes agendum {number} replaced")]
 
     @command(rf"(?:{_A}\s*-\s*|(?:delete|drop|forget|remove)\s+{_A}\s+)(?P<n>\d+)",
@@ -262,7 +244,7 @@ class AgendaPlugin(Plugin):
         number = int(cmd.match["n"])
         if agenda.item(number) is None:
             return self._missing(cmd, number)
-        self._put(cmd.channel, drop(agenda, number))
+        self.channels.put(cmd.channel, drop(agenda, number))
         return [Say(f"agendum {number} dropped", me=f"notes agendum {number} dropped")]
 
     # taking items up
@@ -288,7 +270,7 @@ class AgendaPlugin(Plugin):
             agenda = close(agenda, agenda.current)
         following = next_item(agenda)
         if following is None:
-            self._put(cmd.channel, agenda)
+            self.channels.put(cmd.channel, agenda)
             return [Say("I see nothing remaining on the agenda",
                         me="sees nothing remaining on the agenda")]
         return self._take_up(cmd, agenda, following, for_the_record=for_the_record)
@@ -311,7 +293,7 @@ class AgendaPlugin(Plugin):
 
     def _take_up(self, cmd: Command, agenda: Agenda, item: Item, *,
                  for_the_record: bool) -> list[Answer]:
-        self._put(cmd.channel, take_up(agenda, item.number, cmd.event.time))
+        self.channels.put(cmd.channel, take_up(agenda, item.number, cmd.event.time))
         line = taken_up(item)
         said = Say(line) if for_the_record else Say(line, me=f"thinks {line}")
         return [said, Signal("agendum-taken-up", cmd.channel, (item.number,))]
@@ -340,7 +322,7 @@ class AgendaPlugin(Plugin):
             return [Say(f"I see a speaker queue remaining and thus will not close agendum "
                         f"{number}; say 'really close' if you mean it, {cmd.nick}")]
         agenda = close(agenda, number)
-        self._put(cmd.channel, agenda)
+        self.channels.put(cmd.channel, agenda)
         return [Say(f"agendum {number} closed", me=f"notes agendum {number} closed"),
                 *describe_next(agenda)]
 
@@ -353,7 +335,7 @@ class AgendaPlugin(Plugin):
         number, problem = self._named_or_open(cmd, agenda)
         if number is None:
             return problem
-        self._put(cmd.channel, skip(agenda, number))
+        self.channels.put(cmd.channel, skip(agenda, number))
         return [Say(f"agendum {number} skipped", me=f"notes agendum {number} skipped")]
 
     @command(r"(?:the\s+)?agenda\s+order(?:\s+is)?\s*:?\s*(?P<spec>\d[\d\s,-]*)",
@@ -363,7 +345,7 @@ class AgendaPlugin(Plugin):
         if agenda is None:
             return []
         order = parse_order(cmd.match["spec"], agenda.last_number)
-        self._put(cmd.channel, replace(agenda, order=order))
+        self.channels.put(cmd.channel, replace(agenda, order=order))
         return [Say(f"ok, {cmd.nick}", me="notes agenda order")]
 
     @command(r"clear\s+(?:the\s+)?agenda", unaddressed=True, help="clear agenda *")
@@ -371,7 +353,7 @@ class AgendaPlugin(Plugin):
         agenda = self._tracked(cmd)
         if agenda is None:
             return []
-        self._put(cmd.channel, Agenda(queue_length=agenda.queue_length))
+        self.channels.put(cmd.channel, Agenda(queue_length=agenda.queue_length))
         return [Say("agenda cleared", me="notes agenda cleared")]
 
     @command(rf"(?:(?:what|which)\s+{_A}(?:\s+(?:is\s+open|is\s+this|are\s+we\s+on))?"
@@ -400,26 +382,26 @@ class AgendaPlugin(Plugin):
         timer = ItemTimer(cmd.channel, f"item {agenda.take_ups}",
                           cmd.event.time + timedelta(minutes=minutes), cmd.nick,
                           agenda.current, minutes)
-        self._put(cmd.channel, replace(agenda, timer=timer))
+        self.channels.put(cmd.channel, replace(agenda, timer=timer))
         return [Say(f"ok, {cmd.nick}", me=f"notes agendum {agenda.current} has {minutes} minutes"),
                 Schedule(cmd.channel, self.name, timer.key, timer.at)]
 
     @command(r"ignore\s+(?:the\s+)?agenda", help="ignore the agenda")
     def ignore(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self._get(cmd.channel), ignored=True))
+        self.channels.put(cmd.channel, replace(self.channels.get(cmd.channel), ignored=True))
         return [Say(f"ok, {cmd.nick}; I will ignore the agenda")]
 
     @command(r"track\s+(?:the\s+)?agenda", help="track the agenda")
     def track(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self._get(cmd.channel), ignored=False))
+        self.channels.put(cmd.channel, replace(self.channels.get(cmd.channel), ignored=False))
         return [Say(f"ok, {cmd.nick}; I will track the agenda")]
 
     # what other plugins and the clock tell us
 
     def on_signal(self, signal: Signal, event: Event) -> None:
         if signal.name == "queue-length":
-            self._put(signal.channel,
-                      replace(self._get(signal.channel), queue_length=signal.data[0]))
+            self.channels.put(signal.channel, replace(self.channels.get(signal.channel),
+                                                      queue_length=signal.data[0]))
         elif signal.name == "agenda-loaded":  # gb read an agenda: data is (asker, *items)
             agenda = self._tracked_in(signal.channel)
             if agenda is None:
@@ -428,20 +410,18 @@ class AgendaPlugin(Plugin):
             agenda = Agenda(queue_length=agenda.queue_length)
             for text in texts:
                 agenda, _ = add(agenda, text, asker)
-            self._put(signal.channel, agenda)
+            self.channels.put(signal.channel, agenda)
 
     def on_timer(self, event: Event) -> list[Say]:
-        agenda = self._get(event.channel)
+        agenda = self.channels.get(event.channel)
         timer = agenda.timer
         if timer is None or timer.key != event.text or agenda.current != timer.number:
             return []  # the agendum was closed or another taken up: the reminder is void
-        self._put(event.channel, replace(agenda, timer=None))
+        self.channels.put(event.channel, replace(agenda, timer=None))
         return [Say(f"{timer.asker}, the {timer.minutes} minute{'s' if timer.minutes != 1 else ''}"
                     f" you gave agendum {timer.number} are up")]
 
     def pending(self) -> list[Schedule]:
         return [Schedule(a.timer.channel, self.name, a.timer.key, a.timer.at)
-                for a in self.agendas.values() if a.timer is not None]
+                for a in self.channels.values() if a.timer is not None]
 
-    def forget(self, channel: str) -> None:
-        self.agendas.pop(fold(channel), None)

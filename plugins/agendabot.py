@@ -12,8 +12,10 @@ import json
 from typing import Any
 
 from bot.core.agendas import agenda_lines, extract
+from bot.core.effects import Answer, Ask, Say, Signal
 from bot.core.events import Event
-from bot.core.router import GB, Answer, Ask, Command, Plugin, Say, Signal, command
+from bot.core.names import GB
+from bot.core.plugin import Command, Plugin, command
 
 
 class AgendaBotPlugin(Plugin):

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from bot.core.effects import Say, Signal
 from bot.core.events import Event
-from bot.core.router import ZAKIM, Command, Plugin, Say, Settings, Signal, command, fold, name_list
+from bot.core.names import ZAKIM, fold, name_list
+from bot.core.plugin import Command, Plugin, command
 
 
 def join(present: tuple[str, ...], names: list[str]) -> tuple[str, ...]:
@@ -44,46 +46,37 @@ def pick(candidates: list[str], seed: str) -> str:
     return candidates[digest % len(candidates)]
 
 
-class AttendancePlugin(Plugin):
+class AttendancePlugin(Plugin[Attendance]):
     persona = ZAKIM
     name = "attendance"
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.meetings: dict[str, Attendance] = {}
-
-    def _get(self, channel: str) -> Attendance:
-        return self.meetings.get(fold(channel), Attendance())
-
-    def _put(self, channel: str, attendance: Attendance) -> None:
-        self.meetings[fold(channel)] = attendance
+    State = Attendance
 
     @command(r"present\s*(?:\+|:)\s*(?P<names>.*)", unaddressed=True, help="present+ [names] *")
     def present_plus(self, cmd: Command) -> None:
-        now, names = self._get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
-        self._put(cmd.channel, replace(now, present=join(now.present, names),
+        now, names = self.channels.get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
+        self.channels.put(cmd.channel, replace(now, present=join(now.present, names),
                                        attendees=join(now.attendees, names),
                                        regrets=leave(now.regrets, names)))
 
     @command(r"present\s*-\s*(?P<names>.*)", unaddressed=True, help="present- [names] *")
     def present_minus(self, cmd: Command) -> None:
-        now, names = self._get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
-        self._put(cmd.channel, replace(now, present=leave(now.present, names)))
+        now, names = self.channels.get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
+        self.channels.put(cmd.channel, replace(now, present=leave(now.present, names)))
 
     @command(r"regrets?\s*(?:\+|:)\s*(?P<names>.*)", unaddressed=True, help="regrets+ [names] *")
     def regrets_plus(self, cmd: Command) -> None:
-        now, names = self._get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
-        self._put(cmd.channel, replace(now, regrets=join(now.regrets, names)))
+        now, names = self.channels.get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
+        self.channels.put(cmd.channel, replace(now, regrets=join(now.regrets, names)))
 
     @command(r"regrets?\s*-\s*(?P<names>.*)", unaddressed=True, help="regrets- [names] *")
     def regrets_minus(self, cmd: Command) -> None:
-        now, names = self._get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
-        self._put(cmd.channel, replace(now, regrets=leave(now.regrets, names)))
+        now, names = self.channels.get(cmd.channel), name_list(cmd.match["names"], cmd.nick)
+        self.channels.put(cmd.channel, replace(now, regrets=leave(now.regrets, names)))
 
     @command(r"(?:who\s+is|who's)\s+(?:here|on\s+the\s+(?:phone|call))\s*\??",
              help="who is here?")
     def who(self, cmd: Command) -> list[Say]:
-        present = self._get(cmd.channel).present
+        present = self.channels.get(cmd.channel).present
         if not present:
             return [Say("No one has been recorded as present yet")]
         return [Say("Present: " + ", ".join(present))]
@@ -93,7 +86,7 @@ class AttendancePlugin(Plugin):
         return [self._attendees(cmd.channel)]
 
     def _attendees(self, channel: str) -> Say:
-        now = self._get(channel)
+        now = self.channels.get(channel)
         if not now.attendees:
             return Say("No one has been recorded as present")
         return Say("As of this point the attendees have been " + ", ".join(now.attendees))
@@ -103,7 +96,7 @@ class AttendancePlugin(Plugin):
     def pick_scribe(self, cmd: Command) -> list[Say]:
         excluded = {fold(n) for n in name_list(cmd.match["others"], cmd.nick)} if (
             cmd.match["others"]) else set()
-        present = self._get(cmd.channel).present
+        present = self.channels.get(cmd.channel).present
         candidates = [n for n in present if fold(n) not in excluded]
         if not candidates:
             if present:
@@ -114,9 +107,7 @@ class AttendancePlugin(Plugin):
                     + pick(candidates, seed))]
 
     def on_signal(self, signal: Signal, event: Event) -> list[Say]:
-        if signal.name == "meeting-ending" and self._get(signal.channel).attendees:
+        if signal.name == "meeting-ending" and self.channels.get(signal.channel).attendees:
             return [self._attendees(signal.channel)]
         return []
 
-    def forget(self, channel: str) -> None:
-        self.meetings.pop(fold(channel), None)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.router import Command, Leave, Plugin, Settings, command
+from bot.core.effects import Leave
+from bot.core.plugin import Command, Plugin, Settings, command
 
 
 class Dismiss(Plugin):

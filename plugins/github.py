@@ -15,22 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.agendas import MAX_ITEMS, agenda_lines, clean
+from bot.core.effects import Answer, Ask, Remember, Say, Signal
 from bot.core.events import Event, Kind
+from bot.core.names import GB, fold, name_list
+from bot.core.plugin import Command, Plugin, Settings, command
 from bot.core.references import describe, due_date, find_references, parse_repos, resolve_repo
-from bot.core.router import (
-    GB,
-    Answer,
-    Ask,
-    Command,
-    Plugin,
-    Remember,
-    Say,
-    Settings,
-    Signal,
-    command,
-    fold,
-    name_list,
-)
 
 _REPO_WORDS = r"(?P<repos>[^\s,]+(?:(?:\s*,\s*|\s+and\s+|\s+)[^\s,]+)*)"
 # Where gb shares Zakim's nick, Zakim's "take up agendum 2", "this is <conference>", "drop
@@ -71,23 +60,17 @@ class Channel:
         return json.dumps(kept, sort_keys=True)
 
 
-class GitHubPlugin(Plugin):
+class GitHubPlugin(Plugin[Channel]):
     persona = GB
     name = "github"
+    State = Channel
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self.channels: dict[str, Channel] = {}
         self.writes: dict[str, list[datetime]] = {}  # repository -> times of recent writes
 
-    def _get(self, channel: str) -> Channel:
-        key = fold(channel)
-        if (state := self.channels.get(key)) is None:
-            state = self.channels[key] = Channel()
-        return state
-
     def _keep(self, cmd: Command, answer: str) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         return [Say(answer), Remember(cmd.channel, "github.state", state.durable())]
 
     @property
@@ -105,12 +88,12 @@ class GitHubPlugin(Plugin):
              help="repo: <org/repo> *")
     def repo_line(self, cmd: Command) -> list[Answer]:
         if not cmd.match["repos"].strip():
-            self._get(cmd.channel).repos = []
+            self.channels.get(cmd.channel).repos = []
             return self._keep(cmd, "OK, I'm not using any repository")
         return self._use(cmd, cmd.match["repos"])
 
     def _use(self, cmd: Command, words: str) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         named = parse_repos(words, state.repos, self.web)
         if named is None:
             return [Say(f"{cmd.nick}, I don't see a repository there: say e.g. use w3c/aria")]
@@ -128,7 +111,7 @@ class GitHubPlugin(Plugin):
         return self._drop(cmd, cmd.match["repos"])
 
     def _drop(self, cmd: Command, words: str) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         named = {r.lower() for r in parse_repos(words, state.repos, self.web) or []}
         state.repos = [r for r in state.repos if r.lower() not in named]
         return self._keep(cmd, f"OK, I'm using {self._urls(state)}" if state.repos
@@ -139,7 +122,7 @@ class GitHubPlugin(Plugin):
 
     @command(r"status\s*\??", help="status")
     def status(self, cmd: Command) -> list[Answer]:
-        s = self._get(cmd.channel)
+        s = self.channels.get(cmd.channel)
         parts = [f"Delay is {self._delay(s)} lines", f"issues are {'on' if s.issues else 'off'}",
                  f"names are {'on' if s.names else 'off'}"]
         if not s.on:
@@ -154,14 +137,14 @@ class GitHubPlugin(Plugin):
 
     @command(r"(?P<value>on|off)", help="on|off")
     def switch(self, cmd: Command) -> list[Answer]:
-        self._get(cmd.channel).on = cmd.match["value"].lower() == "on"
+        self.channels.get(cmd.channel).on = cmd.match["value"].lower() == "on"
         return self._keep(cmd, f"OK, {cmd.nick}, I'm {cmd.match['value'].lower()}")
 
     @command(r"(?:set\s+)?(?P<what>names|persons|teams|issues)\s*(?:to\s+|=\s*|\s)\s*"
              r"(?P<value>on|off|yes|no|true|false)", help="names|issues on|off")
     def set_kind(self, cmd: Command) -> list[Answer]:
         what, value = cmd.match["what"].lower(), _ONOFF[cmd.match["value"].lower()]
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         if what == "issues":
             state.issues = value
         else:
@@ -175,20 +158,20 @@ class GitHubPlugin(Plugin):
         n = int(cmd.match["n"])
         if n > 1000:
             return [Say(f"{cmd.nick}, the delay must be at most 1000 lines")]
-        self._get(cmd.channel).delay = n
+        self.channels.get(cmd.channel).delay = n
         return self._keep(cmd, f"OK, delay is {n} lines")
 
     @command(rf"(?:don't|do\s+not)\s+ignore\s+{_NOT_ZAKIMS}(?P<nicks>.+)",
              help="don't ignore <nicks>")
     def unignore(self, cmd: Command) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         gone = {fold(n) for n in name_list(cmd.match["nicks"], cmd.nick)}
         state.ignored = [n for n in state.ignored if n not in gone]
         return self._keep(cmd, f"OK, {cmd.nick}")
 
     @command(rf"ignore\s+{_NOT_ZAKIMS}(?P<nicks>.+)", help="ignore <nicks>")
     def ignore(self, cmd: Command) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         for nick in name_list(cmd.match["nicks"], cmd.nick):
             if fold(nick) not in state.ignored:
                 state.ignored.append(fold(nick))
@@ -203,7 +186,7 @@ class GitHubPlugin(Plugin):
     @command(r"(?:find|search\s+for|look\s+for|get|fetch|load)\s+(?:the\s+|an?\s+)?agenda\b.*",
              help="find agenda")
     def find_agenda(self, cmd: Command) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         if not state.repos:
             return [Say(f"{cmd.nick}, I know no repository to look in: say 'use org/repo', or "
                         "give me the agenda's URL with 'agenda: <url>'")]
@@ -217,7 +200,7 @@ class GitHubPlugin(Plugin):
                   "[by|for nick]")
     def list_issues(self, cmd: Command) -> list[Answer]:
         """gb's ``list``: the numbers of the issues (or actions) that match, newest first."""
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         m, wanted = cmd.match, {"from": "", "with": "", "by": "", "for": ""}
         for word, value in re.findall(_CRITERION, m["criteria"] or "", re.IGNORECASE):
             wanted[word.split()[0].lower()] = value
@@ -237,14 +220,14 @@ class GitHubPlugin(Plugin):
     @command(rf"{_RESERVED}@?(?P<alias>[A-Za-z_\[\]\\`^{{|}}][\w\[\]\\`^{{|}}-]*)\s*(?:=|\s+is\s+)\s*"
              r"@?(?P<login>[A-Za-z0-9][A-Za-z0-9-]{0,38})", help="<nick> = <github login>")
     def alias(self, cmd: Command) -> list[Answer]:
-        self._get(cmd.channel).aliases[fold(cmd.match["alias"])] = cmd.match["login"]
+        self.channels.get(cmd.channel).aliases[fold(cmd.match["alias"])] = cmd.match["login"]
         return self._keep(cmd, f"OK, {cmd.match['alias']} is {self.web}/{cmd.match['login']}")
 
     # ---- writing to GitHub ---------------------------------------------------------------
 
     @command(r"issue\s*:\s*(?P<title>\S.*)", unaddressed=True, help="Issue: <title> *")
     def create_issue(self, cmd: Command) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         if not state.repos or not self._obeys(cmd, state):
             return []  # then it is only a line for the minutes
         if refusal := self._cannot_write(cmd, "create issues"):
@@ -258,7 +241,7 @@ class GitHubPlugin(Plugin):
              rf"|action\s*:\s*(?P<who2>{_WHO})\s+to\s+(?P<what2>\S.*)",
              unaddressed=True, help="action <who>: <text> [- due <date>] *")
     def create_action(self, cmd: Command) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         if not state.repos or not self._obeys(cmd, state) or not self.settings.github_writes:
             return []  # RRSAgent records the action anyway
         m = cmd.match
@@ -298,7 +281,7 @@ class GitHubPlugin(Plugin):
 
     def _write(self, cmd: Command, verb: str, op: tuple[str, str], *,
                ref_text: str | None = None) -> list[Answer]:
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         if not self._obeys(cmd, state):
             return []
         written = ref_text or cmd.match["ref"]
@@ -329,12 +312,12 @@ class GitHubPlugin(Plugin):
 
     def observe(self, event: Event) -> None:
         if event.kind in (Kind.MESSAGE, Kind.ACTION):
-            self._get(event.channel).lines += 1
+            self.channels.get(event.channel).lines += 1
 
     @command(_LOOKS_LIKE_A_REF, unaddressed=True, overhears=True)
     def references(self, cmd: Command) -> list[Answer]:
         """Issue and user references anywhere in a line (the last of gb's rules)."""
-        state = self._get(cmd.channel)
+        state = self.channels.get(cmd.channel)
         if not cmd.addressed and (not state.on or fold(cmd.nick) in state.ignored):
             return []
         line = cmd.event.text
@@ -434,13 +417,11 @@ class GitHubPlugin(Plugin):
             except (ValueError, TypeError):
                 return  # unreadable: keep what we have rather than crash at start-up
             if _well_typed(state):
-                self.channels[fold(channel)] = state
+                self.channels.put(channel, state)
 
     def forget(self, channel: str) -> None:
         """Dismissed: gb keeps its repositories and settings (its manual says so)."""
-        state = self.channels.get(fold(channel))
-        if state is not None:
-            state.said.clear()
+        self.channels.get(channel).said.clear()
 
 
 def _said(text: str, form: str) -> Say:

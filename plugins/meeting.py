@@ -11,22 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from bot.core.effects import Answer, Join, Leave, Remember, Say, Signal
 from bot.core.events import Event, Kind
-from bot.core.router import (
-    RRSAGENT,
-    ZAKIM,
-    Answer,
-    Command,
-    Join,
-    Leave,
-    Plugin,
-    Remember,
-    Say,
-    Settings,
-    Signal,
-    command,
-    fold,
-)
+from bot.core.names import RRSAGENT, ZAKIM
+from bot.core.plugin import Command, Plugin, command
 
 _TITLE = re.compile(r"\s*meeting\s*:\s*(?P<title>\S.*)", re.IGNORECASE)
 
@@ -38,23 +26,15 @@ class Frame:
     saved: str | None = None  # the description kept across meetings
 
 
-class MeetingPlugin(Plugin):
+class MeetingPlugin(Plugin[Frame]):
     persona = ZAKIM
     name = "meeting"
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.frames: dict[str, Frame] = {}
-
-    def _get(self, channel: str) -> Frame:
-        return self.frames.get(fold(channel), Frame())
-
-    def _put(self, channel: str, frame: Frame) -> None:
-        self.frames[fold(channel)] = frame
+    State = Frame
 
     def observe(self, event: Event) -> None:
         if event.kind is Kind.MESSAGE and (m := _TITLE.fullmatch(event.text)):
-            self._put(event.channel, replace(self._get(event.channel), title=m["title"].strip()))
+            frame = self.channels.get(event.channel)
+            self.channels.put(event.channel, replace(frame, title=m["title"].strip()))
 
     @command(r"(?:start|prepare)\s+(?:(?:the|this)\s+)?meeting", help="start meeting")
     def start(self, cmd: Command) -> list[Answer]:
@@ -65,7 +45,7 @@ class MeetingPlugin(Plugin):
             Say(f"{rrsagent}, make logs {visibility}"),
             Signal("logs-visibility", cmd.channel, (visibility,)),  # RRSAgent answers
         ]
-        frame = self._get(cmd.channel)
+        frame = self.channels.get(cmd.channel)
         if frame.title:
             out.append(Say(f"Meeting: {frame.title}"))
         else:
@@ -87,14 +67,14 @@ class MeetingPlugin(Plugin):
     @command(r"this\s+(?:conference\s+)?is\s+(?P<description>\S.*)",
              help="this is <description>")
     def describe(self, cmd: Command) -> list[Say]:
-        frame = self._get(cmd.channel)
-        self._put(cmd.channel, replace(frame, description=cmd.match["description"].strip()))
+        frame = self.channels.get(cmd.channel)
+        self.channels.put(cmd.channel, replace(frame, description=cmd.match["description"].strip()))
         return [Say(f"ok, {cmd.nick}")]
 
     @command(r"(?:what\s+conference\s+is\s+this|(?:what\s+is|what's)\s+the\s+"
              r"(?:conference\s+code|passcode|code))\s*\?", help="what conference is this?")
     def which(self, cmd: Command) -> list[Say]:
-        frame = self._get(cmd.channel)
+        frame = self.channels.get(cmd.channel)
         description = frame.description or frame.saved
         if description is None:
             return [Say(f"I have no description of this conference, {cmd.nick}; "
@@ -104,19 +84,19 @@ class MeetingPlugin(Plugin):
     @command(r"save\s+this\s+(?:conference\s+)?description",
              help="save this conference description")
     def save(self, cmd: Command) -> list[Answer]:
-        frame = self._get(cmd.channel)
+        frame = self.channels.get(cmd.channel)
         if frame.description is None:
             return [Say(f"I have no description of this conference to save, {cmd.nick}")]
-        self._put(cmd.channel, replace(frame, saved=frame.description))
+        self.channels.put(cmd.channel, replace(frame, saved=frame.description))
         return [Remember(cmd.channel, "meeting.description", frame.description),
                 Say(f"ok, {cmd.nick}")]
 
     def recall(self, channel: str, key: str, value: str) -> None:
         if key == "meeting.description":
-            self._put(channel, replace(self._get(channel), saved=value))
+            self.channels.put(channel, replace(self.channels.get(channel), saved=value))
 
     def forget(self, channel: str) -> None:
-        saved = self._get(channel).saved  # saved descriptions outlive the meeting
-        self.frames.pop(fold(channel), None)
+        saved = self.channels.get(channel).saved  # saved descriptions outlive the meeting
+        self.channels.forget(channel)
         if saved is not None:
-            self._put(channel, Frame(saved=saved))
+            self.channels.put(channel, Frame(saved=saved))

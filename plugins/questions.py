@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.core.router import ZAKIM, Command, Plugin, Say, Settings, command, fold
+from bot.core.effects import Say
+from bot.core.names import ZAKIM, fold
+from bot.core.plugin import Command, Plugin, command
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +72,10 @@ def listing(questions: Questions, *, everything: bool) -> list[Say]:
 _QUESTION = r"(?:question|quest|ques)"
 
 
-class QuestionsPlugin(Plugin):
+class QuestionsPlugin(Plugin[Questions]):
     persona = ZAKIM
     name = "questions"
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.questions: dict[str, Questions] = {}
-
-    def _get(self, channel: str) -> Questions:
-        return self.questions.get(fold(channel), Questions())
+    State = Questions
 
     def _missing(self, cmd: Command, number: int) -> list[Say]:
         return [Say(f"I don't see question {number}, {cmd.nick}",
@@ -96,43 +92,41 @@ class QuestionsPlugin(Plugin):
         return self._support(cmd, int(cmd.match["a"] or cmd.match["b"]), more=False)
 
     def _support(self, cmd: Command, number: int, *, more: bool) -> list[Say]:
-        questions = self._get(cmd.channel)
+        questions = self.channels.get(cmd.channel)
         if questions.get(number) is None:
             return self._missing(cmd, number)
-        self.questions[fold(cmd.channel)] = support(questions, number, cmd.nick, more=more)
+        self.channels.put(cmd.channel, support(questions, number, cmd.nick, more=more))
         return [Say(f"ok, {cmd.nick}", me=f"ok, {cmd.nick}")]
 
     @command(rf"{_QUESTION}\s*\+\s*(?P<text>.+)", unaddressed=True, help="question+ <text> *")
     def add_question(self, cmd: Command) -> list[Say]:
-        questions, number = ask(self._get(cmd.channel), cmd.match["text"].strip(), cmd.nick)
-        self.questions[fold(cmd.channel)] = questions
+        questions, number = ask(self.channels.get(cmd.channel), cmd.match["text"].strip(), cmd.nick)
+        self.channels.put(cmd.channel, questions)
         return [Say(f"question {number} added", me=f"notes question {number} added")]
 
     @command(r"(?:(?:list|show)\s+(?:the\s+)?questions|questions\s*\?)", unaddressed=True,
              help="questions? *")
     def show_questions(self, cmd: Command) -> list[Say]:
-        return listing(self._get(cmd.channel), everything=False)
+        return listing(self.channels.get(cmd.channel), everything=False)
 
     @command(r"(?:list|show)\s+all\s+(?:the\s+)?questions", unaddressed=True,
              help="list all questions *")
     def show_all_questions(self, cmd: Command) -> list[Say]:
-        return listing(self._get(cmd.channel), everything=True)
+        return listing(self.channels.get(cmd.channel), everything=True)
 
     @command(rf"(?:drop|close)\s+{_QUESTION}\s+(?P<n>\d+)", unaddressed=True,
              help="drop question <n> *")
     def drop_question(self, cmd: Command) -> list[Say]:
-        questions, number = self._get(cmd.channel), int(cmd.match["n"])
+        questions, number = self.channels.get(cmd.channel), int(cmd.match["n"])
         question = questions.get(number)
         if question is None:
             return self._missing(cmd, number)
-        self.questions[fold(cmd.channel)] = drop(questions, number)
+        self.channels.put(cmd.channel, drop(questions, number))
         said = f"question {number}, {question.text}, dropped"
         return [Say(said, me=f"notes {said}")]
 
     @command(r"clear\s+(?:the\s+)?questions", unaddressed=True, help="clear questions *")
     def clear_questions(self, cmd: Command) -> list[Say]:
-        self.questions.pop(fold(cmd.channel), None)
+        self.channels.forget(cmd.channel)
         return [Say("questions cleared", me="notes questions cleared")]
 
-    def forget(self, channel: str) -> None:
-        self.questions.pop(fold(channel), None)

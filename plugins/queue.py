@@ -12,20 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.core.effects import Answer, Say, Schedule, Signal
 from bot.core.events import Event
-from bot.core.router import (
-    ZAKIM,
-    Answer,
-    Command,
-    Plugin,
-    Say,
-    Schedule,
-    Settings,
-    Signal,
-    command,
-    fold,
-    name_list,
-)
+from bot.core.names import ZAKIM, fold, name_list
+from bot.core.plugin import Command, Plugin, command
 
 # ---- the pure part ------------------------------------------------------------------------
 
@@ -141,27 +131,21 @@ def _without_possessive(text: str, speaker: str) -> list[str]:
     return [n.removesuffix("'s").removesuffix("'S") for n in name_list(text, speaker)]
 
 
-class QueuePlugin(Plugin):
+class QueuePlugin(Plugin[Queue]):
     persona = ZAKIM
     name = "queue"
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.queues: dict[str, Queue] = {}
-
-    def _get(self, channel: str) -> Queue:
-        return self.queues.get(fold(channel), Queue())
+    State = Queue
 
     def _put(self, channel: str, queue: Queue) -> list[Answer]:
         """Keep ``queue``; tell the other plugins when its length changed."""
-        before = len(self._get(channel).entries)
-        self.queues[fold(channel)] = queue
+        before = len(self.channels.get(channel).entries)
+        self.channels.put(channel, queue)
         if len(queue.entries) == before:
             return []
         return [Signal("queue-length", channel, (len(queue.entries),))]
 
     def _tracked(self, cmd: Command) -> Queue | None:
-        queue = self._get(cmd.channel)
+        queue = self.channels.get(cmd.channel)
         return None if queue.ignored else queue
 
     def _add_all(self, cmd: Command, names: Iterable[str],
@@ -300,7 +284,7 @@ class QueuePlugin(Plugin):
         return self._recognize(cmd, name, announce=False)
 
     def _recognize(self, cmd: Command, name: str, *, announce: bool) -> list[Answer]:
-        queue, taken = take(self._get(cmd.channel), name)
+        queue, taken = take(self.channels.get(cmd.channel), name)
         out: list[Answer] = [Say(f"ack {name}")] if announce else []
         notes = [e.note for e in taken if e.note]
         if notes:
@@ -343,7 +327,7 @@ class QueuePlugin(Plugin):
         queue = self._tracked(cmd)
         if queue is None:
             return []
-        self.queues[fold(cmd.channel)] = replace(queue, closed=True)
+        self.channels.put(cmd.channel, replace(queue, closed=True))
         return [Say("the speaker queue is closed", me="closes the speaker queue")]
 
     @command(r"(?:re)?open\s+(?:the\s+)?(?:speaker\s+)?(?:q|queue)", unaddressed=True,
@@ -352,7 +336,7 @@ class QueuePlugin(Plugin):
         queue = self._tracked(cmd)
         if queue is None:
             return []
-        self.queues[fold(cmd.channel)] = replace(queue, closed=False)
+        self.channels.put(cmd.channel, replace(queue, closed=False))
         return [Say("the speaker queue is open", me="reopens the speaker queue")]
 
     @command(rf"(?:allow|give|time)\s+(?:each\s+speaker\s+|speakers\s+)?(?:at\s+)?{_UNIT}",
@@ -364,7 +348,7 @@ class QueuePlugin(Plugin):
         seconds = _seconds(cmd.match["n"], cmd.match["unit"])
         if not 0 < seconds <= 3600:
             return [Say(f"{cmd.nick}, a speaking time must be between 1 second and 60 minutes")]
-        self.queues[fold(cmd.channel)] = replace(queue, speaker_seconds=seconds)
+        self.channels.put(cmd.channel, replace(queue, speaker_seconds=seconds))
         shown = f"{seconds / 60:g} minutes" if seconds >= 60 else f"{seconds:g} seconds"
         return [Say(f"ok, {cmd.nick}; I will time speakers at {shown}",
                     me=f"will time speakers at {shown}")]
@@ -375,35 +359,35 @@ class QueuePlugin(Plugin):
         queue = self._tracked(cmd)
         if queue is None:
             return []
-        self.queues[fold(cmd.channel)] = replace(queue, speaker_seconds=None, timers=())
+        self.channels.put(cmd.channel, replace(queue, speaker_seconds=None, timers=()))
         return [Say(f"ok, {cmd.nick}; I will stop timing speakers",
                     me="stops timing speakers")]
 
     @command(r"ignore\s+(?:the\s+)?(?:speaker\s+)?(?:q|queue)", help="ignore the queue")
     def ignore(self, cmd: Command) -> list[Say]:
-        self.queues[fold(cmd.channel)] = replace(self._get(cmd.channel), ignored=True)
+        self.channels.put(cmd.channel, replace(self.channels.get(cmd.channel), ignored=True))
         return [Say(f"ok, {cmd.nick}; I will ignore the speaker queue")]
 
     @command(r"track\s+(?:the\s+)?(?:speaker\s+)?(?:q|queue)", help="track the queue")
     def track(self, cmd: Command) -> list[Say]:
-        self.queues[fold(cmd.channel)] = replace(self._get(cmd.channel), ignored=False)
+        self.channels.put(cmd.channel, replace(self.channels.get(cmd.channel), ignored=False))
         return [Say(f"ok, {cmd.nick}; I will track the speaker queue")]
 
     # what other plugins and the clock tell us
 
     def on_signal(self, signal: Signal, event: Event) -> None:
         if signal.name == "agendum-taken-up":
-            queue = self._get(signal.channel)
+            queue = self.channels.get(signal.channel)
             if queue.closed:
-                self.queues[fold(signal.channel)] = replace(queue, closed=False)
+                self.channels.put(signal.channel, replace(queue, closed=False))
 
     def on_timer(self, event: Event) -> list[Say]:
-        queue = self._get(event.channel)
+        queue = self.channels.get(event.channel)
         due = next((t for t in queue.timers if t.key == event.text), None)
         if due is None or queue.speaker is None or queue.speaker_seconds is None:
             return []  # stopped, or a later speaker has the floor
-        self.queues[fold(event.channel)] = replace(
-            queue, timers=tuple(t for t in queue.timers if t is not due))
+        self.channels.put(event.channel, replace(
+            queue, timers=tuple(t for t in queue.timers if t is not due)))
         if event.time - due.at > LATE:
             return []  # the bot was down: a stale warning would only confuse
         index = int(event.text.rsplit(" ", 1)[1])
@@ -412,7 +396,5 @@ class QueuePlugin(Plugin):
 
     def pending(self) -> list[Schedule]:
         return [Schedule(t.channel, self.name, t.key, t.at)
-                for queue in self.queues.values() for t in queue.timers]
+                for queue in self.channels.values() for t in queue.timers]
 
-    def forget(self, channel: str) -> None:
-        self.queues.pop(fold(channel), None)

@@ -2,119 +2,29 @@
 we are in the log, searching it, a new log at midnight UTC (unless the meeting spans it),
 leaving after two idle hours (unless told to stay), and ``draft minutes``.
 
-The plugin only decides; the shell writes files, runs searches and leaves. What the public
-record is, line by line, is derived from the stored events by ``public_record``, which folds
-them through this same plugin: the grammar that turns logging off is the one that decides
-what is published.
+The plugin only decides; the shell writes files, runs searches and leaves. Its state (a
+``Record`` per channel) and what the public record is live in ``bot.core.record``, whose
+``public_record`` folds the stored events through this same plugin: the grammar that turns
+logging off is the one that decides what is published.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
+from bot.core.effects import Answer, Leave, Publish, Remember, Say, Schedule, Search, Signal
 from bot.core.events import Event, Kind
-from bot.core.router import (
-    RRSAGENT,
-    ZAKIM,
-    Answer,
-    Command,
-    Leave,
-    Plugin,
-    Publish,
-    Remember,
-    Router,
-    Say,
-    Schedule,
-    Search,
-    Settings,
-    Signal,
-    command,
-    fold,
-)
-from bot.publish.files import url_for
+from bot.core.names import RRSAGENT, ZAKIM, fold
+from bot.core.paths import url_for
+from bot.core.plugin import Command, Plugin, Settings, command
+from bot.core.record import Action, Record, anchor, joins_near_midnight, log_day, visibility_key
 
-NEAR_MIDNIGHT = timedelta(minutes=75)
 _ACTIVITY = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT,
              Kind.KICK, Kind.TOPIC, Kind.NICK}
-_LOGGED = {Kind.MESSAGE, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT, Kind.KICK}
-_MEMBERSHIP = {Kind.JOIN, Kind.PART, Kind.KICK}
-_SPANS = re.compile(r"spans\s+midnight|do\s+not\s+start\s+a\s+new\s+log", re.IGNORECASE)
 _GROUPS = {"public": "public", "world": "public", "member": "member", "team": "team",
            "ab": "team"}
-
-# ---- the pure part ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    number: int
-    text: str
-    anchor: str  # where it was said in the log (``T15-05-13``)
-    dropped: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One channel's record keeping."""
-
-    listening: bool = True
-    visibility: str | None = None  # None: the configured default
-    log_day: str | None = None  # the UTC day the current log started
-    spans_midnight: bool = False  # the current log goes on past the next midnight
-    actions: tuple[Action, ...] = ()
-    last_action: int = 0
-    tracking_actions: bool = True
-    stay: bool = False
-    here: bool = False  # RRSAgent is in the channel (it joined and has not left)
-    channel: str = ""  # as first seen, for the timers
-
-
-def anchor(when: datetime) -> str:
-    """The id of the first log line of that second in ``…-irc.html`` (``T15-05-13``)."""
-    return when.astimezone(UTC).strftime("T%H-%M-%S")
-
-
-def anchors(times: Iterable[datetime]) -> list[str]:
-    """Ids for a log's lines: ``T15-05-13``, then ``T15-05-13-1`` … for the same second again
-    (also a day later, in a log that spans midnight)."""
-    out, seen = [], Counter[str]()
-    for when in times:
-        base = anchor(when)
-        out.append(f"{base}-{seen[base]}" if seen[base] else base)
-        seen[base] += 1
-    return out
-
-
-@lru_cache(maxsize=64)
-def _day(day: date) -> str:
-    return day.isoformat()
-
-
-def log_day(record: Record, when: datetime) -> tuple[Record, str]:
-    """The log an event at ``when`` belongs to: a new one each UTC day, unless it spans."""
-    today = _day(when.astimezone(UTC).date())
-    if record.log_day is None:
-        return replace(record, log_day=today), today
-    if today > record.log_day:
-        if record.spans_midnight:  # one midnight only: the meeting, not the week
-            start = datetime.fromisoformat(record.log_day).date()
-            if (when.astimezone(UTC).date() - start).days <= 1:
-                return record, record.log_day
-        return replace(record, log_day=today, spans_midnight=False), today
-    return record, record.log_day
-
-
-def joins_near_midnight(when: datetime) -> bool:
-    """RRSAgent joining within 75 minutes of midnight UTC keeps one log past it."""
-    t = when.astimezone(UTC)
-    midnight = datetime.combine(t.date() + timedelta(days=1), time(), UTC)
-    return midnight - t <= NEAR_MIDNIGHT
-
 
 def _span(delta: timedelta) -> str:
     seconds = round(delta.total_seconds())
@@ -122,54 +32,6 @@ def _span(delta: timedelta) -> str:
         return f"{seconds} seconds"
     minutes = round(seconds / 60)
     return f"{minutes / 60:g} hours" if minutes >= 120 else f"{minutes} minutes"
-
-
-def visibility_key(day: str) -> str:
-    """Where a log's visibility is kept (``channel_values``): ``record.visibility.2024-03-07``."""
-    return f"record.visibility.{day}"
-
-
-def is_off_record_line(event: Event) -> bool:
-    """/me lines and lines starting with ``[off]`` never reach the published log."""
-    return event.kind not in _LOGGED or event.text.lstrip().lower().startswith("[off]")
-
-
-def public_record(events: Iterable[Event], settings: Settings) -> list[tuple[str, Event]]:
-    """The published log: each logged event with the day of the log it belongs to.
-
-    Folds the events through a fresh RRSAgent, so ``RRSAgent, off`` silences exactly
-    the lines the live bot did not log (the command itself is logged, as is ``on``).
-    """
-    plugin = RecordPlugin(settings)
-    router = Router(settings, [plugin])
-    out = []
-    for event in events:
-        before = plugin.get(event.channel)
-        if event.kind in _MEMBERSHIP or (event.kind is Kind.MESSAGE and not event.from_bot
-                                         and router.addressed_to(event.text) is not None):
-            router.dispatch(event)  # what can change the record: commands, joins and parts
-        else:  # the rest only moves the log on at midnight (and the bot's lines not even that)
-            moved, _ = log_day(before, event.time)
-            if moved is not before and not event.from_bot:
-                plugin._put(event.channel, moved)
-        after = plugin.get(event.channel)
-        if (before.listening or after.listening) and not is_off_record_line(event):
-            day = log_day(before, event.time)[1] if event.from_bot else after.log_day
-            out.append((day or event.day, event))
-    return out
-
-
-def may_span_midnight(events: list[Event], settings: Settings) -> bool:
-    """Could the log these events end in run past midnight? (RRSAgent joined near it, or
-    someone said "spans midnight" or "do not start a new log".) A cheap look, no fold."""
-    nick = fold(settings.nicks[RRSAGENT])
-    for event in events:
-        if event.kind is Kind.JOIN and fold(event.nick) == nick:
-            if joins_near_midnight(event.time):
-                return True
-        elif nick in fold(event.text) and _SPANS.search(event.text):
-            return True
-    return False
 
 
 def describe_actions(record: Record) -> list[Say]:
@@ -191,21 +53,17 @@ _ACTIONS = r"(?:action\s+items|actions)"
 _SEARCH_OPTION = re.compile(r"(-i|first|last|max\s+(\d+))\s+(?=\S)", re.IGNORECASE)
 
 
-class RecordPlugin(Plugin):
+class RecordPlugin(Plugin[Record]):
     persona = RRSAGENT
     name = "record"
+    State = Record
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self.records: dict[str, Record] = {}
         self.last_seen: dict[str, datetime] = {}  # folded channel -> its last activity
 
-    def get(self, channel: str) -> Record:
-        return self.records.get(fold(channel), Record())
-
     def _put(self, channel: str, record: Record) -> None:
-        self.records[fold(channel)] = record if record.channel else replace(record,
-                                                                            channel=channel)
+        self.channels.put(channel, record if record.channel else replace(record, channel=channel))
 
     def _log_url(self, channel: str, record: Record, when: datetime) -> str:
         day = record.log_day or when.astimezone(UTC).strftime("%Y-%m-%d")
@@ -216,7 +74,7 @@ class RecordPlugin(Plugin):
     def observe(self, event: Event) -> list[Answer]:
         if event.kind not in _ACTIVITY:
             return []
-        before = self.get(event.channel)
+        before = self.channels.get(event.channel)
         record, _ = log_day(before, event.time)
         self.last_seen[fold(event.channel)] = event.time
         out: list[Answer] = []
@@ -241,7 +99,7 @@ class RecordPlugin(Plugin):
 
     def on_timer(self, event: Event) -> list[Answer]:
         """Every ``idle_leave`` RRSAgent looks whether the channel was quiet all that time."""
-        record = self.get(event.channel)
+        record = self.channels.get(event.channel)
         if event.text != "idle" or record.stay or not record.here:
             return []
         quiet_since = self.last_seen.get(fold(event.channel), event.time)
@@ -255,11 +113,11 @@ class RecordPlugin(Plugin):
     def pending(self) -> list[Schedule]:
         idle = self.settings.idle_leave
         return [Schedule(r.channel, self.name, "idle", self.last_seen[key] + idle)
-                for key, r in self.records.items()
+                for key, r in self.channels.items()
                 if r.here and not r.stay and key in self.last_seen]
 
     def forget(self, channel: str) -> None:
-        self.records.pop(fold(channel), None)
+        super().forget(channel)
         self.last_seen.pop(fold(channel), None)
 
     def on_signal(self, signal: Signal, event: Event) -> list[Answer]:
@@ -271,7 +129,7 @@ class RecordPlugin(Plugin):
 
     def _set_visibility(self, event: Event, visibility: str, requester: str) -> list[Answer]:
         """The log's (and its minutes') readers; kept per log, for the publisher and the web."""
-        record, day = log_day(self.get(event.channel), event.time)
+        record, day = log_day(self.channels.get(event.channel), event.time)
         self._put(event.channel, replace(record, visibility=visibility))
         return [Remember(event.channel, visibility_key(day), visibility),
                 Say(f"I have made the request, {requester}")]
@@ -284,7 +142,7 @@ class RecordPlugin(Plugin):
         return self._draft(cmd.event, cmd.nick)
 
     def _draft(self, event: Event, requester: str) -> list[Answer]:
-        day = self.get(event.channel).log_day or event.day
+        day = self.channels.get(event.channel).log_day or event.day
         url = url_for(self.settings.base_url, event.channel, day, "minutes.html")
         return [Publish(event.network, event.channel, day,
                         done=f"I have made the request to generate {url} {requester}",
@@ -292,19 +150,19 @@ class RecordPlugin(Plugin):
 
     @command(r"(?:bookmark|pointer|here|where\s+am\s+i\s*\??)", help="bookmark")
     def bookmark(self, cmd: Command) -> list[Say]:
-        record = self.get(cmd.channel)
+        record = self.channels.get(cmd.channel)
         url = self._log_url(cmd.channel, record, cmd.event.time)
         return [Say(f"See {url}#{anchor(cmd.event.time)}")]
 
     @command(r"(?:silence|stop|off|nolisten)", help="off")
     def off(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self.get(cmd.channel), listening=False))
+        self._put(cmd.channel, replace(self.channels.get(cmd.channel), listening=False))
         return [Say(f"I'm not logging now, {cmd.nick}; say '{self.settings.nicks[RRSAGENT]}, on' "
                     "to resume")]
 
     @command(r"(?:on|hello|log|listen|record|start|begin)", help="on")
     def on(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self.get(cmd.channel), listening=True))
+        self._put(cmd.channel, replace(self.channels.get(cmd.channel), listening=True))
         return [Say(f"I'm logging, {cmd.nick}")]
 
     @command(rf"(?:set|make)\s+{_LOGS}\s+{_VISIBILITY}", help="set logs public|member|team")
@@ -314,24 +172,24 @@ class RecordPlugin(Plugin):
     @command(r"(?:this\s+meeting\s+spans\s+midnight|do\s+not\s+start\s+a\s+new\s+log"
              r"(?:\s+at\s+midnight)?)", help="this meeting spans midnight")
     def spans_midnight(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self.get(cmd.channel), spans_midnight=True))
+        self._put(cmd.channel, replace(self.channels.get(cmd.channel), spans_midnight=True))
         return [Say(f"ok, {cmd.nick}; this log will go on past midnight UTC")]
 
     @command(r"start\s+a\s+new\s+log(?:\s+at\s+midnight)?", help="start a new log at midnight")
     def new_log_at_midnight(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self.get(cmd.channel), spans_midnight=False))
+        self._put(cmd.channel, replace(self.channels.get(cmd.channel), spans_midnight=False))
         return [Say(f"ok, {cmd.nick}; a new log will start at midnight UTC")]
 
     @command(r"(?:stay|do\s+not\s+leave|do\s+not\s+depart)", help="stay")
     def stay(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self.get(cmd.channel), stay=True))
+        self._put(cmd.channel, replace(self.channels.get(cmd.channel), stay=True))
         return [Say(f"ok, {cmd.nick}; I will stay until I am dismissed")]
 
     # action items
 
     @command(r"action\s*:\s*(?P<text>\S.*)", unaddressed=True, help="ACTION: <text> *")
     def action(self, cmd: Command) -> list[Say]:
-        record = self.get(cmd.channel)
+        record = self.channels.get(cmd.channel)
         if cmd.via_action or not record.tracking_actions:
             return []  # actions may not be assigned in /me lines
         number = record.last_action + 1
@@ -344,7 +202,7 @@ class RecordPlugin(Plugin):
     @command(r"(?P<word>action)\s+(?P<n>\d+)\s*=\s*(?P<text>\S.*)", unaddressed=True,
              help="ACTION <n> = <text> *")
     def replace_action(self, cmd: Command) -> list[Say]:
-        record = self.get(cmd.channel)
+        record = self.channels.get(cmd.channel)
         if cmd.via_action or cmd.match["word"] not in ("ACTION", "action"):
             return []
         return self._change_action(cmd, record, int(cmd.match["n"]),
@@ -355,7 +213,7 @@ class RecordPlugin(Plugin):
     def drop_action(self, cmd: Command) -> list[Say]:
         if not cmd.addressed and cmd.text.lower().startswith("drop"):
             return []  # "drop action N" must be addressed; "ACTION- N" need not be
-        return self._change_action(cmd, self.get(cmd.channel), int(cmd.match["n"]),
+        return self._change_action(cmd, self.channels.get(cmd.channel), int(cmd.match["n"]),
                                    dropped=True)
 
     def _change_action(self, cmd: Command, record: Record, number: int,
@@ -373,19 +231,19 @@ class RecordPlugin(Plugin):
     @command(rf"(?:actions\s*\?|what\s+(?:are\s+the\s+)?{_ACTIONS}\s*\?"
              rf"|(?:show|list)\s+(?:the\s+)?{_ACTIONS})", unaddressed=True, help="actions? *")
     def show_actions(self, cmd: Command) -> list[Say]:
-        record = self.get(cmd.channel)
+        record = self.channels.get(cmd.channel)
         if not cmd.addressed and cmd.text.strip().lower().rstrip("? ") != "actions":
             return []  # only "actions?" works unaddressed
         return describe_actions(record) if record.tracking_actions else []
 
     @command(rf"ignore\s+{_ACTIONS}", help="ignore actions")
     def ignore_actions(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self.get(cmd.channel), tracking_actions=False))
+        self._put(cmd.channel, replace(self.channels.get(cmd.channel), tracking_actions=False))
         return [Say(f"ok, {cmd.nick}; I will not track action items")]
 
     @command(rf"track\s+{_ACTIONS}", help="track actions")
     def track_actions(self, cmd: Command) -> list[Say]:
-        self._put(cmd.channel, replace(self.get(cmd.channel), tracking_actions=True))
+        self._put(cmd.channel, replace(self.channels.get(cmd.channel), tracking_actions=True))
         return [Say(f"ok, {cmd.nick}; I will track action items")]
 
     # searching the log (the shell runs the search: the log is in the database)
@@ -412,6 +270,6 @@ class RecordPlugin(Plugin):
                 limit = max(1, min(int(m[2]), 20))
             rest = rest[m.end():]
         pattern = rest or args.strip()
-        day = self.get(cmd.channel).log_day or cmd.event.day
+        day = self.channels.get(cmd.channel).log_day or cmd.event.day
         return Search(cmd.event.network, cmd.channel, day, pattern, ignore_case, which, limit,
                       cmd.nick)

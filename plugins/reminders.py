@@ -11,8 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.effects import Answer, Say, Schedule
 from bot.core.events import Event
-from bot.core.router import ZAKIM, Answer, Command, Plugin, Say, Schedule, Settings, command, fold
+from bot.core.names import ZAKIM
+from bot.core.plugin import Command, Plugin, command
 
 # Minutes by default; ``hours`` may be abbreviated to ``hour`` or ``h``.
 _INTERVAL = (r"in\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>hours?|h|minutes?|mins?|m)?")
@@ -50,13 +52,12 @@ def _span(delta: timedelta) -> str:
     return f"{minutes} minutes" if minutes < 90 else f"{minutes / 60:.1f} hours"
 
 
-class RemindersPlugin(Plugin):
+class RemindersPlugin(Plugin[dict[str, Reminder]]):
+    """A channel's state: its reminders still to fire, by key."""
+
     persona = ZAKIM
     name = "reminders"
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.reminders: dict[str, dict[str, Reminder]] = {}  # folded channel -> key -> reminder
+    State = dict
 
     @command(rf"(?P<verb>ping|remind)(?:\s+(?:me|us))?\s+{_INTERVAL}"
              r"(?:\s+(?P<word>about|to|that)\s+(?P<text>.+))?",
@@ -73,16 +74,13 @@ class RemindersPlugin(Plugin):
         digest = hashlib.sha256(f"{cmd.nick}\n{cmd.text}".encode()).hexdigest()[:12]
         key = f"{cmd.event.time.isoformat()} {digest}"
         reminder = Reminder(cmd.channel, key, at, cmd.nick, cmd.match["word"], cmd.match["text"])
-        self.reminders.setdefault(fold(cmd.channel), {})[reminder.key] = reminder
+        self.channels.get(cmd.channel)[reminder.key] = reminder
         return [Say(f"ok, {cmd.nick}"), Schedule(cmd.channel, self.name, reminder.key, at)]
 
     def on_timer(self, event: Event) -> list[Say]:
-        reminder = self.reminders.get(fold(event.channel), {}).pop(event.text, None)
+        reminder = self.channels.get(event.channel).pop(event.text, None)
         return [] if reminder is None else [Say(message(reminder, event.time))]
 
     def pending(self) -> list[Schedule]:
         return [Schedule(r.channel, self.name, r.key, r.at)
-                for waiting in self.reminders.values() for r in waiting.values()]
-
-    def forget(self, channel: str) -> None:
-        self.reminders.pop(fold(channel), None)
+                for waiting in self.channels.values() for r in waiting.values()]

@@ -8,8 +8,11 @@ import pytest
 from bot.plugins import load_plugins
 from bot.plugins.attendance import AttendancePlugin
 
+from bot.core.effects import Reply
 from bot.core.events import Event, Kind
-from bot.core.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
+from bot.core.names import RRSAGENT, ZAKIM
+from bot.core.plugin import Settings
+from bot.core.router import Router
 from tests.support.seed import SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"
@@ -28,7 +31,7 @@ def ev(text: str, nick: str = "alice", *, kind: Kind = Kind.MESSAGE, channel: st
 
 def present(router: Router, channel: str = CHANNEL) -> list[str]:
     plugin = next(p for p in router.plugins if isinstance(p, AttendancePlugin))
-    attendance = plugin.meetings.get(fold(channel))
+    attendance = plugin.state(channel)
     return list(attendance.present) if attendance else []
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from bot.core.events import Event, Kind
-from bot.core.router import RRSAGENT, ZAKIM, Settings
-from bot.daemon import log_lines
-from bot.publish.files import relative_name, url_for, write_file
+from bot.core.names import RRSAGENT, ZAKIM
+from bot.core.paths import relative_name, url_for
+from bot.core.plugin import Settings
+from bot.publish.files import write_file
+from bot.publish.log import log_lines
 from bot.publish.minutes import LogLine, parse_log, render_minutes
 from bot.scribe.pipeline import make_minutes
 from tests.support import browser as support

@@ -26,22 +26,14 @@ from typing import Any
 
 import pytest
 from bot.plugins import load_plugins
-from bot.plugins.github import GitHubPlugin
+from bot.plugins.github import Channel, GitHubPlugin
 
+from bot.core.effects import Ask, Effect, Leave, Remember, Reply
 from bot.core.events import Event, Kind
+from bot.core.names import GB, RRSAGENT, ZAKIM
+from bot.core.plugin import Settings
 from bot.core.references import describe
-from bot.core.router import (
-    GB,
-    RRSAGENT,
-    ZAKIM,
-    Ask,
-    Effect,
-    Leave,
-    Remember,
-    Reply,
-    Router,
-    Settings,
-)
+from bot.core.router import Router
 from bot.outside.asker import answer_text
 from tests.test_zakim_commands import CHANNEL, GAP, START
 
@@ -756,12 +748,12 @@ def test_shared_nick_zakim_and_gb_commands_both_work() -> None:
 def test_shared_nick_zakims_commands_are_zakims_only(command: str) -> None:
     session = Session(make_gb(gb_nick="Zakim"))
     session.play([("joe", "Zakim, use w3c/aria"), ("joe", "agenda+ one"), ("joe", "agenda+ two")])
-    before = gb_state(session.router).channels
-    kept = json.dumps({k: v.durable() for k, v in before.items()})
+    before = gb_state(session.router).state(CHANNEL)
+    kept = before.durable()
     effects = session.step(("joe", command))
     assert {e.persona for e in effects if isinstance(e, Reply)} == {ZAKIM}
     assert not [e for e in effects if isinstance(e, Remember)]
-    assert json.dumps({k: v.durable() for k, v in before.items()}) == kept
+    assert before.durable() == kept
 
 
 # ---- restarts: replay and remembered settings --------------------------------------------------
@@ -783,8 +775,8 @@ def test_replay_rebuilds_the_same_state_and_agenda() -> None:
     replayed = make_gb()
     for event in live.events:
         replayed.dispatch(event)
-    assert gb_state(replayed).channels == gb_state(live.router).channels
-    assert gb_state(live.router).channels  # not two empty states
+    assert gb_state(replayed).state(CHANNEL) == gb_state(live.router).state(CHANNEL)
+    assert gb_state(live.router).state(CHANNEL) != Channel()  # not two empty states
     again = Session(replayed, when=live.when)
     for question in [("joe", "Zakim, agenda?"), STATUS, ("joe", "see #240")]:
         assert render(again.step(question)) == render(live.step(question))
@@ -852,7 +844,7 @@ def test_a_garbled_remembered_value_does_not_crash(value: str) -> None:
 def test_a_remembered_value_of_the_wrong_shape_does_not_crash(value: str, line: str) -> None:
     router = make_gb()
     router.recall(CHANNEL, "github.state", value)
-    assert gb_state(router).channels == {}  # not adopted: gb starts afresh
+    assert gb_state(router).state(CHANNEL) == Channel()  # not adopted: gb starts afresh
     Session(router).step(("joe", line))
 
 

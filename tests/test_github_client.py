@@ -1,4 +1,5 @@
-"""bot.outside.github and bot.outside.documents against FakeGitHub, a real local HTTP server: no internet.
+"""bot.outside.github and bot.outside.documents against FakeGitHub, a real local HTTP server:
+no internet.
 
 Each test runs its async body with ``asyncio.run`` and closes the client at the end; what the
 client sent is checked through ``fake.requests`` (method, path with query, lowercased headers).

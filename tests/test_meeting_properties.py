@@ -10,6 +10,7 @@ regression tests at the end, each with its minimal reproducer.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -31,18 +32,11 @@ from bot.plugins.reminders import RemindersPlugin
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.core.effects import Effect, Reply, Schedule
 from bot.core.events import Event, Kind
-from bot.core.router import (
-    RRSAGENT,
-    ZAKIM,
-    Effect,
-    Plugin,
-    Reply,
-    Router,
-    Schedule,
-    Settings,
-    fold,
-)
+from bot.core.names import RRSAGENT, ZAKIM, fold
+from bot.core.plugin import Plugin, Settings
+from bot.core.router import Router
 from bot.core.text import sanitize, split_utf8, text_budget
 
 NET = "net"
@@ -63,15 +57,11 @@ def plugin(router: Router, kind: type[P]) -> P:
 
 
 def state(router: Router) -> dict[str, Any]:
-    """Every plugin's meeting state, copied (reminders nest a mutable dict per channel)."""
-    return {
-        "queues": dict(plugin(router, QueuePlugin).queues),
-        "agendas": dict(plugin(router, AgendaPlugin).agendas),
-        "questions": dict(plugin(router, QuestionsPlugin).questions),
-        "meetings": dict(plugin(router, AttendancePlugin).meetings),
-        "reminders": {c: dict(r) for c, r in plugin(router, RemindersPlugin).reminders.items()},
-        "frames": dict(plugin(router, MeetingPlugin).frames),
-    }
+    """Every plugin's meeting state in each channel, copied (reminders are a mutable dict)."""
+    kinds = (QueuePlugin, AgendaPlugin, QuestionsPlugin, AttendancePlugin, RemindersPlugin,
+             MeetingPlugin)
+    return {kind.name: {c: copy.copy(plugin(router, kind).state(c)) for c in ("#wg", "#other")}
+            for kind in kinds}
 
 
 def say(text: str, nick: str = "alice", when: datetime = START, *,
@@ -397,7 +387,7 @@ def test_question_support_through_the_router_counts_each_nick_once(
     for nick, how in votes:
         router.dispatch(say(f"question 1{how}", nick))
         (supporters.add if how == "++" else supporters.discard)(fold(nick))
-    question = plugin(router, QuestionsPlugin).questions[fold(CHANNEL)].get(1)
+    question = plugin(router, QuestionsPlugin).state(CHANNEL).get(1)
     assert question is not None
     assert len(question.supporters) == len(supporters)
     shown = replies(router.dispatch(say("Zakim, questions?")))[1].text
@@ -640,8 +630,9 @@ def test_a_timer_nobody_scheduled_is_ignored(owner: str, key: str) -> None:
 
 def test_populated_router_has_state_in_every_plugin() -> None:
     """Guards the fixture above: the lines it says did build state in every plugin."""
-    s = state(populated_router())
-    assert all(s[k] for k in ("queues", "agendas", "questions", "meetings", "frames"))
+    s, fresh = state(populated_router()), state(make_router())
+    assert all(s[k]["#wg"] != fresh[k]["#wg"]
+               for k in ("queue", "agenda", "questions", "attendance", "meeting"))
 
 
 # ==== bugs these properties found, kept as regressions ===========================================

@@ -1,4 +1,4 @@
-"""bot.publish.minutes: the bot's lines as RRSAgent's text log, and its minutes through bot.scribe."""
+"""bot.publish.minutes: the bot's lines as RRSAgent's text log, and its minutes via bot.scribe."""
 
 from __future__ import annotations
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.core.router import fold
-from bot.publish.files import channel_slug, relative_name, url_for, write_file
+from bot.core.names import fold
+from bot.core.paths import channel_slug, relative_name, url_for
+from bot.publish.files import write_file
 
 DAY = "2024-03-07"
 

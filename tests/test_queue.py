@@ -11,8 +11,11 @@ from bot.plugins.queue import Entry, Queue, QueuePlugin, add, describe, remove, 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.effects import Reply
 from bot.core.events import Event, Kind
-from bot.core.router import RRSAGENT, ZAKIM, Reply, Router, Settings, fold
+from bot.core.names import RRSAGENT, ZAKIM, fold
+from bot.core.plugin import Settings
+from bot.core.router import Router
 from tests.support.seed import SEED, SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"
@@ -30,7 +33,7 @@ def ev(text: str, nick: str = "alice", *, kind: Kind = Kind.MESSAGE, channel: st
 
 def queue_of(router: Router, channel: str = CHANNEL) -> Queue:
     plugin = next(p for p in router.plugins if isinstance(p, QueuePlugin))
-    return plugin.queues.get(fold(channel), Queue())
+    return plugin.state(channel)
 
 
 def said(effects: list) -> list[str]:

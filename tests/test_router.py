@@ -11,8 +11,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from bot.plugins import load_plugins
 
+from bot.core.effects import Leave, Publish, Reply
 from bot.core.events import Event, Kind
-from bot.core.router import RRSAGENT, ZAKIM, Leave, Publish, Reply, Router, Settings
+from bot.core.names import RRSAGENT, ZAKIM
+from bot.core.plugin import Settings
+from bot.core.router import Router
 from tests.support.seed import seed_events
 
 CHANNEL = "#wg"

@@ -11,34 +11,26 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from bot.plugins.record import (
+from bot.plugins import record_keeper
+from bot.plugins.record import RecordPlugin, describe_actions
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.effects import Effect, Leave, Publish, Remember, Reply, Schedule, Search
+from bot.core.events import Event, Kind
+from bot.core.names import RRSAGENT
+from bot.core.record import (
     Action,
     Record,
-    RecordPlugin,
     anchor,
     anchors,
-    describe_actions,
     is_off_record_line,
     joins_near_midnight,
     log_day,
     public_record,
 )
-from hypothesis import given
-from hypothesis import strategies as st
-
-from bot.core.events import Event, Kind
-from bot.core.router import (
-    RRSAGENT,
-    Effect,
-    Leave,
-    Publish,
-    Remember,
-    Reply,
-    Router,
-    Schedule,
-    Search,
-)
-from bot.daemon import log_lines, search_lines
+from bot.core.router import Router
+from bot.publish.log import log_lines, search_lines
 from bot.publish.minutes import LogLine, format_irc_html
 from tests.support.seed import seed_events
 from tests.test_zakim_commands import (
@@ -82,12 +74,12 @@ def timeline(lines: list[tuple[str, str]], start: datetime = START) -> list[Even
 
 
 def on_record(events: list[Event]) -> list[str]:
-    return [e.text for _, e in public_record(events, SETTINGS)]
+    return [e.text for _, e in public_record(events, SETTINGS, record_keeper(SETTINGS))]
 
 
 def record_of(router: Router) -> Record:
     plugin = next(p for p in router.plugins if isinstance(p, RecordPlugin))
-    return plugin.get(CHANNEL)
+    return plugin.state(CHANNEL)
 
 
 def others(effects: list[Effect]) -> list[Effect]:
@@ -607,7 +599,7 @@ def test_describe_actions_lists_only_open_ones() -> None:
 
 
 def days(events: list[Event]) -> list[tuple[str, str]]:
-    return [(day, e.text) for day, e in public_record(events, SETTINGS)]
+    return [(day, e.text) for day, e in public_record(events, SETTINGS, record_keeper(SETTINGS))]
 
 
 def test_public_record_keeps_the_bots_own_lines_but_not_its_me_lines() -> None:
@@ -654,12 +646,12 @@ def test_start_a_new_log_undoes_a_join_near_midnight() -> None:
 def test_public_record_of_the_seed_meeting_is_its_talk() -> None:
     """The busy case: every line of a real call is logged except its /me lines."""
     events = seed_events()
-    kept = [e for _, e in public_record(events, SETTINGS)]
+    kept = [e for _, e in public_record(events, SETTINGS, record_keeper(SETTINGS))]
     assert kept == [e for e in events if not is_off_record_line(e)]
     assert len(kept) > 100
 
 
-# ---- log_lines and search_lines (bot.daemon) --------------------------------------------------------
+# ---- log_lines and search_lines ------------------------------------------------------------
 
 
 def test_log_lines_render_membership_and_filter_by_day() -> None:
@@ -785,7 +777,7 @@ def test_public_record_never_publishes_me_or_off_lines_and_keeps_order(
     for gap, kind, nick, text, from_bot in steps:
         when += timedelta(seconds=gap)
         events.append(event(when, nick, text, kind, from_bot=from_bot))
-    kept = [e for _, e in public_record(events, SETTINGS)]
+    kept = [e for _, e in public_record(events, SETTINGS, record_keeper(SETTINGS))]
     assert not any(e.kind is Kind.ACTION or e.text.lstrip().lower().startswith("[off]")
                    for e in kept)
     position = {id(e): i for i, e in enumerate(events)}

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DatabaseError
 
 from bot.core.events import Event, Kind
-from bot.core.router import RRSAGENT, ZAKIM
+from bot.core.names import RRSAGENT, ZAKIM
 from bot.storage import store as store_module
 from bot.storage.store import EventWriter, Store, make_engine, upgrade
 

@@ -34,10 +34,10 @@ from urllib.parse import quote, unquote
 import pytest
 from sqlalchemy import event
 
-from bot.config import Config, load_config
+from bot.config import Config, load_config, publish_roots
 from bot.core.events import Event, Kind
-from bot.daemon import publish_roots
-from bot.publish.files import channel_slug, relative_name, write_file
+from bot.core.paths import channel_slug, relative_name
+from bot.publish.files import write_file
 from bot.storage.store import Store, upgrade
 from bot.web.server import serve
 from tests.support.ircd import free_port

@@ -17,8 +17,9 @@ from urllib.parse import quote
 import pytest
 from test_web import D1, MEMBER_PW, PREFIX, Site, auth, running_site, today
 
-from bot.daemon import log_lines, settings_for
-from bot.publish.files import channel_slug, url_for
+from bot.config import settings_for
+from bot.core.paths import channel_slug, url_for
+from bot.publish.log import log_lines
 from bot.publish.minutes import render_all
 from tests.support import browser as support
 from tests.support.browser import Browser, Visit

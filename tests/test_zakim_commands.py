@@ -16,18 +16,11 @@ from bot.plugins import load_plugins
 from bot.plugins.attendance import AttendancePlugin
 from bot.plugins.reminders import Reminder, message
 
+from bot.core.effects import Effect, Publish, Remember, Reply, Schedule
 from bot.core.events import Event, Kind
-from bot.core.router import (
-    RRSAGENT,
-    ZAKIM,
-    Effect,
-    Publish,
-    Remember,
-    Reply,
-    Router,
-    Schedule,
-    Settings,
-)
+from bot.core.names import RRSAGENT, ZAKIM
+from bot.core.plugin import Settings
+from bot.core.router import Router
 from tests.support.seed import SEED_CHANNEL, seed_events
 
 CHANNEL = "#wg"
@@ -563,7 +556,7 @@ def test_the_seed_meeting_gets_answers_only_to_its_commands() -> None:
     assert answered == [e.text for e in events if e.text == "q?"]
     assert len(answered) == 13
     attendance = next(p for p in router.plugins if isinstance(p, AttendancePlugin))
-    kept = attendance.meetings[SEED_CHANNEL]
+    kept = attendance.state(SEED_CHANNEL)
     said = [e.text.split(None, 1)[1] for e in events if e.text.lower().startswith("present+ ")]
     assert list(kept.attendees) == said and len(said) == 14
     assert kept.regrets == ("Ningxin_Hu",)

@@ -34,7 +34,7 @@ from jaraco.stream.buffer import LineBuffer
 
 from bot.config import IrcConfig
 from bot.core.events import Event, Kind, utcnow
-from bot.core.router import fold
+from bot.core.names import fold
 from bot.core.text import TokenBucket, reason, sanitize, split_utf8, text_budget
 
 log = logging.getLogger(__name__)

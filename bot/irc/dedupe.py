@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from bot.core.events import Event
-from bot.core.router import fold
+from bot.core.names import fold
 
 
 def event_key(event: Event) -> Hashable:

@@ -10,21 +10,15 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
-import os
 from typing import TYPE_CHECKING, Any
 
-from bot.config import GitHubConfig
+from bot.config import GitHubConfig, github_token
 from bot.core.references import due_in_body
 
 if TYPE_CHECKING:  # aiohttp costs 8 MB: imported at the first question, not at start-up
     from bot.outside.github import GitHub, Result
 
 MAX_ANSWER_TEXT = 200_000  # an agenda page stored with its answer: enough for any agenda
-
-
-def github_token(cfg: GitHubConfig) -> str:
-    """The token from the config, else from ``$GITHUB_TOKEN``; "" for none."""
-    return cfg.token or os.environ.get("GITHUB_TOKEN", "")
 
 
 class Outside:

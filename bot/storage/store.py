@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.config import unwritable
 from bot.core.events import Event, Kind
-from bot.core.router import fold
+from bot.core.names import fold
 from bot.storage.schema import channel_values, channels, events
 
 log = logging.getLogger(__name__)

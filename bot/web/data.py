@@ -20,10 +20,11 @@ from sqlalchemy import text as text_sql
 from sqlalchemy.exc import OperationalError
 
 from bot.core.events import Kind
-from bot.core.router import RRSAGENT, Settings, fold
-from bot.daemon import read_log
-from bot.plugins.record import visibility_key
-from bot.publish.files import channel_slug
+from bot.core.names import RRSAGENT, fold
+from bot.core.paths import channel_slug
+from bot.core.plugin import Settings
+from bot.core.record import visibility_key
+from bot.publish.log import read_log
 from bot.publish.minutes import LogLine
 from bot.storage.schema import channel_values, events
 from bot.storage.store import Store

@@ -30,9 +30,9 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from bot.config import Config
-from bot.daemon import irc_log_page, publish_roots, settings_for
-from bot.publish.files import relative_name, url_for
+from bot.config import Config, publish_roots, settings_for
+from bot.core.paths import relative_name, url_for
+from bot.publish.log import irc_log_page
 from bot.publish.minutes import format_irc_log, render_all
 from bot.storage.store import Store
 from bot.web.data import Day, WebData, readable
