@@ -10,11 +10,11 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL, make_url
@@ -31,46 +31,88 @@ _CHANNEL_BAD_RE = re.compile(r"[\s,\x00-\x1f\x7f]")
 _HEADER_RE = re.compile(r"\s*\[\[?([^\[\]=]+)\]\]?\s*(?:#.*)?$")
 _KEY_RE = re.compile(r"""\s*([A-Za-z0-9_\-."' ]+?)\s*=""")
 _DATABASES = ("sqlite", "postgresql")
+T = TypeVar("T")
 _PG_EXAMPLE = "postgresql+psycopg://user:password@host/db"
-_SECRETS = {"irc.password", "irc.sasl_password", "web.member_password", "web.team_password",
-            "github.token"}
+
+def option(default: T, check: Callable[[Any], bool] | None = None, message: str = "", *,
+           secret: bool = False, convert: Callable[[Any], Any] | None = None) -> T:
+    """Declare one config key, once: its default (whose type the file's value must have),
+    the rule its value must meet and what to say when it does not, whether it is a secret
+    (never echoed, masked by check-config) and how to normalise it."""
+    meta = {"check": check, "message": message, "secret": secret, "convert": convert}
+    return field(default=default, repr=not secret, metadata=meta)
+
+
+def _http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host: the minutes' links are built on it."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(
+        r"\s", value)
+
+
+def _nick(value: str) -> bool:
+    return bool(_NICK_RE.fullmatch(value))
+
+
+def _positive(default: T) -> T:
+    return option(default, lambda v: v > 0, "must be a number greater than 0")
+
+
+def _not_empty(default: T) -> T:
+    return option(default, bool, "must not be empty")
+
+
+def _port(default: int) -> int:
+    return option(default, lambda v: 1 <= v <= 65535, "must be an integer between 1 and 65535")
+
+
+def _http(default: str) -> str:
+    return option(default, lambda v: bool(re.fullmatch(r"https?://\S+", v)),
+                  "must be an http(s) URL")
+
+
+_NICK_MSG = ("must be an IRC nick: letters, digits or []\\`_^{|}-,"
+             " not starting with a digit or -, at most 30 chars")
 
 
 @dataclass(frozen=True)
 class IrcConfig:
     """How to reach the IRC server and how politely to talk to it."""
 
-    network: str = "local"
-    host: str = "127.0.0.1"
-    port: int = 6667
+    network: str = _not_empty("local")
+    host: str = _not_empty("127.0.0.1")
+    port: int = _port(6667)
     tls: bool = False
     tls_verify: bool = True
     ca_file: str = ""
-    password: str = field(default="", repr=False)
+    password: str = option("", secret=True)
     sasl_username: str = ""
-    sasl_password: str = field(default="", repr=False)
+    sasl_password: str = option("", secret=True)
     channels: tuple[str, ...] = ()
-    send_rate: float = 2.0
-    send_burst: int = 5
-    reconnect_min: float = 1.0
+    send_rate: float = _positive(2.0)
+    send_burst: int = option(5, lambda v: v >= 1, "must be an integer >= 1")
+    reconnect_min: float = _positive(1.0)
     reconnect_max: float = 60.0
-    idle_timeout: float = 120.0
-    nick_regain_interval: float = 30.0
+    idle_timeout: float = _positive(120.0)
+    nick_regain_interval: float = _positive(30.0)
 
 
 @dataclass(frozen=True)
 class BotConfig:
     """Nicks the bot answers to, so W3C habits ("Zakim, ...") keep working."""
 
-    zakim_nick: str = "Zakim"
-    rrsagent_nick: str = "RRSAgent"
-    realname: str = "agendum meeting bot"
-    replay_hours: float = 24.0
-    idle_leave_minutes: float = 120.0
-    logs: str = "public"
+    zakim_nick: str = option("Zakim", _nick, _NICK_MSG)
+    rrsagent_nick: str = option("RRSAgent", _nick, _NICK_MSG)
+    realname: str = _not_empty("agendum meeting bot")
+    replay_hours: float = _positive(24.0)
+    idle_leave_minutes: float = _positive(120.0)
+    logs: str = option("public", lambda v: v in VISIBILITIES,
+                       f"must be one of {', '.join(VISIBILITIES)}")
     member_channels: tuple[str, ...] = ()
     team_channels: tuple[str, ...] = ()
-    gb_nick: str = "gb"  # the GitHub/agenda persona; empty: Zakim answers for it
+    # the GitHub/agenda persona; empty: Zakim answers for it
+    gb_nick: str = option("gb", lambda v: v == "" or _nick(v),
+                          _NICK_MSG + " (or empty: Zakim answers for gb)")
 
 
 @dataclass(frozen=True)
@@ -84,19 +126,20 @@ class StorageConfig:
 class PublishConfig:
     """Where minutes are written and the URL they are served from."""
 
-    dir: Path = Path("public")
-    base_url: str = "http://localhost:8000"
-    restricted_dir: Path = Path("restricted")
+    dir: Path = option(Path("public"), bool, "must not be empty")
+    base_url: str = option("http://localhost:8000", _http_url, "must be an http(s) URL with a"
+                           " host, e.g. https://example.org/minutes")
+    restricted_dir: Path = option(Path("restricted"), bool, "must not be empty")
 
 
 @dataclass(frozen=True)
 class WebConfig:
     """``agendum serve``: where it listens and who may read member and team pages."""
 
-    host: str = "127.0.0.1"
-    port: int = 8000
-    member_password: str = field(default="", repr=False)
-    team_password: str = field(default="", repr=False)
+    host: str = _not_empty("127.0.0.1")
+    port: int = _port(8000)
+    member_password: str = option("", secret=True)
+    team_password: str = option("", secret=True)
     in_run: bool = False
 
 
@@ -104,12 +147,13 @@ class WebConfig:
 class GitHubConfig:
     """Where gb looks issues up and files them (GitHub or GitHub Enterprise)."""
 
-    api_url: str = "https://api.github.com"
-    web_url: str = "https://github.com"
-    token: str = field(default="", repr=False)  # else $GITHUB_TOKEN; none: lookups only
-    timeout_seconds: float = 5.0
-    delay_lines: int = 15  # gb's default: don't expand the same reference again for 15 lines
-    agenda_label: str = "agenda+"
+    api_url: str = _http("https://api.github.com")
+    web_url: str = _http("https://github.com")
+    token: str = option("", secret=True)  # else $GITHUB_TOKEN; none: lookups only
+    timeout_seconds: float = _positive(5.0)
+    # gb's default: don't expand the same reference again for 15 lines
+    delay_lines: int = option(15, lambda v: 0 <= v <= 1000, "must be an integer from 0 to 1000")
+    agenda_label: str = _not_empty("agenda+")
     fetch_private_hosts: bool = False  # agenda: <url> may read private/loopback addresses
 
 
@@ -117,7 +161,8 @@ class GitHubConfig:
 class LogConfig:
     """Logging verbosity."""
 
-    level: str = "INFO"
+    level: str = option("INFO", lambda v: v.upper() in LOG_LEVELS,
+                        f"must be one of {', '.join(LOG_LEVELS)}", convert=str.upper)
 
 
 @dataclass(frozen=True)
@@ -153,13 +198,6 @@ class ConfigNotFound(ConfigError):
     """No file at the path: the command line then says how to make one."""
 
 
-def _http_url(value: str) -> bool:
-    """An absolute http(s) URL with a host: the minutes' links are built on it."""
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(
-        r"\s", value)
-
-
 def unwritable(path: Path) -> str | None:
     """Why a folder could not be written or made at *path*, else None.
 
@@ -174,43 +212,6 @@ def unwritable(path: Path) -> str | None:
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"{probe}: permission denied"
     return None
-
-
-_NICK_MSG = ("must be an IRC nick: letters, digits or []\\`_^{|}-,"
-             " not starting with a digit or -, at most 30 chars")
-_POSITIVE = (lambda v: v > 0, "must be a number greater than 0")
-_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "irc.network": (bool, "must not be empty"),
-    "irc.host": (bool, "must not be empty"),
-    "irc.port": (lambda v: 1 <= v <= 65535, "must be an integer between 1 and 65535"),
-    "irc.send_rate": _POSITIVE,
-    "irc.send_burst": (lambda v: v >= 1, "must be an integer >= 1"),
-    "irc.reconnect_min": _POSITIVE,
-    "irc.idle_timeout": _POSITIVE,
-    "irc.nick_regain_interval": _POSITIVE,
-    "bot.zakim_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
-    "bot.rrsagent_nick": (lambda v: bool(_NICK_RE.fullmatch(v)), _NICK_MSG),
-    "bot.gb_nick": (lambda v: v == "" or bool(_NICK_RE.fullmatch(v)),
-                    _NICK_MSG + " (or empty: Zakim answers for gb)"),
-    "bot.realname": (bool, "must not be empty"),
-    "bot.replay_hours": _POSITIVE,
-    "bot.idle_leave_minutes": _POSITIVE,
-    "bot.logs": (lambda v: v in VISIBILITIES, f"must be one of {', '.join(VISIBILITIES)}"),
-    "publish.dir": (bool, "must not be empty"),
-    "publish.base_url": (_http_url, "must be an http(s) URL with a host, e.g."
-                         " https://example.org/minutes"),
-    "publish.restricted_dir": (bool, "must not be empty"),
-    "web.host": (bool, "must not be empty"),
-    "web.port": (lambda v: 1 <= v <= 65535, "must be an integer between 1 and 65535"),
-    "github.api_url": (lambda v: bool(re.fullmatch(r"https?://\S+", v)),
-                       "must be an http(s) URL"),
-    "github.web_url": (lambda v: bool(re.fullmatch(r"https?://\S+", v)),
-                       "must be an http(s) URL"),
-    "github.timeout_seconds": _POSITIVE,
-    "github.delay_lines": (lambda v: 0 <= v <= 1000, "must be an integer from 0 to 1000"),
-    "github.agenda_label": (bool, "must not be empty"),
-    "log.level": (lambda v: v.upper() in LOG_LEVELS, f"must be one of {', '.join(LOG_LEVELS)}"),
-}
 
 
 def _valid_channel(name: str) -> bool:
@@ -246,7 +247,7 @@ class _Loader:
             probe = probe.rpartition(".")[0]
         raise ConfigError(self.file, key, self.lines.get(probe), message)
 
-    def value(self, key: str, raw: Any, default: Any) -> Any:
+    def value(self, key: str, raw: Any, default: Any, meta: Mapping[str, Any]) -> Any:
         """Type-check *raw* against the default's type, apply the key's rule, convert."""
         if isinstance(default, bool):
             ok, want = isinstance(raw, bool), "true or false"
@@ -262,11 +263,11 @@ class _Loader:
             ok, want = isinstance(raw, str), "a string"
         if not ok:
             self.fail(key, f"must be {want}, not {type(raw).__name__}")  # no value: may be secret
-        check, message = _RULES.get(key, (lambda v: True, ""))
-        if not check(raw):
+        check, message = meta.get("check"), meta.get("message", "")
+        if check is not None and not check(raw):
             self.fail(key, f"{message}, got {raw!r}")
-        if key == "log.level":
-            return raw.upper()
+        if convert := meta.get("convert"):
+            return convert(raw)
         return type(default)(raw)
 
     def section(self, name: str, table: Any) -> Any:
@@ -275,12 +276,13 @@ class _Loader:
         if not isinstance(table, dict):
             self.fail(name, f"must be a table ([{name}])")
         defaults = cls()
-        known = [f.name for f in fields(cls)]
+        known = {f.name: f for f in fields(cls)}
         values = {}
         for key, raw in table.items():
             if key not in known:
-                self.fail(f"{name}.{key}", "unknown key" + _hint(key, known))
-            values[key] = self.value(f"{name}.{key}", raw, getattr(defaults, key))
+                self.fail(f"{name}.{key}", "unknown key" + _hint(key, list(known)))
+            values[key] = self.value(f"{name}.{key}", raw, getattr(defaults, key),
+                                     known[key].metadata)
         return cls(**values)
 
     def database_url(self, url: str, base: Path) -> str:
@@ -434,7 +436,7 @@ def describe(cfg: Config) -> str:
         sub = getattr(cfg, name)
         for f in fields(sub):
             key, value = f"{name}.{f.name}", getattr(sub, f.name)
-            if key in _SECRETS and value:
+            if f.metadata.get("secret") and value:
                 value = MASK
             elif key == "storage.url":
                 value = _mask_url(value)
@@ -456,18 +458,21 @@ def settings_for(cfg: Config) -> Settings:
     """What the plugins may know of the configuration."""
     channel_logs = {fold(c): "member" for c in cfg.bot.member_channels}
     channel_logs |= {fold(c): "team" for c in cfg.bot.team_channels}
+    copied = {f.name: config_value(cfg, f.metadata["config"])
+              for f in fields(Settings) if "config" in f.metadata}
     return Settings(
         nicks=persona_nicks(cfg),
-        base_url=cfg.publish.base_url,
-        logs=cfg.bot.logs,
         channel_logs=channel_logs,
-        max_reminder_hours=cfg.bot.replay_hours,
         idle_leave=timedelta(minutes=cfg.bot.idle_leave_minutes),
-        github_url=cfg.github.web_url,
         github_writes=bool(github_token(cfg.github)),
-        gb_delay=cfg.github.delay_lines,
-        agenda_label=cfg.github.agenda_label,
+        **copied,
     )
+
+
+def config_value(cfg: Config, key: str) -> Any:
+    """The value of ``section.name`` in ``cfg``."""
+    section, name = key.split(".")
+    return getattr(getattr(cfg, section), name)
 
 
 def persona_nicks(cfg: Config) -> dict[str, str]:

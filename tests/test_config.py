@@ -15,11 +15,16 @@ from bot.config import (
     MASK,
     Config,
     ConfigError,
+    GitHubConfig,
     IrcConfig,
+    WebConfig,
+    config_value,
     default_config,
     describe,
     load_config,
+    settings_for,
 )
+from bot.core.plugin import Settings
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
 
@@ -418,3 +423,44 @@ def test_unsupported_database_url(tmp_path: Path, url: str, message: str) -> Non
     assert (err.key, err.line) == ("storage.url", 3)
     assert err.message.startswith(message), err.message
     assert "pw1234" not in str(err)
+
+
+# ---- each option declared once -------------------------------------------------------------
+
+
+def _settings_keys() -> list[tuple[str, str]]:
+    return [(f.name, f.metadata["config"]) for f in fields(Settings) if "config" in f.metadata]
+
+
+@pytest.mark.parametrize(("setting", "key"), _settings_keys())
+def test_a_setting_copied_from_the_config_has_the_config_keys_default(setting: str,
+                                                                      key: str) -> None:
+    section, name = key.split(".")
+    assert name in {f.name for f in fields(getattr(Config(), section))}
+    assert getattr(Settings(nicks={}), setting) == config_value(Config(), key)
+
+
+def test_settings_for_copies_the_configured_values(tmp_path: Path) -> None:
+    path = tmp_path / "agendum.toml"
+    path.write_text('[github]\nagenda_label = "meeting"\ndelay_lines = 3\n'
+                    '[bot]\nlogs = "team"\nreplay_hours = 5\n'
+                    '[publish]\nbase_url = "https://minutes.example.org/x/"\n')
+    settings = settings_for(load_config(path))
+    assert (settings.agenda_label, settings.gb_delay, settings.logs,
+            settings.max_reminder_hours, settings.base_url) == (
+        "meeting", 3, "team", 5.0, "https://minutes.example.org/x")
+    assert len(_settings_keys()) == 6
+
+
+def test_every_check_is_on_its_field_and_every_secret_is_masked() -> None:
+    """A key's rule and its secrecy live on the field (bot.config.option), nowhere else."""
+    secret = [f"{s}.{f.name}" for s in ("irc", "web", "github")
+              for f in fields(getattr(Config(), s)) if f.metadata.get("secret")]
+    assert secret == ["irc.password", "irc.sasl_password", "web.member_password",
+                      "web.team_password", "github.token"]
+    filled = Config(irc=IrcConfig(password="p1", sasl_username="u", sasl_password="p2"),
+                    web=WebConfig(member_password="p3", team_password="p4"),
+                    github=GitHubConfig(token="p5"))
+    shown = describe(filled)
+    assert not any(f"p{i}" in shown.replace("sqlite", "") for i in range(1, 6))
+    assert shown.count(MASK) == 5

@@ -67,6 +67,7 @@ def command(pattern: str, *, unaddressed: bool = False, help: str | None = None,
 
 
 S = TypeVar("S")
+T = TypeVar("T")
 
 
 class PerChannel(Generic[S]):
@@ -171,20 +172,35 @@ class Plugin(Generic[S]):
         """A value this plugin asked to ``Remember``, given back at start-up."""
 
 
+def config(key: str, default: T) -> T:
+    """A setting that is config key ``key`` (``section.name``) as the operator wrote it."""
+    return field(default=default, metadata={"config": key})
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What plugins may know about the deployment (no secrets)."""
+    """What plugins may know about the deployment (no secrets).
+
+    A field marked ``config("section.key", default)`` is that config key's value, copied as
+    is by ``bot.config.settings_for`` (the key itself, its check and its default are declared
+    once, in ``bot.config``; a test holds the two defaults equal). The other fields are
+    derived from the configuration there.
+    """
 
     nicks: dict[str, str]  # persona -> nick
-    base_url: str = "http://localhost:8000"
-    logs: str = "public"  # RRSAgent's default log visibility
+    base_url: str = config("publish.base_url", "http://localhost:8000")
+    logs: str = config("bot.logs", "public")  # RRSAgent's default log visibility
     channel_logs: dict[str, str] = field(default_factory=dict)  # folded channel -> visibility
-    max_reminder_hours: float = 24.0  # reminders must fall inside the replay window
+    # reminders must fall inside the replay window
+    max_reminder_hours: float = config("bot.replay_hours", 24.0)
     idle_leave: timedelta = timedelta(hours=2)  # RRSAgent leaves a channel this quiet
-    github_url: str = "https://github.com"  # where issue URLs point (GitHub Enterprise too)
+    # where issue URLs point (GitHub Enterprise too)
+    github_url: str = config("github.web_url", "https://github.com")
     github_writes: bool = False  # a token is configured: gb may create and close issues
-    gb_delay: int = 15  # lines before gb expands the same reference again
-    agenda_label: str = "agenda+"  # issues with this label are agenda items (find agenda)
+    # lines before gb expands the same reference again
+    gb_delay: int = config("github.delay_lines", 15)
+    # issues with this label are agenda items (find agenda)
+    agenda_label: str = config("github.agenda_label", "agenda+")
 
     def visibility(self, channel: str) -> str:
         return self.channel_logs.get(fold(channel), self.logs)
