@@ -20,6 +20,7 @@ demo: venv
 lint: venv
 	$(BIN)/ruff check bot plugins migrations tests bench demo
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Installs/starts what the tests need (ngIRCd, PostgreSQL...; see scripts/test-services).
 test: lint
