@@ -5,7 +5,7 @@
 Prints how many (log, options) pairs give the same document (footer version line aside) and
 the same stderr, then a table of divergence kinds (``divergence_kinds``: each differing hunk
 named by the markup of its first line on each side) with the number of pairs showing each,
-and writes the unified diffs to ``--out``. The tests (``tests/test_scribe_differential.py``)
+and writes the unified diffs to ``--out``. The tests (``tests/scribe/test_scribe_differential.py``)
 check the same pairs; this is the quick overview. ``--agendum CMD`` runs another build as a
 process instead of this one in-process, e.g. an older checkout, to count what a change fixed:
 

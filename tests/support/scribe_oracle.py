@@ -186,7 +186,7 @@ def headed_log(*lines: str, head: bool = True) -> str:
 
 
 # --- Comparing runs already made, logs in files, and classifying divergences ----------------
-# (used by tests/test_scribe_differential.py and bench/fuzz_minutes.py)
+# (used by tests/scribe/test_scribe_differential.py and bench/fuzz_minutes.py)
 
 
 def normalise(html: str) -> str:
@@ -258,7 +258,7 @@ def closest_run(path: Path, options: Sequence[str], perl: Run, ours: Run) -> Run
 # Regression cases (tests/scribe_regressions/NAME.log): the first line is
 #   # options: -implicit -urlDisplay shorten
 # (shell words, possibly none), stripped before use; the rest of the file is the log, byte for
-# byte. bench/fuzz_minutes.py writes them; tests/test_scribe_differential.py checks them.
+# byte. bench/fuzz_minutes.py writes them; tests/scribe/test_scribe_differential.py checks them.
 REGRESSIONS = Path(__file__).resolve().parent.parent / "scribe_regressions"
 OPTIONS_HEADER = b"# options:"
 

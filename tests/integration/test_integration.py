@@ -9,42 +9,17 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from sqlalchemy import create_engine, text
-
-from tests.support.daemon import AgendumProcess
-from tests.support.ircclient import IrcTestClient
 from tests.support.ircd import IrcServer
-
-CHANNEL = "#meeting"
-BotFactory = Callable[..., AgendumProcess]
-ClientFactory = Callable[..., IrcTestClient]
-BOT_JOIN = 20.0
-
-
-def wait_bots(client: IrcTestClient, channel: str = CHANNEL,
-              nicks: tuple[str, ...] = ("Zakim", "RRSAgent")) -> None:
-    client.wait_names(channel, lambda names: all(n.lower() in {x.lower() for x in names}
-                                                  for n in nicks), timeout=BOT_JOIN)
-
-
-def joined(irc_client_factory: ClientFactory, nick: str) -> IrcTestClient:
-    """A client in CHANNEL once both personas are there too."""
-    client = irc_client_factory(nick)
-    client.join(CHANNEL)
-    wait_bots(client)
-    return client
-
-
-def zakim_says(client: IrcTestClient, pattern: str, timeout: float = 5.0) -> str:
-    return client.wait_for(nick="Zakim", command="PRIVMSG", text=pattern, timeout=timeout).text
-
-
-def events_in_db(db_url: str) -> list[tuple[str, str, str]]:
-    engine = create_engine(db_url)
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT kind, nick, text FROM events ORDER BY id")).all()
-    engine.dispose()
-    return [(r[0], r[1], r[2]) for r in rows]
+from tests.support.live import (
+    BOT_JOIN,
+    CHANNEL,
+    BotFactory,
+    ClientFactory,
+    events_in_db,
+    joined,
+    wait_bots,
+    zakim_says,
+)
 
 
 def test_joins_answers_queue_and_records_everything(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support.ircd import free_port
-from tests.test_integration import CHANNEL, BotFactory, ClientFactory, joined
+from tests.support.live import CHANNEL, BotFactory, ClientFactory, joined
 
 pytestmark = pytest.mark.integration
 

@@ -32,8 +32,7 @@ from bot.core.record import (
 from bot.core.router import Router
 from bot.publish.log import log_lines, search_lines
 from bot.publish.minutes import LogLine, format_irc_html
-from tests.support.seed import seed_events
-from tests.test_zakim_commands import (
+from tests.support.scripted import (
     CHANNEL,
     GAP,
     START,
@@ -43,6 +42,7 @@ from tests.test_zakim_commands import (
     replies,
     shown,
 )
+from tests.support.seed import seed_events
 
 BASE = "http://localhost:8000/2024/03/07-wg"
 LOG = f"{BASE}-irc"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.ircclient import IrcTestClient
-from tests.test_integration import (
+from tests.support.live import (
     BOT_JOIN,
     CHANNEL,
     BotFactory,

@@ -35,7 +35,7 @@ from bot.core.plugin import Settings
 from bot.core.references import describe
 from bot.core.router import Router
 from bot.outside.asker import answer_text
-from tests.test_zakim_commands import CHANNEL, GAP, START
+from tests.support.scripted import CHANNEL, GAP, START
 
 GH = "https://github.com"
 ARIA = f"{GH}/w3c/aria"

@@ -26,7 +26,7 @@ from bot.scribe.pipeline import make_minutes
 from bot.scribe.record import Item, Minutes, Segment
 from tests.support.seed import REFERENCE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((REFERENCE / "scribe2-samples").glob("*.txt"))
 REFERENCE_LOGS = [*SAMPLES, REFERENCE / "seed-2024-03-07-webmachinelearning-irc.txt"]
 SAFE_HREF = re.compile(r"(?:https?://|mailto:|#)", re.I)

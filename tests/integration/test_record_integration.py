@@ -20,7 +20,7 @@ import pytest
 from tests.support.daemon import AgendumProcess
 from tests.support.ircclient import IrcTestClient, ParsedLine
 from tests.support.ircd import IrcServer
-from tests.test_integration import (
+from tests.support.live import (
     BOT_JOIN,
     CHANNEL,
     BotFactory,

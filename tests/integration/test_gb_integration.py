@@ -15,7 +15,7 @@ import pytest
 from tests.support.daemon import AgendumProcess
 from tests.support.fake_github import FakeGitHub
 from tests.support.ircclient import IrcTestClient
-from tests.test_integration import (
+from tests.support.live import (
     BOT_JOIN,
     CHANNEL,
     BotFactory,

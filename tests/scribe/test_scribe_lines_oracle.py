@@ -25,8 +25,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.scribe.engine import _NOT_SPEAKER, _SPEAKER, _ZAKIM_COMMAND, _Builder, _not_speaker
+from tests.scribe.test_scribe_oracle import FORMS as ZAKIM_FORMS
 from tests.support.scribe_oracle import compare_minutes, rrsagent_log
-from tests.test_scribe_oracle import FORMS as ZAKIM_FORMS
 
 log = rrsagent_log
 

@@ -241,7 +241,7 @@ OUTLINES = [
     pytest.param(["<al> scribe: al", '<Zakim> agendum 1. "Intro stuff" taken up [from agendabot]'],
                  (), ["topic: Intro stuff"], id="zakim-agendum-quoted"),
     # -noUseZakimTopics, and "..." after a topic (which continues it unless the scribe named a
-    # speaker before): tests/test_scribe_lines_oracle.py, against scribe.perl
+    # speaker before): tests/scribe/test_scribe_lines_oracle.py, against scribe.perl
     # speaker lines and continuations
     pytest.param(["<al> scribe: al", "<al> Mike: Feature X is great",
                   "<al> … and easy to implement."], (),
@@ -364,11 +364,11 @@ OUTLINES = [
     pytest.param(["<al> scribe: al", "<al> zakim, who is here?", "<al> rrsagent, make minutes",
                   "<al> trackbot, end meeting"], (), [], id="commands-to-bots-hidden"),
     # ("Zakim: close item 1", "trackbot, hello" and "gb, hello" stay: addressed-to-bots in
-    # tests/test_scribe_lines_oracle.py)
+    # tests/scribe/test_scribe_lines_oracle.py)
     pytest.param(["<al> scribe: al", "<jo> q+", "<jo> q+ to ask", "<al> ack jo", "<jo> q-",
                   "<jo> q?", "<jo> queue+", "<jo> agenda+ foo", "<al> next agendum"], (), [],
                  id="queue-commands-hidden"),
-    # gb's lines: gb-lines in tests/test_scribe_lines_oracle.py
+    # gb's lines: gb-lines in tests/scribe/test_scribe_lines_oracle.py
     pytest.param(["<al> scribe: al", "<gb> Issue 5 opened",
                   "<ghurlbot> https://github.com/w3c/x/issues/5 -> Issue 5"], ("-noghurlbot",),
                  [], id="no-ghurlbot"),

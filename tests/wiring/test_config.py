@@ -26,7 +26,7 @@ from bot.config import (
 )
 from bot.core.plugin import Settings
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 
 
 def write(tmp_path: Path, text: str, name: str = "config.toml") -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = [sys.executable, "-m", "demo", "--pace", "0.05"]
 TOPICS = ["Welcome and introductions", "CR snapshot", "Next steps"]
 

@@ -36,7 +36,7 @@ def test_migrations_match_the_declared_schema(db_url: str) -> None:
 def test_wheel_installs_one_import_package_with_plugins_migrations_and_templates(
     tmp_path: Path,
 ) -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
          "-w", str(tmp_path), str(root)],
