@@ -49,6 +49,7 @@ _RMEM_MAX = "/proc/sys/net/core/rmem_max"
 # logged; its protocol traffic (welcome, CAP, membership) no longer matters.
 _STILL_SAID = {"pubmsg", "action", "pubnotice", "topic"}
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
 def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
@@ -75,6 +76,31 @@ def widen_receive_buffer(sock: socket.socket | None, limit_file: str = _RMEM_MAX
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
 
 
+def send_at_once(sock: Any) -> None:
+    """Let small writes leave at once (TCP_NODELAY) and ACK what arrives at once.
+
+    A reply is one small write: Nagle's algorithm would hold it while the server has not yet
+    ACKed our last line, and servers delay their ACKs by up to 40 ms. (asyncio sets
+    TCP_NODELAY on its TCP transports already; this keeps it so whatever carries the bytes.)
+    """
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    ack_at_once(sock)
+
+
+def ack_at_once(sock: Any) -> None:
+    """ACK the segments that arrive next at once (Linux only; the kernel drops back to
+    delayed ACKs on its own, so this is set again after every read).
+
+    The server does not use TCP_NODELAY (ngIRCd), so a line it relays right after another
+    waits in its Nagle buffer until we ACK the first: up to 40 ms with a delayed ACK.
+    """
+    if _QUICKACK is not None and sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+
+
 def decode_line(raw: bytes) -> str:
     """UTF-8, with any stray byte kept as its latin-1 character: a line is never lost."""
     return raw.rstrip(b"\r").decode("utf-8", "agendum-latin1")
@@ -96,6 +122,7 @@ class _Connection(AioConnection):
     raw_lines: deque[bytes]  # split, not yet decoded and parsed
     partial = b""  # the start of a line whose end has not arrived
     draining = False
+    sock: Any = None  # the socket under the transport, for options set on every read
 
     def process_data(self, new_data: bytes) -> None:
         """Only take the bytes off the socket; they are parsed a little at a time.
@@ -104,6 +131,7 @@ class _Connection(AioConnection):
         drops a client that falls behind during a flood. Raw chunks are also the most
         compact way to hold a backlog.
         """
+        ack_at_once(self.sock)
         self.session.last_seen = time.monotonic()
         self.chunks.append(new_data)
         if not self.draining:
@@ -341,7 +369,9 @@ class Session:
 
         async def factory(protocol: Any, address: Any) -> Any:
             transport, proto = await base(protocol, address)
-            widen_receive_buffer(transport.get_extra_info("socket"))
+            conn.sock = transport.get_extra_info("socket")
+            widen_receive_buffer(conn.sock)
+            send_at_once(conn.sock)
             transport.write(b"CAP LS 302\r\n")  # before NICK/USER: holds registration for CAP
             return transport, proto
 
