@@ -39,7 +39,9 @@ from bot.core.text import TokenBucket, reason, sanitize, split_utf8, text_budget
 
 log = logging.getLogger(__name__)
 
-WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
+# cap-notify: the server says when a capability comes or goes (CAP NEW / CAP DEL), so SASL
+# can be used as soon as services are back, without reconnecting.
+WANTED_CAPS = {"server-time", "message-tags", "account-tag", "cap-notify"}
 DRAIN_BUDGET = 0.002  # seconds of parsing before the loop gets to read the sockets again
 RECEIVE_BUFFER = 4 << 20  # ask the kernel for room to absorb a flood (it may give less)
 HOLD_BACK_PAUSE = 0.005  # seconds to wait while the database writer is behind
@@ -178,6 +180,14 @@ def _event_time(event: IrcEvent) -> tuple[datetime, str | None]:
     return when, tags.get("msgid")
 
 
+def _plain_offered(sasl: str | None) -> bool:
+    """Whether a ``sasl`` or ``sasl=MECH,...`` capability allows PLAIN (no list: maybe)."""
+    if sasl is None:
+        return False
+    mechs = sasl.partition("=")[2]
+    return not mechs or "PLAIN" in mechs.upper().split(",")
+
+
 def backoff_delay(
     attempt: int, low: float, high: float, jitter: Callable[[], float] = random.random
 ) -> float:
@@ -230,7 +240,8 @@ class Session:
         self._out_ready = asyncio.Event()
         self._cap_offered: set[str] = set()
         self._cap_done = False
-        self._sasl_timer: asyncio.TimerHandle | None = None
+        self._sasl_timer: asyncio.TimerHandle | None = None  # set while SASL is under way
+        self.logged_in = False  # SASL succeeded (or the server says we are logged in)
         self._lost_event = asyncio.Event()
         self._lost_reason = ""
         self.connects = 0
@@ -357,6 +368,8 @@ class Session:
         self._lost_reason = ""
         self.registered.clear()
         self._cap_offered, self._cap_done = set(), False
+        self._stop_sasl_timer()  # one left from a connection lost during SASL
+        self.logged_in = False
         self._nick_attempt = 0
         kwargs: dict[str, Any] = {}
         if self.cfg.tls:
@@ -475,31 +488,62 @@ class Session:
     def _on_cap(self, ev: IrcEvent) -> None:
         args = list(ev.arguments)
         sub = args[0].upper() if args else ""
+        caps = args[-1].split() if len(args) > 1 else []
         if sub == "LS":
             more = len(args) > 2 and args[1] == "*"
-            self._cap_offered |= set(args[-1].split())
+            self._cap_offered |= set(caps)
             if more:
                 return
             offered = {c.split("=", 1)[0]: c for c in self._cap_offered}
             want = WANTED_CAPS & offered.keys()
-            if self._want_sasl() and "sasl" in offered:
-                mechs = offered["sasl"].partition("=")[2]
-                if not mechs or "PLAIN" in mechs.upper().split(","):
-                    want.add("sasl")
+            if self._want_sasl() and _plain_offered(offered.get("sasl")):
+                want.add("sasl")
             if want:
                 self._send_now("CAP REQ :" + " ".join(sorted(want)))
             else:
                 self._cap_end()
         elif sub == "ACK":
-            acked = set(args[-1].split())
-            if "sasl" in acked and self._want_sasl():
-                self._send_now("AUTHENTICATE PLAIN")
-                loop = asyncio.get_running_loop()
-                self._sasl_timer = loop.call_later(SASL_TIMEOUT, self._sasl_timed_out)
+            if "sasl" in caps and self._want_sasl():
+                self._start_sasl()
             else:
                 self._cap_end()
         elif sub == "NAK":
             self._cap_end()
+        elif sub == "NEW":
+            self._cap_new({c.split("=", 1)[0]: c for c in caps})
+        elif sub == "DEL":
+            self._cap_del(set(caps))
+
+    def _cap_new(self, offered: dict[str, str]) -> None:
+        """Services are back (cap-notify): log in on this connection, without reconnecting."""
+        if "sasl" not in offered or not self._want_sasl():
+            return
+        if self.logged_in or self._sasl_timer is not None:
+            log.info("%s: SASL offered again (CAP NEW); already %s", self.wanted_nick,
+                     "logged in" if self.logged_in else "logging in")
+        elif not _plain_offered(offered["sasl"]):
+            log.error("%s: SASL offered again (CAP NEW) but without PLAIN (%s); not logging in",
+                      self.wanted_nick, offered["sasl"])
+        else:
+            log.info("%s: SASL offered again (CAP NEW); logging in", self.wanted_nick)
+            self._send_now("CAP REQ :sasl")
+
+    def _cap_del(self, gone: set[str]) -> None:
+        """Services went away (cap-notify): forget SASL until it is offered again."""
+        if "sasl" not in gone or not self._want_sasl():
+            return
+        if self._sasl_timer is not None:  # under way: abort it (and finish registering)
+            self._send_now("AUTHENTICATE *")
+            self._cap_end()
+        log.warning("%s: SASL withdrawn (CAP DEL): services are gone; %s", self.wanted_nick,
+                    "the account stays logged in" if self.logged_in
+                    else "logging in when they are back")
+
+    def _start_sasl(self) -> None:
+        self._send_now("AUTHENTICATE PLAIN")
+        self._stop_sasl_timer()
+        loop = asyncio.get_running_loop()
+        self._sasl_timer = loop.call_later(SASL_TIMEOUT, self._sasl_timed_out)
 
     def _want_sasl(self) -> bool:
         return bool(self.cfg.sasl_username and self.cfg.sasl_password)
@@ -516,8 +560,15 @@ class Session:
             self._send_now("AUTHENTICATE +")
 
     def _on_saslsuccess(self, ev: IrcEvent) -> None:
+        self.logged_in = True
         log.info("%s: SASL login succeeded", self.wanted_nick)
         self._cap_end()
+
+    def _on_loggedin(self, ev: IrcEvent) -> None:
+        self.logged_in = True
+
+    def _on_loggedout(self, ev: IrcEvent) -> None:
+        self.logged_in = False
 
     def _sasl_failed(self, ev: IrcEvent) -> None:
         log.error("%s: SASL login failed (%s)", self.wanted_nick, ev.type)
@@ -527,15 +578,19 @@ class Session:
     _on_saslalready = _on_saslsuccess
 
     def _sasl_timed_out(self) -> None:
-        if not self._cap_done:
-            log.error("%s: SASL login timed out; continuing without an account", self.wanted_nick)
-            self._send_now("AUTHENTICATE *")
-            self._cap_end()
+        self._sasl_timer = None
+        log.error("%s: SASL login timed out; continuing without an account", self.wanted_nick)
+        self._send_now("AUTHENTICATE *")
+        self._cap_end()
 
-    def _cap_end(self, *, send: bool = True) -> None:
+    def _stop_sasl_timer(self) -> None:
         if self._sasl_timer is not None:
             self._sasl_timer.cancel()
             self._sasl_timer = None
+
+    def _cap_end(self, *, send: bool = True) -> None:
+        """SASL, if any, is over; before registration, so is CAP negotiation."""
+        self._stop_sasl_timer()
         if not self._cap_done:
             self._cap_done = True
             if send:
