@@ -242,6 +242,8 @@ class Session:
         self._cap_done = False
         self._sasl_timer: asyncio.TimerHandle | None = None  # set while SASL is under way
         self.logged_in = False  # SASL succeeded (or the server says we are logged in)
+        self._sasl_refused = False  # the credentials were refused: asking again won't help
+        self._rechecking = False  # our own CAP LS after registration: is sasl offered now?
         self._lost_event = asyncio.Event()
         self._lost_reason = ""
         self.connects = 0
@@ -369,7 +371,7 @@ class Session:
         self.registered.clear()
         self._cap_offered, self._cap_done = set(), False
         self._stop_sasl_timer()  # one left from a connection lost during SASL
-        self.logged_in = False
+        self.logged_in = self._sasl_refused = self._rechecking = False
         self._nick_attempt = 0
         kwargs: dict[str, Any] = {}
         if self.cfg.tls:
@@ -405,6 +407,7 @@ class Session:
             asyncio.create_task(self._writer()),
             asyncio.create_task(self._watchdog()),
             asyncio.create_task(self._regain_nick()),
+            asyncio.create_task(self._recheck_sasl()),
         ]
         try:
             await self._lost_event.wait()
@@ -466,6 +469,18 @@ class Session:
             if fold(self.nick) != fold(self.wanted_nick):
                 self._send_now(f"NICK {self.wanted_nick}")
 
+    async def _recheck_sasl(self) -> None:
+        """Not logged in though SASL is configured: ask now and then whether it is offered.
+
+        For servers that do not say so (no cap-notify; InspIRCd 3 when services relink).
+        """
+        while True:
+            await asyncio.sleep(self.cfg.sasl_recheck_interval)
+            if (self._want_sasl() and not self.logged_in and not self._sasl_refused
+                    and self._sasl_timer is None):
+                self._cap_offered, self._rechecking = set(), True
+                self._send_now("CAP LS 302")
+
     def _send_now(self, line: str) -> None:
         """Write a line immediately (protocol traffic and paced output both end here)."""
         conn = self.conn
@@ -495,6 +510,9 @@ class Session:
             if more:
                 return
             offered = {c.split("=", 1)[0]: c for c in self._cap_offered}
+            if self._cap_done:  # our recheck, after registration
+                self._recheck_done(offered)
+                return
             want = WANTED_CAPS & offered.keys()
             if self._want_sasl() and _plain_offered(offered.get("sasl")):
                 want.add("sasl")
@@ -513,6 +531,15 @@ class Session:
             self._cap_new({c.split("=", 1)[0]: c for c in caps})
         elif sub == "DEL":
             self._cap_del(set(caps))
+
+    def _recheck_done(self, offered: dict[str, str]) -> None:
+        """The answer to ``_recheck_sasl``'s CAP LS: log in if sasl is offered now."""
+        if not self._rechecking:
+            return
+        self._rechecking = False
+        if _plain_offered(offered.get("sasl")) and not self.logged_in:
+            log.info("%s: SASL offered again (CAP LS); logging in", self.wanted_nick)
+            self._send_now("CAP REQ :sasl")
 
     def _cap_new(self, offered: dict[str, str]) -> None:
         """Services are back (cap-notify): log in on this connection, without reconnecting."""
@@ -572,6 +599,7 @@ class Session:
 
     def _sasl_failed(self, ev: IrcEvent) -> None:
         log.error("%s: SASL login failed (%s)", self.wanted_nick, ev.type)
+        self._sasl_refused = ev.type in ("saslfail", "nicklocked")
         self._cap_end()
 
     _on_saslfail = _on_sasltoolong = _on_saslaborted = _on_nicklocked = _sasl_failed

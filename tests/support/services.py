@@ -19,7 +19,8 @@ foreground in their own session, and every port is bound to ``host`` only.
 
 ``start()`` returns once a probe client registered (001) and NickServ answered it,
 which means Atheme has linked and burst.  ``start(services=False)`` starts InspIRCd
-alone (no SASL offered) and ``start_services()`` brings Atheme in later.  Logs:
+alone (no SASL offered), ``start_services()`` brings Atheme in later and
+``stop_services()`` stops it alone.  Logs:
 ``inspircd_log``, ``atheme_log`` (``log_text()`` returns the tails of all of them, for
 failure reports).
 
@@ -485,6 +486,18 @@ class ServicesNetwork:
         except BaseException as e:
             self._fail(e, t0)
             raise
+
+    def stop_services(self) -> None:
+        """Stop Atheme alone (it saves its database): the link drops, InspIRCd stays up."""
+        proc, self._atheme = self._atheme, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
     def _start_atheme(self, deadline: float) -> None:
         if self._atheme is not None and self._atheme.poll() is None:
