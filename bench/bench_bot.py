@@ -1,7 +1,8 @@
 """Benchmark agendum end to end: a real ngIRCd on loopback, the bot as a real process.
 
-Idle RSS, ``Zakim, q?`` reply latency, logging throughput and loss under a channel flood,
-RSS after it, SIGTERM shutdown, replies after quiet moments with the shipped token bucket.
+Idle RSS, ``Zakim, q?`` reply latency (alone, and right after a relayed ``q+``), logging
+throughput and loss under a channel flood, RSS after it, SIGTERM shutdown, replies after
+quiet moments with the shipped token bucket.
 Prints a table, then the results as one JSON line. See bench/README.md.
 """
 
@@ -31,6 +32,8 @@ from tests.support.ircd import IrcServer  # noqa: E402
 CHANNEL = "#bench"
 BOTS = ("Zakim", "RRSAgent", "gb")
 FILLER = "the quick brown fox jumps over the lazy dog 0123456789"
+PEOPLE = 4  # participants taking turns in the q+ / q? / q- phase
+RELAY_CHANNEL = "#relay"  # that phase's channel: Zakim is invited, the other personas are not
 BENCH_BUCKET = (100.0, 20)  # send_rate, send_burst: never the bottleneck at 20 q?/s
 DEFAULT_BUCKET = (2.0, 5)  # the shipped defaults (config.example.toml)
 CONFIG = """\
@@ -164,6 +167,46 @@ def round_trips(lat: Raw, n: int, interval: float) -> list[float]:
     return out
 
 
+def after_relayed_lines(people: list[Raw], channel: str, n: int) -> list[float]:
+    """``q+``, ``q?``, ``q-`` from each participant in turn, back to back; ms to each ``q?``'s
+    reply.
+
+    Zakim has just replied on its connection, so Linux takes it for an interactive one and
+    delays its ACKs (up to 40 ms); ``q-`` and ``q+`` get no reply to carry an ACK; and ngIRCd,
+    without TCP_NODELAY, holds the next small line in its Nagle buffer until that ACK comes.
+    """
+    out = []
+    for i in range(n):
+        who = people[i % len(people)]
+        who.send(f"PRIVMSG {channel} :q+")
+        t0 = time.perf_counter()
+        who.send(f"PRIVMSG {channel} :q?")
+        who.wait(lambda p, c, a, mine=f" {who.nick} on the speaker queue":  # not someone else's
+                 c == "PRIVMSG" and p.startswith("Zakim!") and mine in a[-1])
+        out.append((time.perf_counter() - t0) * 1000)
+        who.send(f"PRIVMSG {channel} :q-")
+    return out
+
+
+def relayed_phase(port: int, n: int) -> list[float]:
+    """PEOPLE participants invite Zakim alone to RELAY_CHANNEL, then take turns, back to back.
+
+    Only Zakim's connection hears that channel: in ``#bench`` a copy of each line also
+    reaches RRSAgent's and gb's connections, which rarely write and so ACK at once, and the
+    first copy to arrive is the one handled, which would hide a stall on Zakim's.
+    """
+    people = [Raw(port, f"person{i}", quickack=True) for i in range(PEOPLE)]
+    for who in people:
+        who.join(RELAY_CHANNEL)
+    people[0].send(f"INVITE Zakim {RELAY_CHANNEL}")
+    people[0].wait(lambda p, c, a: c == "JOIN" and p.startswith("Zakim!"))
+    after_relayed_lines(people, RELAY_CHANNEL, 10)  # warm-up
+    ms = after_relayed_lines(people, RELAY_CHANNEL, n)
+    for who in people:
+        who.send("QUIT :done")
+    return ms
+
+
 def pct(values: list[float], q: float) -> float:
     return round(sorted(values)[round(q / 100 * (len(values) - 1))], 2)
 
@@ -257,6 +300,11 @@ def run(a: argparse.Namespace, tmp: Path, r: dict[str, Any]) -> None:
         ms = round_trips(lat, a.roundtrips, 0.05)
         r["latency_ms"] = {"n": len(ms), **{f"p{q}": pct(ms, q) for q in (50, 90, 99)},
                            "max": round(max(ms), 2)}
+        print(f"after relayed lines: {a.relayed} rounds of q+, q?, q- from {PEOPLE} people "
+              f"in turn in {RELAY_CHANNEL}, where only Zakim is", flush=True)
+        ms = relayed_phase(srv.port, a.relayed)
+        r["after_relayed_ms"] = {"n": len(ms), **{f"p{q}": pct(ms, q) for q in (50, 90, 99)},
+                                 "max": round(max(ms), 2)}
         if not a.skip_default_bucket:  # control for the default-bucket phase: same spacing
             print("quiet moments: 10 round trips 2 s apart", flush=True)
             r["quiet_ms"] = [round(x, 2) for x in round_trips(lat, 10, 2.0)]
@@ -291,7 +339,7 @@ def run(a: argparse.Namespace, tmp: Path, r: dict[str, Any]) -> None:
 
 
 def report(r: dict[str, Any]) -> None:
-    lat, ms = r["latency_ms"], "{} / {}".format
+    lat, rel, ms = r["latency_ms"], r["after_relayed_ms"], "{} / {}".format
     down = (r["bot_registrations"] != len(BOTS) or not r["bots_in_channel"]
             or "connection lost" in r["bot_log_alarms"])
     rss = (r["rss_idle_mb"], r["rss_peak_sampled_mb"], r["rss_after_pause_mb"])
@@ -299,6 +347,9 @@ def report(r: dict[str, Any]) -> None:
         ("RSS idle (MB)", r["rss_idle_mb"], "< 60", rss[0] < 60),
         ("reply p50 / p90 (ms)", ms(lat["p50"], lat["p90"]), "", None),
         ("reply p99 / max (ms)", ms(lat["p99"], lat["max"]), "p99 < 5", lat["p99"] < 5),
+        ("q? after q+, p50 / p90 (ms)", ms(rel["p50"], rel["p90"]), "", None),
+        ("q? after q+, p99 / max (ms)", ms(rel["p99"], rel["max"]), "p99 < 40",
+         rel["p99"] < 40),
         ("ngIRCd relayed the burst in (s)", r["relay_s"], "", None),
         ("all lines stored after (s)", r["ingest_s"], "", None),
         ("ingest (lines/s)", r["ingest_lines_per_s"], ">= 10000", r["ingest_lines_per_s"] >= 1e4),
@@ -331,6 +382,7 @@ def main() -> int:
     ap.add_argument("--lines", type=int, default=50000)
     ap.add_argument("--clients", type=int, default=5)
     ap.add_argument("--roundtrips", type=int, default=500)
+    ap.add_argument("--relayed", type=int, default=200, help="rounds of q+, q?, q-")
     ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     ap.add_argument("--skip-default-bucket", action="store_true", help="skip the 2 s apart phases")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (logs, SQLite file)")

@@ -95,6 +95,7 @@ class IrcConfig:
     reconnect_max: float = 60.0
     idle_timeout: float = _positive(120.0)
     nick_regain_interval: float = _positive(30.0)
+    sasl_recheck_interval: float = _positive(60.0)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,9 @@ from bot.core.text import TokenBucket, reason, sanitize, split_utf8, text_budget
 
 log = logging.getLogger(__name__)
 
-WANTED_CAPS = {"server-time", "message-tags", "account-tag"}
+# cap-notify: the server says when a capability comes or goes (CAP NEW / CAP DEL), so SASL
+# can be used as soon as services are back, without reconnecting.
+WANTED_CAPS = {"server-time", "message-tags", "account-tag", "cap-notify"}
 DRAIN_BUDGET = 0.002  # seconds of parsing before the loop gets to read the sockets again
 RECEIVE_BUFFER = 4 << 20  # ask the kernel for room to absorb a flood (it may give less)
 HOLD_BACK_PAUSE = 0.005  # seconds to wait while the database writer is behind
@@ -49,6 +51,7 @@ _RMEM_MAX = "/proc/sys/net/core/rmem_max"
 # logged; its protocol traffic (welcome, CAP, membership) no longer matters.
 _STILL_SAID = {"pubmsg", "action", "pubnotice", "topic"}
 _ALT_SUFFIXES = ("_", "__", "___", "1", "2", "3")
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
 def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
@@ -75,6 +78,31 @@ def widen_receive_buffer(sock: socket.socket | None, limit_file: str = _RMEM_MAX
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
 
 
+def send_at_once(sock: Any) -> None:
+    """Let small writes leave at once (TCP_NODELAY) and ACK what arrives at once.
+
+    A reply is one small write: Nagle's algorithm would hold it while the server has not yet
+    ACKed our last line, and servers delay their ACKs by up to 40 ms. (asyncio sets
+    TCP_NODELAY on its TCP transports already; this keeps it so whatever carries the bytes.)
+    """
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    ack_at_once(sock)
+
+
+def ack_at_once(sock: Any) -> None:
+    """ACK the segments that arrive next at once (Linux only; the kernel drops back to
+    delayed ACKs on its own, so this is set again after every read).
+
+    The server does not use TCP_NODELAY (ngIRCd), so a line it relays right after another
+    waits in its Nagle buffer until we ACK the first: up to 40 ms with a delayed ACK.
+    """
+    if _QUICKACK is not None and sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+
+
 def decode_line(raw: bytes) -> str:
     """UTF-8, with any stray byte kept as its latin-1 character: a line is never lost."""
     return raw.rstrip(b"\r").decode("utf-8", "agendum-latin1")
@@ -96,6 +124,7 @@ class _Connection(AioConnection):
     raw_lines: deque[bytes]  # split, not yet decoded and parsed
     partial = b""  # the start of a line whose end has not arrived
     draining = False
+    sock: Any = None  # the socket under the transport, for options set on every read
 
     def process_data(self, new_data: bytes) -> None:
         """Only take the bytes off the socket; they are parsed a little at a time.
@@ -104,6 +133,7 @@ class _Connection(AioConnection):
         drops a client that falls behind during a flood. Raw chunks are also the most
         compact way to hold a backlog.
         """
+        ack_at_once(self.sock)
         self.session.last_seen = time.monotonic()
         self.chunks.append(new_data)
         if not self.draining:
@@ -148,6 +178,14 @@ def _event_time(event: IrcEvent) -> tuple[datetime, str | None]:
         with contextlib.suppress(ValueError):
             when = datetime.fromisoformat(stamp).astimezone(UTC)
     return when, tags.get("msgid")
+
+
+def _plain_offered(sasl: str | None) -> bool:
+    """Whether a ``sasl`` or ``sasl=MECH,...`` capability allows PLAIN (no list: maybe)."""
+    if sasl is None:
+        return False
+    mechs = sasl.partition("=")[2]
+    return not mechs or "PLAIN" in mechs.upper().split(",")
 
 
 def backoff_delay(
@@ -202,7 +240,10 @@ class Session:
         self._out_ready = asyncio.Event()
         self._cap_offered: set[str] = set()
         self._cap_done = False
-        self._sasl_timer: asyncio.TimerHandle | None = None
+        self._sasl_timer: asyncio.TimerHandle | None = None  # set while SASL is under way
+        self.logged_in = False  # SASL succeeded (or the server says we are logged in)
+        self._sasl_refused = False  # the credentials were refused: asking again won't help
+        self._rechecking = False  # our own CAP LS after registration: is sasl offered now?
         self._lost_event = asyncio.Event()
         self._lost_reason = ""
         self.connects = 0
@@ -329,6 +370,8 @@ class Session:
         self._lost_reason = ""
         self.registered.clear()
         self._cap_offered, self._cap_done = set(), False
+        self._stop_sasl_timer()  # one left from a connection lost during SASL
+        self.logged_in = self._sasl_refused = self._rechecking = False
         self._nick_attempt = 0
         kwargs: dict[str, Any] = {}
         if self.cfg.tls:
@@ -341,7 +384,9 @@ class Session:
 
         async def factory(protocol: Any, address: Any) -> Any:
             transport, proto = await base(protocol, address)
-            widen_receive_buffer(transport.get_extra_info("socket"))
+            conn.sock = transport.get_extra_info("socket")
+            widen_receive_buffer(conn.sock)
+            send_at_once(conn.sock)
             transport.write(b"CAP LS 302\r\n")  # before NICK/USER: holds registration for CAP
             return transport, proto
 
@@ -362,6 +407,7 @@ class Session:
             asyncio.create_task(self._writer()),
             asyncio.create_task(self._watchdog()),
             asyncio.create_task(self._regain_nick()),
+            asyncio.create_task(self._recheck_sasl()),
         ]
         try:
             await self._lost_event.wait()
@@ -423,6 +469,18 @@ class Session:
             if fold(self.nick) != fold(self.wanted_nick):
                 self._send_now(f"NICK {self.wanted_nick}")
 
+    async def _recheck_sasl(self) -> None:
+        """Not logged in though SASL is configured: ask now and then whether it is offered.
+
+        For servers that do not say so (no cap-notify; InspIRCd 3 when services relink).
+        """
+        while True:
+            await asyncio.sleep(self.cfg.sasl_recheck_interval)
+            if (self._want_sasl() and not self.logged_in and not self._sasl_refused
+                    and self._sasl_timer is None):
+                self._cap_offered, self._rechecking = set(), True
+                self._send_now("CAP LS 302")
+
     def _send_now(self, line: str) -> None:
         """Write a line immediately (protocol traffic and paced output both end here)."""
         conn = self.conn
@@ -445,31 +503,74 @@ class Session:
     def _on_cap(self, ev: IrcEvent) -> None:
         args = list(ev.arguments)
         sub = args[0].upper() if args else ""
+        caps = args[-1].split() if len(args) > 1 else []
         if sub == "LS":
             more = len(args) > 2 and args[1] == "*"
-            self._cap_offered |= set(args[-1].split())
+            self._cap_offered |= set(caps)
             if more:
                 return
             offered = {c.split("=", 1)[0]: c for c in self._cap_offered}
+            if self._cap_done:  # our recheck, after registration
+                self._recheck_done(offered)
+                return
             want = WANTED_CAPS & offered.keys()
-            if self._want_sasl() and "sasl" in offered:
-                mechs = offered["sasl"].partition("=")[2]
-                if not mechs or "PLAIN" in mechs.upper().split(","):
-                    want.add("sasl")
+            if self._want_sasl() and _plain_offered(offered.get("sasl")):
+                want.add("sasl")
             if want:
                 self._send_now("CAP REQ :" + " ".join(sorted(want)))
             else:
                 self._cap_end()
         elif sub == "ACK":
-            acked = set(args[-1].split())
-            if "sasl" in acked and self._want_sasl():
-                self._send_now("AUTHENTICATE PLAIN")
-                loop = asyncio.get_running_loop()
-                self._sasl_timer = loop.call_later(SASL_TIMEOUT, self._sasl_timed_out)
+            if "sasl" in caps and self._want_sasl():
+                self._start_sasl()
             else:
                 self._cap_end()
         elif sub == "NAK":
             self._cap_end()
+        elif sub == "NEW":
+            self._cap_new({c.split("=", 1)[0]: c for c in caps})
+        elif sub == "DEL":
+            self._cap_del(set(caps))
+
+    def _recheck_done(self, offered: dict[str, str]) -> None:
+        """The answer to ``_recheck_sasl``'s CAP LS: log in if sasl is offered now."""
+        if not self._rechecking:
+            return
+        self._rechecking = False
+        if _plain_offered(offered.get("sasl")) and not self.logged_in:
+            log.info("%s: SASL offered again (CAP LS); logging in", self.wanted_nick)
+            self._send_now("CAP REQ :sasl")
+
+    def _cap_new(self, offered: dict[str, str]) -> None:
+        """Services are back (cap-notify): log in on this connection, without reconnecting."""
+        if "sasl" not in offered or not self._want_sasl():
+            return
+        if self.logged_in or self._sasl_timer is not None:
+            log.info("%s: SASL offered again (CAP NEW); already %s", self.wanted_nick,
+                     "logged in" if self.logged_in else "logging in")
+        elif not _plain_offered(offered["sasl"]):
+            log.error("%s: SASL offered again (CAP NEW) but without PLAIN (%s); not logging in",
+                      self.wanted_nick, offered["sasl"])
+        else:
+            log.info("%s: SASL offered again (CAP NEW); logging in", self.wanted_nick)
+            self._send_now("CAP REQ :sasl")
+
+    def _cap_del(self, gone: set[str]) -> None:
+        """Services went away (cap-notify): forget SASL until it is offered again."""
+        if "sasl" not in gone or not self._want_sasl():
+            return
+        if self._sasl_timer is not None:  # under way: abort it (and finish registering)
+            self._send_now("AUTHENTICATE *")
+            self._cap_end()
+        log.warning("%s: SASL withdrawn (CAP DEL): services are gone; %s", self.wanted_nick,
+                    "the account stays logged in" if self.logged_in
+                    else "logging in when they are back")
+
+    def _start_sasl(self) -> None:
+        self._send_now("AUTHENTICATE PLAIN")
+        self._stop_sasl_timer()
+        loop = asyncio.get_running_loop()
+        self._sasl_timer = loop.call_later(SASL_TIMEOUT, self._sasl_timed_out)
 
     def _want_sasl(self) -> bool:
         return bool(self.cfg.sasl_username and self.cfg.sasl_password)
@@ -486,26 +587,38 @@ class Session:
             self._send_now("AUTHENTICATE +")
 
     def _on_saslsuccess(self, ev: IrcEvent) -> None:
+        self.logged_in = True
         log.info("%s: SASL login succeeded", self.wanted_nick)
         self._cap_end()
 
+    def _on_loggedin(self, ev: IrcEvent) -> None:
+        self.logged_in = True
+
+    def _on_loggedout(self, ev: IrcEvent) -> None:
+        self.logged_in = False
+
     def _sasl_failed(self, ev: IrcEvent) -> None:
         log.error("%s: SASL login failed (%s)", self.wanted_nick, ev.type)
+        self._sasl_refused = ev.type in ("saslfail", "nicklocked")
         self._cap_end()
 
     _on_saslfail = _on_sasltoolong = _on_saslaborted = _on_nicklocked = _sasl_failed
     _on_saslalready = _on_saslsuccess
 
     def _sasl_timed_out(self) -> None:
-        if not self._cap_done:
-            log.error("%s: SASL login timed out; continuing without an account", self.wanted_nick)
-            self._send_now("AUTHENTICATE *")
-            self._cap_end()
+        self._sasl_timer = None
+        log.error("%s: SASL login timed out; continuing without an account", self.wanted_nick)
+        self._send_now("AUTHENTICATE *")
+        self._cap_end()
 
-    def _cap_end(self, *, send: bool = True) -> None:
+    def _stop_sasl_timer(self) -> None:
         if self._sasl_timer is not None:
             self._sasl_timer.cancel()
             self._sasl_timer = None
+
+    def _cap_end(self, *, send: bool = True) -> None:
+        """SASL, if any, is over; before registration, so is CAP negotiation."""
+        self._stop_sasl_timer()
         if not self._cap_done:
             self._cap_done = True
             if send:

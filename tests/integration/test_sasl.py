@@ -298,3 +298,106 @@ def test_unanswered_sasl_gives_up_and_registers(
         bot = agendum(sasl=(ACCOUNT, PASSWORD))
         alice.wait_for(command="JOIN", nick="Zakim", target=channel, timeout=20)
     bot.wait_log("Zakim: registered as")
+
+
+@pytest.fixture
+def late_services(tmp_path: Path) -> Iterator[ServicesNetwork]:
+    """A fresh InspIRCd whose services have not linked yet; ACCOUNT is in Atheme's database.
+
+    InspIRCd announces ``sasl`` (CAP NEW) when it learns the mechanisms from services, so
+    it must not have met them before: the account is registered on a first network sharing
+    the work dir (and so Atheme's database), which is then stopped.
+    """
+    workdir = tmp_path / "services"
+    first, net = ServicesNetwork(workdir=workdir), ServicesNetwork(workdir=workdir)
+    error = None
+    try:
+        first.start()
+        first.register(ACCOUNT, PASSWORD)
+        first.stop()  # Atheme saves its database on the way out
+        net.start(services=False)
+    except ServicesError as e:
+        error = str(e)
+    if error is not None:
+        first.stop()
+        net.stop()
+        pytest.fail(error, pytrace=False)
+    try:
+        yield net
+    finally:
+        net.stop()
+
+
+def test_sasl_logs_in_when_services_come_back_without_reconnecting(
+    late_services: ServicesNetwork, tmp_path: Path
+) -> None:
+    net, channel = late_services, "#services-come-back"
+    bot = AgendumProcess(tmp_path / "bot", irc_port=net.port, channels=[channel],
+                         db_url=f"sqlite:///{tmp_path / 'agendum.db'}",
+                         extra=f'sasl_username = "{ACCOUNT}"\nsasl_password = "{PASSWORD}"\n')
+    alice = IrcTestClient(net.host, net.port, "alice")
+    try:
+        bot.start()
+        alice.connect()
+        alice.join(channel)
+        wait_bots(alice, channel)
+        assert whois_account(alice, "Zakim") is None, "logged in while services were down?"
+        assert "SASL login" not in bot.log_text()
+
+        net.start_services()
+        for nick in ("Zakim", "RRSAgent"):
+            bot.wait_log(f"{nick}: SASL offered again (CAP NEW); logging in", timeout=30)
+            bot.wait_log(f"{nick}: SASL login succeeded", timeout=30)
+        assert whois_account(alice, "Zakim") == ACCOUNT
+        assert whois_account(alice, "RRSAgent") == ACCOUNT
+        log = bot.log_text()
+        for nick in ("Zakim", "RRSAgent"):  # the same connection: registered once, not again
+            assert log.count(f"{nick}: registered as") == 1, log[-3000:]
+        assert "retrying in" not in log, log[-3000:]
+        alice.say(channel, "Zakim, q?")
+        reply = alice.wait_for(nick="Zakim", command="PRIVMSG", text="no one", timeout=10)
+        assert reply.command == "PRIVMSG"
+    finally:
+        with contextlib.suppress(Exception):
+            alice.quit(timeout=1.0)
+        bot.stop()
+        print(f"\n--- {net!r} ---\n{net.log_text(tail=40)}")  # shown if the test fails
+
+
+def test_sasl_logs_in_when_services_relink_without_telling(tmp_path: Path) -> None:
+    """InspIRCd 3 sends no CAP NEW when services relink: the bot's own CAP LS finds sasl."""
+    net = ServicesNetwork(workdir=tmp_path / "services")
+    channel = "#services-relink"
+    bot = AgendumProcess(tmp_path / "bot", irc_port=net.port, channels=[channel],
+                         db_url=f"sqlite:///{tmp_path / 'agendum.db'}",
+                         extra=f'sasl_username = "{ACCOUNT}"\nsasl_password = "{PASSWORD}"\n'
+                               "sasl_recheck_interval = 1.0\n")
+    alice = IrcTestClient(net.host, net.port, "alice")
+    try:
+        try:
+            net.start()
+            net.register(ACCOUNT, PASSWORD)
+            net.stop_services()  # a split: InspIRCd keeps what it knew of them
+        except ServicesError as e:
+            pytest.fail(str(e), pytrace=False)
+        bot.start()
+        alice.connect()
+        alice.join(channel)
+        wait_bots(alice, channel)
+        assert whois_account(alice, "Zakim") is None, "logged in while services were down?"
+
+        net.start_services()
+        for nick in ("Zakim", "RRSAgent"):
+            bot.wait_log(f"{nick}: SASL offered again (CAP LS); logging in", timeout=30)
+            bot.wait_log(f"{nick}: SASL login succeeded", timeout=30)
+        assert whois_account(alice, "Zakim") == ACCOUNT
+        log = bot.log_text()
+        for nick in ("Zakim", "RRSAgent"):  # the same connection: registered once, not again
+            assert log.count(f"{nick}: registered as") == 1, log[-3000:]
+        assert "retrying in" not in log, log[-3000:]
+    finally:
+        with contextlib.suppress(Exception):
+            alice.quit(timeout=1.0)
+        bot.stop()
+        print(f"\n--- {net!r} ---\n{net.log_text(tail=40)}")  # shown if the test fails
+        net.stop()

@@ -124,3 +124,26 @@ def test_receive_buffer_is_widened_only_where_the_system_allows(tmp_path: Path) 
         limit.write_text(f"{64 << 20}\n")
         widen_receive_buffer(sock, str(limit))
         assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) > default
+
+
+def test_sasl_offered_or_withdrawn_after_registration_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """CAP NEW / CAP DEL (cap-notify) for sasl: one clear log line each."""
+
+    async def main() -> None:
+        session = Session(cfg=IrcConfig(sasl_username="acct", sasl_password="pw"), nick="Zakim",
+                          realname="test", network="net", sink=lambda _s, _e: None)
+        conn = attach(session)
+        session._handle(conn, IrcEvent("cap", "srv", "Zakim", ["NEW", "sasl=EXTERNAL"]))
+        session._handle(conn, IrcEvent("cap", "srv", "Zakim", ["NEW", "sasl=PLAIN,EXTERNAL"]))
+        session._handle(conn, IrcEvent("cap", "srv", "Zakim", ["DEL", "sasl"]))
+        session._handle(conn, IrcEvent("cap", "srv", "Zakim", ["NEW", "away-notify"]))
+
+    with caplog.at_level("INFO", logger="bot.irc.connection"):
+        asyncio.run(main())
+    assert [r.getMessage() for r in caplog.records] == [
+        "Zakim: SASL offered again (CAP NEW) but without PLAIN (sasl=EXTERNAL); not logging in",
+        "Zakim: SASL offered again (CAP NEW); logging in",
+        "Zakim: SASL withdrawn (CAP DEL): services are gone; logging in when they are back",
+    ]

@@ -18,8 +18,11 @@ Debian packages: ``apt-get install inspircd atheme-services`` (binaries
 foreground in their own session, and every port is bound to ``host`` only.
 
 ``start()`` returns once a probe client registered (001) and NickServ answered it,
-which means Atheme has linked and burst.  Logs: ``inspircd_log``, ``atheme_log``
-(``log_text()`` returns the tails of all of them, for failure reports).
+which means Atheme has linked and burst.  ``start(services=False)`` starts InspIRCd
+alone (no SASL offered), ``start_services()`` brings Atheme in later and
+``stop_services()`` stops it alone.  Logs:
+``inspircd_log``, ``atheme_log`` (``log_text()`` returns the tails of all of them, for
+failure reports).
 
 Run ``python -m tests.support.services`` to start a network by hand.
 """
@@ -448,13 +451,16 @@ class ServicesNetwork:
             start_new_session=True,  # its own session: Ctrl-C in a terminal doesn't hit it
         )
 
-    def start(self) -> ServicesNetwork:
-        """Start InspIRCd, then Atheme; return once services answer a client."""
+    def start(self, *, services: bool = True) -> ServicesNetwork:
+        """Start InspIRCd, then Atheme; return once services answer a client.
+
+        ``services=False``: InspIRCd alone, no SASL to offer; ``start_services`` later.
+        """
         if self.running:
             return self
         t0 = time.monotonic()
         deadline = t0 + self.timeout
-        ircd_conf, atheme_conf = self._write_configs()
+        ircd_conf, _ = self._write_configs()
         _LIVE.add(self)
         try:
             if self._ircd is None or self._ircd.poll() is not None:
@@ -463,24 +469,55 @@ class ServicesNetwork:
                     cmd.append("--runasroot")
                 self._ircd = self._spawn(cmd, self.inspircd_output)
                 self._wait_accept(deadline)  # ports bound: Atheme can link
-            if self._atheme is None or self._atheme.poll() is not None:
-                d = self.workdir
-                self._atheme = self._spawn(
-                    [self.atheme_exe, "-n", "-c", str(atheme_conf), "-D", str(d / "atheme-data"),
-                     "-l", str(self.atheme_log), "-p", str(d / "atheme.pid")],
-                    self.atheme_output,
-                )
-                self._wait_services(deadline)
+            if services:
+                self._start_atheme(deadline)
         except BaseException as e:
-            self._terminate()
-            if isinstance(e, ServicesError | OSError | TimeoutError):
-                raise ServicesError(
-                    f"services network not ready after {time.monotonic() - t0:.1f}s: {e}\n"
-                    f"{self.log_text(tail=30)}"
-                ) from e
+            self._fail(e, t0)
             raise
         self.startup_seconds = time.monotonic() - t0
         return self
+
+    def start_services(self) -> None:
+        """Start (or restart) Atheme on the running InspIRCd: services that come late."""
+        t0 = time.monotonic()
+        try:
+            self._check_alive()
+            self._start_atheme(t0 + self.timeout)
+        except BaseException as e:
+            self._fail(e, t0)
+            raise
+
+    def stop_services(self) -> None:
+        """Stop Atheme alone (it saves its database): the link drops, InspIRCd stays up."""
+        proc, self._atheme = self._atheme, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+    def _start_atheme(self, deadline: float) -> None:
+        if self._atheme is not None and self._atheme.poll() is None:
+            return
+        d = self.workdir
+        self._atheme = self._spawn(
+            [self.atheme_exe, "-n", "-c", str(d / "atheme.conf"), "-D", str(d / "atheme-data"),
+             "-l", str(self.atheme_log), "-p", str(d / "atheme.pid")],
+            self.atheme_output,
+        )
+        self._wait_services(deadline)
+
+    def _fail(self, e: BaseException, t0: float) -> None:
+        """Stop everything; a start-up failure becomes one ServicesError with the logs."""
+        self._terminate()
+        if isinstance(e, ServicesError | OSError | TimeoutError):
+            raise ServicesError(
+                f"services network not ready after {time.monotonic() - t0:.1f}s: {e}\n"
+                f"{self.log_text(tail=30)}"
+            ) from e
 
     def _check_alive(self) -> None:
         for name, proc in (("inspircd", self._ircd), ("atheme", self._atheme)):

@@ -61,6 +61,7 @@ def load_error(tmp_path: Path, text: str) -> ConfigError:
         ("irc", "reconnect_max", 60.0),
         ("irc", "idle_timeout", 120.0),
         ("irc", "nick_regain_interval", 30.0),
+        ("irc", "sasl_recheck_interval", 60.0),
         ("bot", "zakim_nick", "Zakim"),
         ("bot", "rrsagent_nick", "RRSAgent"),
         ("bot", "realname", "agendum meeting bot"),
