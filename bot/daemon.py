@@ -14,9 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Coroutine
-from datetime import UTC, datetime, timedelta
-from functools import partial
-from pathlib import Path
+from datetime import UTC, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,17 +23,14 @@ from bot.config import Config, persona_nicks, publish_roots, settings_for
 from bot.core.effects import Ask, Effect, Join, Leave, Publish, Remember, Reply, Schedule, Search
 from bot.core.events import CLOCK_OFFSET, Event, Kind, utcnow
 from bot.core.names import PERSONAS, RRSAGENT, fold
-from bot.core.paths import relative_name, url_for
-from bot.core.record import visibility_key
 from bot.core.router import Router
-from bot.core.text import reason
 from bot.irc.connection import Session
 from bot.irc.dedupe import Deduper, event_key, raw_message_key
 from bot.outside.asker import Outside, answer_text
 from bot.plugins import load_plugins
-from bot.publish.files import write_file
-from bot.publish.log import irc_log_page, read_log, search_lines
-from bot.publish.minutes import LogLine, format_irc_log, render_all
+from bot.publish.log import read_log, search_lines
+from bot.publish.minutes import LogLine
+from bot.publish.worker import DraftFailed, Job, run_job
 from bot.storage.store import EventWriter, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
@@ -49,6 +44,9 @@ def _why(exc: BaseException | None) -> str:
 
 # Channel messages are de-duplicated as raw lines, before parsing (see bot.irc.dedupe).
 _RAW_CHECKED = {Kind.MESSAGE, Kind.ACTION, Kind.NOTICE}
+# Minutes drawn at once, each in a child process of its own: meetings that end together on
+# the hour must not take a 100 MB child each at the same moment.
+DRAFTS_AT_ONCE = 2
 
 
 class Agendum:
@@ -95,6 +93,7 @@ class Agendum:
         self.stopped = asyncio.Event()
         self.stop_reason = ""
         self.background: set[asyncio.Task[Any]] = set()
+        self.drafting = asyncio.Semaphore(DRAFTS_AT_ONCE)
 
     # ---- start and stop ----------------------------------------------------------------
 
@@ -336,18 +335,22 @@ class Agendum:
 
     async def publish(self, effect: Publish) -> None:
         """Write the day's files, then say so; or say in the channel why they could not be
-        written (and log it once), so nobody is sent to a page that is not there."""
+        written (and log it once), so nobody is sent to a page that is not there.
+
+        A child process draws and writes them (``bot.publish.worker``): a big day takes
+        it past 100 MB, which the daemon would keep long after.
+        """
         await self.sent()  # lines said just before (end meeting's attendance) are in the log
         await self.writer.flush()
+        job = Job(url=self.cfg.storage.url, network=self.network, channel=effect.channel,
+                  day=effect.day, settings=self.router.settings, roots=publish_roots(self.cfg))
         try:
-            await asyncio.to_thread(self.write_minutes, effect.channel, effect.day)
-        except OSError as exc:
-            where = exc.filename or self.cfg.publish.dir
-            why = reason(exc)
-            log.error("could not publish %s %s: cannot write %s: %s", effect.channel,
-                      effect.day, where, why)
-            said = f"{effect.failed}: the publish folder cannot be written ({why})"
-        except Exception:
+            async with self.drafting:
+                await run_job(job)
+        except DraftFailed as failed:
+            log.error("could not publish %s %s: %s", effect.channel, effect.day, failed.log)
+            said = f"{effect.failed}: {failed}"
+        except Exception:  # the worker could not even be started (no memory, no processes)
             log.exception("could not publish %s %s", effect.channel, effect.day)
             said = f"{effect.failed}: something went wrong drawing the minutes (see my log)"
         else:
@@ -363,21 +366,3 @@ class Agendum:
 
     def log_of(self, channel: str, day: str) -> list[LogLine]:
         return read_log(self.store, self.network, channel, day, self.router.settings)
-
-    def write_minutes(self, channel: str, day: str) -> list[Path]:
-        """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON."""
-        lines = self.log_of(channel, day)
-        base = self.cfg.publish.base_url
-        minutes = render_all(lines, day=datetime.fromisoformat(day).date(), channel=channel,
-                             log_url=url_for(base, channel, day, "irc.txt"))
-        name = partial(relative_name, channel, day)
-        files = {"irc.txt": format_irc_log(lines), "irc.html": irc_log_page(lines, channel, day),
-                 "minutes.html": minutes["html"], "minutes.md": minutes["md"],
-                 "minutes.json": minutes["json"]}
-        visibility = self.store.remembered_value(self.network, channel, visibility_key(day))
-        roots = publish_roots(self.cfg)
-        root = roots[visibility or self.router.settings.visibility(channel)]
-        for other in {r for r in roots.values() if r != root}:  # made member after public...
-            for suffix in files:
-                (other / name(suffix)).unlink(missing_ok=True)
-        return [write_file(root, name(suffix), content) for suffix, content in files.items()]
