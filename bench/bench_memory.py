@@ -3,13 +3,14 @@
 
 For each size, on a fresh ngIRCd, bot and database: idle RSS once the personas are in the
 channel; the day (lines of ``bench/loggen.py``, sent by one client per speaker, in bursts of
-``--burst`` lines, each stored before the next); RSS after the day; then ``RRSAgent, draft
-minutes`` and RSS while and after it is drafted. RSS is the daemon's own (``VmRSS``,
-``VmHWM`` in ``/proc/PID/status`` of the ``agendum run`` process): a child process it starts
-is not counted, which is the point of drafting in one. The kernel's peak (``VmHWM``) is reset
-(``/proc/PID/clear_refs``) before each phase, so each phase has a peak of its own; a sampler
-reads ``VmRSS`` every 20 ms as well. Prints a table, then the results as one JSON line.
-See bench/README.md.
+``--burst`` lines, each stored before the next); RSS 2 s after the day and ``--settle``
+seconds later; then ``RRSAgent, draft minutes`` and RSS while and after it is drafted.
+
+RSS is the daemon's own (``VmRSS``, ``VmHWM`` in ``/proc/PID/status`` of the ``agendum run``
+process): a child process it starts is not counted, which is the point of drafting in one.
+The kernel's peak (``VmHWM``) is reset (``/proc/PID/clear_refs``) before each phase, so each
+phase has a peak of its own; a sampler reads ``VmRSS`` every 20 ms as well. Prints a table,
+then the results as one JSON line. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -58,16 +59,20 @@ _LINE = re.compile(r"\d\d:\d\d:\d\d <([^>]+)> (.*)")
 # Lines that would make the bot act or talk during the day: the day is about logging.
 _SKIP = re.compile(r"(?i)^(zakim|rrsagent|gb|trackbot)\b|^(q[-+?]|ack\b|agenda[-+?]|"
                    r"queue\b|s/|i/)")
+# Issue references make gb ask GitHub (here a closed port): a lookup imports aiohttp, 8 MB.
+_LOOKUP = re.compile(r"#\d|github\.com/")
 
 
-def day_lines(n: int) -> dict[str, list[str]]:
-    """The day's lines by speaker (``s_<nick>``; the bots' own lines dropped), ``n`` in all."""
+def day_lines(n: int, lookups: bool = False) -> dict[str, list[str]]:
+    """The day's lines by speaker (``s_<nick>``; the bots' own lines dropped, and issue
+    references unless ``lookups``), ``n`` in all."""
     by_nick: dict[str, list[str]] = defaultdict(list)
     kept, seed = 0, 1
     while kept < n:
         for raw in generate(n, seed).splitlines():
             m = _LINE.fullmatch(raw)
-            if not m or m[1] in BOTS or m[1] in ("trackbot", "Zakim") or _SKIP.match(m[2]):
+            if not m or m[1] in BOTS or m[1] in ("trackbot", "Zakim") or _SKIP.match(m[2]) \
+                    or (not lookups and _LOOKUP.search(m[2])):
                 continue
             by_nick[f"s_{m[1][:20]}"].append(m[2].encode()[:400].decode(errors="ignore"))
             kept += 1
@@ -172,7 +177,7 @@ def one_size(a: argparse.Namespace, n: int, tmp: Path) -> dict[str, Any]:
         chair.wait_bots()
         time.sleep(2.0)
         r["rss_idle_mb"] = proc_mb(pid)
-        lines = day_lines(n)
+        lines = day_lines(n, a.lookups)
         print(f"{n} lines from {len(lines)} speakers in bursts of {a.burst}", flush=True)
         chair.send(f"PART {CHANNEL}")  # it does not read during the day
         with Peak(pid) as day:
@@ -180,6 +185,8 @@ def one_size(a: argparse.Namespace, n: int, tmp: Path) -> dict[str, Any]:
         r["rss_day_peak_mb"], r["hwm_day_mb"] = day.mb, day.hwm
         time.sleep(2.0)
         r["rss_after_day_mb"] = proc_mb(pid)
+        time.sleep(a.settle)  # the search index catches up, freed memory goes back
+        r["rss_before_draft_mb"] = proc_mb(pid)
         chair.join(CHANNEL)
         print("draft minutes", flush=True)
         with Peak(pid) as drafting:
@@ -203,8 +210,9 @@ def one_size(a: argparse.Namespace, n: int, tmp: Path) -> dict[str, Any]:
 
 
 def report(db: str, results: list[dict[str, Any]]) -> bool:
-    rows = [("idle RSS", "rss_idle_mb"), ("peak during the day (sampled / VmHWM)",
-             ("rss_day_peak_mb", "hwm_day_mb")), ("RSS after the day", "rss_after_day_mb"),
+    rows = [("idle RSS", "rss_idle_mb"),
+            ("peak during the day (sampled / VmHWM)", ("rss_day_peak_mb", "hwm_day_mb")),
+            ("RSS 2 s after the day / at the draft", ("rss_after_day_mb", "rss_before_draft_mb")),
             ("peak while drafting (sampled / VmHWM)", ("rss_draft_peak_mb", "hwm_draft_mb")),
             ("RSS 2 s / 5 s after the draft", ("rss_after_draft_mb", "rss_after_draft_5s_mb")),
             ("draft minutes reply (s)", "draft_s"), ("minutes.html (KB)", "minutes_kb")]
@@ -233,10 +241,14 @@ def main() -> int:
                     "them to be stored")
     ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the draft")
+    ap.add_argument("--settle", type=float, default=10.0, help="seconds between the day's "
+                    "last line stored + 2 s and the draft request")
+    ap.add_argument("--lookups", action="store_true", help="keep the issue references, "
+                    "which gb looks up (on a closed port: no GitHub here)")
     ap.add_argument("--keep", action="store_true", help="keep the work dirs (logs, minutes)")
     a = ap.parse_args()
-    print(f"bench_memory: {a.db}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}",
-          flush=True)
+    print(f"bench_memory: {a.db}, lookups {'on' if a.lookups else 'off'}, {os.cpu_count()} "
+          f"CPUs, load {os.getloadavg()[0]:.2f}", flush=True)
     results = []
     for n in (int(x) for x in a.sizes.split(",")):
         tmp = Path(tempfile.mkdtemp(prefix="agendum-mem-"))
@@ -248,7 +260,7 @@ def main() -> int:
             else:
                 shutil.rmtree(tmp, ignore_errors=True)
     ok = report(a.db, results)
-    print(json.dumps({"db": a.db, "results": results}, separators=(",", ":")))
+    print(json.dumps({"db": a.db, "lookups": a.lookups, "results": results}, separators=(",", ":")))
     return 0 if ok else 1
 
 
