@@ -41,7 +41,8 @@ from bot.config import load_config, publish_roots, settings_for  # noqa: E402
 from bot.core.events import Event, Kind  # noqa: E402
 from bot.core.paths import relative_name  # noqa: E402
 from bot.core.record import visibility_key  # noqa: E402
-from bot.publish.worker import Job, publish_day, run_job  # noqa: E402
+from bot.publish.draft import publish_day  # noqa: E402
+from bot.publish.worker import Job, run_job  # noqa: E402
 from bot.storage.store import Store, upgrade  # noqa: E402
 
 LINE = re.compile(r"(\d\d):(\d\d):(\d\d) <([^>]+)> (.*)")

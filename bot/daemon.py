@@ -30,8 +30,8 @@ from bot.irc.connection import Session
 from bot.irc.dedupe import Deduper, event_key, raw_message_key
 from bot.outside.asker import Outside, answer_text
 from bot.plugins import load_plugins
+from bot.publish.lines import LogLine
 from bot.publish.log import read_log, search_lines
-from bot.publish.minutes import LogLine
 from bot.publish.worker import DraftFailed, Job, run_job
 from bot.storage.store import EventWriter, Store, upgrade_in_child
 

@@ -1,8 +1,9 @@
-"""Drafting a day's minutes in a short-lived child process, so the daemon never grows.
+"""Drafting a day's minutes in a short-lived child process, so the daemon never grows: the
+daemon's side.
 
 Rendering a 20,000-line day takes the process drawing it past 100 MB, and CPython keeps most
 of that after the work is done. So the daemon hands a ``Job`` (the channel, the day, the
-settings, the publish folders and the database URL) to ``python -m bot.publish.worker``,
+settings, the publish folders and the database URL) to ``python -m bot.publish.draft``,
 which reads the log from the store, renders it with ``bot.scribe``, writes the files
 atomically and exits: its memory goes back to the system with it.
 
@@ -16,29 +17,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import pickle
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
-from bot.core.paths import relative_name, url_for
 from bot.core.plugin import Settings
-from bot.core.record import visibility_key
-from bot.core.text import reason
-from bot.publish.files import write_file
-from bot.publish.log import irc_log_page, read_log
-from bot.publish.minutes import format_irc_log, render_all
-from bot.storage.store import Store
 
 TIMEOUT = 600.0  # seconds a draft may take (100,000 lines take ~30 s on a slow VM)
-_CANNOT_WRITE = 3  # exit status: a publish folder cannot be written (stdout says which)
-_CANNOT_READ = 4  # exit status: the database cannot be read (stdout says why)
+CANNOT_WRITE = 3  # the child's exit status: a publish folder cannot be written (stdout: which)
+CANNOT_READ = 4  # the child's exit status: the database cannot be read (stdout: why)
 
 
 @dataclass(frozen=True)
@@ -67,31 +56,10 @@ class CannotWrite(DraftFailed):
     """A publish folder (or a file in it) cannot be written: the operator's to mend."""
 
 
-def publish_day(store: Store, job: Job) -> list[Path]:
-    """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON,
-    under the folder of the day's visibility (and gone from the others)."""
-    lines = read_log(store, job.network, job.channel, job.day, job.settings)
-    base = job.settings.base_url
-    minutes = render_all(lines, day=datetime.fromisoformat(job.day).date(), channel=job.channel,
-                         log_url=url_for(base, job.channel, job.day, "irc.txt"))
-    name = partial(relative_name, job.channel, job.day)
-    files = {"irc.txt": format_irc_log(lines),
-             "irc.html": irc_log_page(lines, job.channel, job.day),
-             "minutes.html": minutes["html"], "minutes.md": minutes["md"],
-             "minutes.json": minutes["json"]}
-    del lines, minutes  # a big day: leave room for the writing
-    visibility = store.remembered_value(job.network, job.channel, visibility_key(job.day))
-    root = job.roots[visibility or job.settings.visibility(job.channel)]
-    for other in {r for r in job.roots.values() if r != root}:  # made member after public...
-        for suffix in files:
-            (other / name(suffix)).unlink(missing_ok=True)
-    return [write_file(root, name(suffix), content) for suffix, content in files.items()]
-
-
 async def run_job(job: Job, timeout: float = TIMEOUT) -> list[str]:
     """Publish ``job`` in a child process; the files written, or DraftFailed saying why."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.publish.worker", stdin=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "bot.publish.draft", stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         out, err = await asyncio.wait_for(proc.communicate(pickle.dumps(job)), timeout)
@@ -112,11 +80,11 @@ def _outcome(status: int | None, out: str, err: str) -> list[str]:
     """The worker's exit status and output, read as files written or a DraftFailed."""
     if status == 0:
         return list(json.loads(out)["files"])
-    if status == _CANNOT_WRITE:
+    if status == CANNOT_WRITE:
         answer = json.loads(out)
         raise CannotWrite(f"the publish folder cannot be written ({answer['why']})",
                           f"cannot write {answer['where']}: {answer['why']}")
-    if status == _CANNOT_READ:
+    if status == CANNOT_READ:
         why = json.loads(out)["why"]
         raise DraftFailed(f"the log cannot be read from the database ({why})",
                           f"cannot read the log from the database: {why}")
@@ -129,31 +97,3 @@ def _outcome(status: int | None, out: str, err: str) -> list[str]:
     raise DraftFailed("something went wrong drawing the minutes (see my log)",
                       f"the minutes worker failed with status {status}: {last}"
                       + (f"\n{err}" if "\n" in err else ""))
-
-
-def main() -> int:
-    """The child: read a pickled Job on stdin (only the daemon writes that pipe), publish,
-    print what was written as one JSON line. A bug ends in a traceback on stderr, status 1."""
-    job: Job = pickle.load(sys.stdin.buffer)
-    store = Store.open(job.url)
-    try:
-        files = publish_day(store, job)
-    except OSError as exc:
-        where = exc.filename or next(iter(job.roots.values()))
-        print(json.dumps({"where": str(where), "why": reason(exc)}))
-        return _CANNOT_WRITE
-    except DBAPIError as exc:  # the server went away, the file is locked or gone...
-        first = (str(exc.orig).strip() or type(exc.orig).__name__).splitlines()[0]
-        print(json.dumps({"why": first}))
-        return _CANNOT_READ
-    finally:
-        store.close()
-    print(json.dumps({"files": [str(f) for f in files]}))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.stdout.flush()
-    code = main()
-    sys.stdout.flush()
-    os._exit(code)  # nothing left worth collecting: skip the interpreter's tear-down

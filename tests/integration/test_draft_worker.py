@@ -1,4 +1,4 @@
-"""``RRSAgent, draft minutes`` through the drafting child process (``bot.publish.worker``),
+"""``RRSAgent, draft minutes`` through the drafting child process (``bot.publish.draft``),
 with agendum as a real process on a real ngIRCd: the files are the ones the daemon drew in
 its own process before, no child is left behind, and a child that dies is said in the
 channel and logged once, while the daemon carries on."""
@@ -26,7 +26,7 @@ from tests.support.live import CHANNEL, BotFactory, ClientFactory, joined
 pytestmark = pytest.mark.integration
 
 SUFFIXES = ("irc.txt", "irc.html", "minutes.html", "minutes.md", "minutes.json")
-WORKER = b"bot.publish.worker"
+WORKER = b"bot.publish.draft"  # the drafting child's command line
 
 
 def children(pid: int) -> list[int]:

@@ -1,6 +1,6 @@
-"""The drafting child (``bot.publish.worker``): real child processes on a real SQLite file.
-It writes what ``publish_day`` writes in-process, and every way it can fail comes back as a
-short reason for the channel and one line for the log."""
+"""The drafting child (``bot.publish.draft``, started by ``bot.publish.worker``): real child
+processes on a real SQLite file. It writes what ``publish_day`` writes in-process, and every
+way it can fail comes back as a short reason for the channel and one line for the log."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 
 from bot.core.events import Event, Kind
 from bot.core.plugin import Settings
-from bot.publish.worker import CannotWrite, DraftFailed, Job, _outcome, publish_day, run_job
+from bot.publish.draft import publish_day
+from bot.publish.worker import CannotWrite, DraftFailed, Job, _outcome, run_job
 from bot.storage.store import Store, upgrade
 
 NETWORK, CHANNEL, DAY = "net", "#wg", "2024-03-07"
