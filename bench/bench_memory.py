@@ -232,8 +232,9 @@ def report(db: str, results: list[dict[str, Any]]) -> bool:
         met = (peak < cap and back <= BACK_MB and grew <= BACK_MB
                and r["said"].startswith("I have made the request"))
         ok &= met
+        cap_text = f"< {cap} MB" if db == "sqlite" else "no cap on PostgreSQL"
         print(f"{r['lines']:,} lines: draft peak {peak} MB ({grew:+.1f} while drafting, "
-              f"< {cap} MB), after the draft idle {back:+.1f} MB (<= +{BACK_MB}): "
+              f"{cap_text}), after the draft idle {back:+.1f} MB (<= +{BACK_MB}): "
               f"{'met' if met else 'NOT met'}; RRSAgent: {r['said']}")
         for line in r["bot_log_errors"]:
             print("alarm:", line)
