@@ -199,6 +199,16 @@ def one_size(a: argparse.Namespace, n: int, tmp: Path) -> dict[str, Any]:
         r["rss_after_draft_mb"] = proc_mb(pid)
         time.sleep(3.0)
         r["rss_after_draft_5s_mb"] = proc_mb(pid)
+        with Peak(pid) as grep:  # RRSAgent searches the day's log in the daemon itself
+            t0 = time.perf_counter()
+            chair.send(f"PRIVMSG {CHANNEL} :RRSAgent, grep max 3 consensus")
+            chair.wait(lambda p, c, a: c == "PRIVMSG" and p.startswith("RRSAgent!"),
+                       timeout=a.timeout)
+            r["grep_s"] = round(time.perf_counter() - t0, 2)
+            time.sleep(1.0)
+        r["rss_grep_peak_mb"], r["hwm_grep_mb"] = grep.mb, grep.hwm
+        time.sleep(2.0)
+        r["rss_after_grep_mb"] = proc_mb(pid)
         minutes = list((tmp / "public").glob("*/*/*-bench-minutes.html"))
         r["minutes_kb"] = round(minutes[0].stat().st_size / 1024) if minutes else None
         r["bot_log_errors"] = [ln for ln in bot.log_text().splitlines()
@@ -217,7 +227,9 @@ def report(db: str, results: list[dict[str, Any]]) -> bool:
             ("RSS 2 s after the day / at the draft", ("rss_after_day_mb", "rss_before_draft_mb")),
             ("peak while drafting (sampled / VmHWM)", ("rss_draft_peak_mb", "hwm_draft_mb")),
             ("RSS 2 s / 5 s after the draft", ("rss_after_draft_mb", "rss_after_draft_5s_mb")),
-            ("draft minutes reply (s)", "draft_s"), ("minutes.html (KB)", "minutes_kb")]
+            ("draft minutes reply (s)", "draft_s"),
+            ("grep: peak (VmHWM) / 3 s after", ("hwm_grep_mb", "rss_after_grep_mb")),
+            ("minutes.html (KB)", "minutes_kb")]
     print(f"\n{db + ', daemon only (MB)':<42}" + "".join(f"{r['lines']:>18,}" for r in results))
     for name, key in rows:
         cells = [" / ".join(str(r[k]) for k in key) if isinstance(key, tuple) else str(r[key])

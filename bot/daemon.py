@@ -267,6 +267,8 @@ class Agendum:
                      and RRSAGENT not in (self.router.addressed_to(ln.text) or ((), ""))[0]]
             for line in search_lines(lines, effect):
                 self.sessions[RRSAGENT].say(effect.channel, line)
+            del lines
+            await self.trimmed()  # the day's log was read into memory for the search
         elif isinstance(effect, Ask):
             self.spawn(self.ask(effect))
         elif isinstance(effect, Remember):
