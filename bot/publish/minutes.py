@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bot.publish.lines import LogLine
 from bot.scribe.html import render_html
 from bot.scribe.jsonout import render_json
 from bot.scribe.markdown import render_markdown
@@ -19,16 +20,6 @@ from bot.scribe.pipeline import make_minutes
 
 _ENV = Environment(loader=PackageLoader("bot", "templates"), autoescape=True,
                    undefined=StrictUndefined, keep_trailing_newline=True)
-
-
-@dataclass(frozen=True)
-class LogLine:
-    """One line of the public channel log; ``time`` is UTC-aware."""
-
-    time: datetime
-    nick: str
-    text: str
-    action: bool = False
 
 
 # ---- plain-text log -----------------------------------------------------------------------------

@@ -363,6 +363,10 @@ class EventWriter:
         """
         return not self.failing and self._queued - self.written > self.max_batch
 
+    def settled(self) -> bool:
+        """Nothing waits to be written, nor to enter the search index."""
+        return self.written >= self._queued and not self._unindexed
+
     def put(self, event: Event) -> None:
         self._queue.put_nowait(event)
         self._queued += 1
