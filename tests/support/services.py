@@ -2,7 +2,8 @@
 
 Standard library only (no pytest import).  It is what SASL and IRCv3 tests need and
 ngIRCd/miniircd lack: InspIRCd offers ``sasl``, ``server-time``, ``message-tags``,
-``msgid``, ``account-tag`` and ``echo-message``; SASL itself is answered by Atheme's
+``msgid``, ``account-tag``, ``echo-message``, ``batch`` and history replayed on join to
+channels with mode ``+H lines:time`` (``chanhistory``); SASL itself is answered by Atheme's
 SaslServ, linked to InspIRCd over a server port::
 
     from tests.support.services import ServicesNetwork
@@ -173,6 +174,11 @@ _INSPIRCD_CONF = """\
 <module name="ircv3_accounttag">
 <module name="ircv3_echomessage">
 <module name="ircv3_capnotify">
+<module name="ircv3_batch">
+
+# history replayed on join to channels with mode +H lines:time (the bot's gap filling)
+<module name="chanhistory">
+<chanhistory maxlines="10000" prefixmsg="yes" bots="yes">
 
 # services link: Atheme connects to the servers port; SASL is relayed to it
 <module name="spanningtree">

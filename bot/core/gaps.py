@@ -1,0 +1,105 @@
+"""Filling the hole a reconnect or a restart leaves in a channel's log.
+
+While no persona is in a channel, nothing said there reaches the bot. Afterwards a server
+(IRCv3 ``draft/chathistory``, InspIRCd's ``+H`` replay on join) or a bouncer (ZNC's buffer)
+may replay what was said. The replay overlaps what is stored already (the server does not
+know where the bot stopped), so each replayed line is matched against the stored ones: by
+``msgid`` where both have one, else by kind, nick and text at nearly the same time. What is
+left unfilled becomes a gap event, so the log says lines may be missing.
+
+Pure: the daemon loads the stored events and stores what this module finds new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.core.events import Event, Kind
+from bot.core.names import fold
+
+# How far apart the stored and the replayed time of one line may be: a replay may stamp a
+# line to the second only (InspIRCd's +H) or with the bouncer's clock instead of ours.
+MATCH_SLACK = timedelta(seconds=2)
+# Stored lines this long before the bot went away are compared with the replay; anything
+# replayed from earlier was heard at the time and is taken as stored.
+LOOKBACK = timedelta(minutes=10)
+
+_Key = tuple[Kind, str, str]
+
+
+def _key(event: Event) -> _Key:
+    return (event.kind, fold(event.nick), event.text)
+
+
+@dataclass
+class Recovery:
+    """One channel's way back: what is stored around the hole, and what the replay brought."""
+
+    channel: str
+    away_since: datetime  # the last moment the bot is known to have heard the channel
+    back_at: datetime  # when a persona was back in the channel
+    msgids: set[str] = field(default_factory=set)
+    said: dict[_Key, list[datetime]] = field(default_factory=dict)  # times not yet matched
+    earliest: datetime | None = None  # the oldest replayed line, new or already stored
+    new: int = 0
+    known: int = 0
+
+    @classmethod
+    def around(cls, channel: str, away_since: datetime, back_at: datetime,
+               stored: Iterable[Event]) -> Recovery:
+        """The recovery of ``channel``, given the events stored since ``away_since - LOOKBACK``."""
+        rec = cls(channel, away_since, back_at)
+        for event in stored:
+            rec._remember(event)
+        return rec
+
+    def _remember(self, event: Event) -> None:
+        if event.msgid:
+            self.msgids.add(event.msgid)
+        self.said.setdefault(_key(event), []).append(event.time)
+
+    def is_new(self, event: Event) -> bool:
+        """Whether a replayed line is missing from the store. Either way it is noted: a
+        second copy of the same replay (the other persona's) is then known."""
+        if self.earliest is None or event.time < self.earliest:
+            self.earliest = event.time
+        if self._stored(event):
+            self.known += 1
+            return False
+        self._remember(event)
+        self.new += 1
+        return True
+
+    def _stored(self, event: Event) -> bool:
+        if event.time < self.away_since - LOOKBACK + MATCH_SLACK:
+            return True  # older than what was loaded: heard while the bot was there
+        if event.msgid and event.msgid in self.msgids:
+            return True
+        times = self.said.get(_key(event))
+        if not times:
+            return False
+        for i, when in enumerate(times):
+            if abs(when - event.time) <= MATCH_SLACK:
+                del times[i]  # one stored line answers for one replayed line
+                return True
+        return False
+
+    def gap(self) -> tuple[datetime, datetime] | None:
+        """The stretch no replay covered, if any: from when the bot went away to the oldest
+        replayed line (or to its return, when nothing was replayed)."""
+        end = self.back_at
+        if self.earliest is not None:
+            if self.earliest <= self.away_since:
+                return None  # the replay reaches back to lines heard before: nothing missed
+            end = min(end, self.earliest)
+        if end <= self.away_since:
+            return None
+        return self.away_since, end
+
+
+def gap_text(start: datetime, end: datetime) -> str:
+    """The gap event's text, as the log, the minutes and ``where am I`` show it."""
+    return (f"agendum was away from {start:%H:%M:%S} to {end:%H:%M:%S} UTC; "
+            "lines in between may be missing")
