@@ -396,8 +396,13 @@ class Agendum:
         finally:
             self.loading.pop(key, None)
             session.paused = False
-        last = next((e for e in reversed(stored) if e.msgid), None)
-        session.request_history(channel, since, last.msgid if last else None)
+        # From the line before the last one stored: the answer then overlaps what is stored,
+        # which shows that it reaches back far enough (else the rest is a gap).
+        tagged = [e for e in stored if e.msgid][-2:]
+        if len(tagged) == 2:
+            session.request_history(channel, None, tagged[0].msgid)
+        else:
+            session.request_history(channel, since - LOOKBACK)
         self.settle_later(key, REPLAY_WAIT)
 
     def recovered(self, event: Event) -> None:

@@ -41,7 +41,8 @@ class Recovery:
     away_since: datetime  # the last moment the bot is known to have heard the channel
     back_at: datetime  # when a persona was back in the channel
     msgids: set[str] = field(default_factory=set)
-    said: dict[_Key, list[datetime]] = field(default_factory=dict)  # times not yet matched
+    # (kind, nick, text) -> (time, msgid) of the stored lines not matched yet
+    said: dict[_Key, list[tuple[datetime, str | None]]] = field(default_factory=dict)
     earliest: datetime | None = None  # the oldest replayed line, new or already stored
     new: int = 0
     known: int = 0
@@ -58,7 +59,7 @@ class Recovery:
     def _remember(self, event: Event) -> None:
         if event.msgid:
             self.msgids.add(event.msgid)
-        self.said.setdefault(_key(event), []).append(event.time)
+        self.said.setdefault(_key(event), []).append((event.time, event.msgid))
 
     def is_new(self, event: Event) -> bool:
         """Whether a replayed line is missing from the store. Either way it is noted: a
@@ -75,14 +76,14 @@ class Recovery:
     def _stored(self, event: Event) -> bool:
         if event.time < self.away_since - LOOKBACK + MATCH_SLACK:
             return True  # older than what was loaded: heard while the bot was there
+        said = self.said.get(_key(event), [])
         if event.msgid and event.msgid in self.msgids:
+            said[:] = [s for s in said if s[1] != event.msgid]
             return True
-        times = self.said.get(_key(event))
-        if not times:
-            return False
-        for i, when in enumerate(times):
-            if abs(when - event.time) <= MATCH_SLACK:
-                del times[i]  # one stored line answers for one replayed line
+        for i, (when, msgid) in enumerate(said):
+            # Two msgids that differ are two lines, however alike.
+            if abs(when - event.time) <= MATCH_SLACK and not (msgid and event.msgid):
+                del said[i]  # one stored line answers for one replayed line
                 return True
         return False
 
