@@ -481,6 +481,8 @@ class Session:
     def _handle(self, conn: _Connection, ev: IrcEvent) -> None:
         if conn is not self.conn and ev.type not in _STILL_SAID:
             return  # a dropped connection's backlog: keep what people said, nothing else
+        if self._batches and ev.type not in _STILL_SAID and self._replayed(ev):
+            return  # a replayed join, part or quit is no news about who is here now
         handler = getattr(self, f"_on_{ev.type}", None)
         if handler is not None:
             handler(ev)
@@ -596,6 +598,10 @@ class Session:
         self.sink(self, event)
 
     # ---- history: replays after a reconnect ---------------------------------------------
+
+    def _replayed(self, ev: IrcEvent) -> bool:
+        batch = self._batches.get(_tags(ev).get("batch") or "")
+        return batch is not None and batch.kind in HISTORY_BATCHES
 
     def request_history(self, channel: str, after: datetime | None,
                         msgid: str | None = None) -> bool:
