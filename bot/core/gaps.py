@@ -35,15 +35,22 @@ def _key(event: Event) -> _Key:
 
 @dataclass
 class Recovery:
-    """One channel's way back: what is stored around the hole, and what the replay brought."""
+    """One channel's way back: what is stored around the hole, and what the replay brought.
+
+    A replay that holds a line already stored reaches back past the hole (a history window is
+    contiguous), so nothing is missing. One that holds none may have started too late: the
+    stretch from when the bot went away to its oldest line is a gap. Times cannot tell, since a
+    replay may stamp lines to the second only.
+    """
 
     channel: str
     away_since: datetime  # the last moment the bot is known to have heard the channel
     back_at: datetime  # when a persona was back in the channel
-    msgids: set[str] = field(default_factory=set)
-    # (kind, nick, text) -> (time, msgid) of the stored lines not matched yet
-    said: dict[_Key, list[tuple[datetime, str | None]]] = field(default_factory=dict)
+    msgids: dict[str, bool] = field(default_factory=dict)  # msgid -> stored (else replayed)
+    # (kind, nick, text) -> (time, msgid, stored) of the lines not matched yet
+    said: dict[_Key, list[tuple[datetime, str | None, bool]]] = field(default_factory=dict)
     earliest: datetime | None = None  # the oldest replayed line, new or already stored
+    overlaps: bool = False  # the replay held a line that was stored before
     new: int = 0
     known: int = 0
 
@@ -52,52 +59,52 @@ class Recovery:
                stored: Iterable[Event]) -> Recovery:
         """The recovery of ``channel``, given the events stored since ``away_since - LOOKBACK``."""
         rec = cls(channel, away_since, back_at)
-        for event in stored:
-            rec._remember(event)
+        for event in stored:  # only lines heard before going away show the replay reaches back
+            rec._remember(event, stored=event.time <= away_since)
         return rec
 
-    def _remember(self, event: Event) -> None:
+    def _remember(self, event: Event, *, stored: bool) -> None:
         if event.msgid:
-            self.msgids.add(event.msgid)
-        self.said.setdefault(_key(event), []).append((event.time, event.msgid))
+            self.msgids[event.msgid] = stored
+        self.said.setdefault(_key(event), []).append((event.time, event.msgid, stored))
 
     def is_new(self, event: Event) -> bool:
         """Whether a replayed line is missing from the store. Either way it is noted: a
         second copy of the same replay (the other persona's) is then known."""
         if self.earliest is None or event.time < self.earliest:
             self.earliest = event.time
-        if self._stored(event):
+        if self._known(event):
             self.known += 1
             return False
-        self._remember(event)
+        self._remember(event, stored=False)
         self.new += 1
         return True
 
-    def _stored(self, event: Event) -> bool:
+    def _known(self, event: Event) -> bool:
         if event.time < self.away_since - LOOKBACK + MATCH_SLACK:
-            return True  # older than what was loaded: heard while the bot was there
+            self.overlaps = True  # older than what was loaded: heard while the bot was there
+            return True
         said = self.said.get(_key(event), [])
         if event.msgid and event.msgid in self.msgids:
+            self.overlaps |= self.msgids[event.msgid]
             said[:] = [s for s in said if s[1] != event.msgid]
             return True
-        for i, (when, msgid) in enumerate(said):
+        for i, (when, msgid, stored) in enumerate(said):
             # Two msgids that differ are two lines, however alike.
             if abs(when - event.time) <= MATCH_SLACK and not (msgid and event.msgid):
                 del said[i]  # one stored line answers for one replayed line
+                self.overlaps |= stored
                 return True
         return False
 
     def gap(self) -> tuple[datetime, datetime] | None:
         """The stretch no replay covered, if any: from when the bot went away to the oldest
         replayed line (or to its return, when nothing was replayed)."""
-        end = self.back_at
-        if self.earliest is not None:
-            if self.earliest <= self.away_since:
-                return None  # the replay reaches back to lines heard before: nothing missed
-            end = min(end, self.earliest)
-        if end <= self.away_since:
+        if self.overlaps:
             return None
-        return self.away_since, end
+        if self.earliest is None:
+            return (self.away_since, self.back_at) if self.back_at > self.away_since else None
+        return self.away_since, max(self.away_since, min(self.back_at, self.earliest))
 
 
 def gap_text(start: datetime, end: datetime) -> str:

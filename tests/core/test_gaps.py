@@ -60,6 +60,20 @@ def test_a_replay_that_starts_later_leaves_the_beginning_as_a_gap() -> None:
     assert rec.gap() == (T0, T0 + timedelta(seconds=60))
 
 
+def test_a_replay_stamped_to_the_second_without_a_stored_line_is_still_a_gap() -> None:
+    rec = recovery(line(0, "last heard"))
+    assert rec.is_new(line(-0.25, "said just after, stamped to the second"))
+    assert rec.gap() == (T0, T0)
+
+
+def test_the_other_personas_copies_prove_no_overlap() -> None:
+    rec = recovery(line(0, "last heard", msgid="a0"))
+    for _ in range(2):
+        rec.is_new(line(30, "missed", msgid="a9"))
+        rec.is_new(line(31, "missed too"))
+    assert rec.gap() == (T0, T0 + timedelta(seconds=30))
+
+
 def test_no_replay_leaves_the_whole_absence_as_a_gap() -> None:
     assert recovery(back=158).gap() == (T0, T0 + timedelta(seconds=158))
     assert recovery(back=0).gap() is None
@@ -68,3 +82,9 @@ def test_no_replay_leaves_the_whole_absence_as_a_gap() -> None:
 def test_gap_text() -> None:
     assert gap_text(T0, T0 + timedelta(seconds=158)) == (
         "agendum was away from 15:10:03 to 15:12:41 UTC; lines in between may be missing")
+
+
+def test_lines_stored_after_the_return_prove_no_overlap() -> None:
+    rec = recovery(line(0, "last heard"), line(150, "logging to ...", nick="RRSAgent"))
+    assert not rec.is_new(line(150, "logging to ...", nick="RRSAgent"))
+    assert rec.gap() == (T0, T0 + timedelta(seconds=150))
