@@ -178,7 +178,7 @@ _INSPIRCD_CONF = """\
 
 # history replayed on join to channels with mode +H lines:time (the bot's gap filling)
 <module name="chanhistory">
-<chanhistory maxlines="10000" prefixmsg="yes" bots="yes">
+<chanhistory maxlines="20000" prefixmsg="yes" bots="yes">
 
 # services link: Atheme connects to the servers port; SASL is relayed to it
 <module name="spanningtree">
