@@ -24,7 +24,7 @@ import pytest
 
 from tests.support.daemon import AgendumProcess
 from tests.support.ircclient import IrcTestClient, ParsedLine
-from tests.support.services import ServicesError, ServicesNetwork, available
+from tests.support.services import OPER_PASSWORD, ServicesError, ServicesNetwork, available
 
 pytestmark = pytest.mark.integration
 
@@ -237,3 +237,33 @@ def test_lines_older_than_the_history_window_are_reported_as_a_gap(
     minutes = next(bot.publish_dir.rglob("*-minutes.html")).read_text()
     diagnostics = minutes[minutes.index("Diagnostics"):]
     assert str(text) in diagnostics
+
+
+def test_a_reconnect_recovers_what_was_said_while_the_connections_were_down(
+    agendum: BotFactory, client: ClientFactory, channel: str
+) -> None:
+    chair = client("chair")
+    chair.join(channel)
+    chair.raw(f"MODE {channel} +H 500:1h")
+    chair.wait_for(command="MODE", timeout=10)
+    bot = agendum()
+    wait_bots(chair, channel, "Zakim", "RRSAgent")
+    said(chair, channel, "q+")
+    oper = client("oper")
+    oper.join(channel)
+    oper.raw(f"OPER tester {OPER_PASSWORD}")
+    oper.wait_for(command="381", timeout=10)  # you are now an IRC operator
+    oper.raw("KILL Zakim,RRSAgent,gb :testing a reconnect")
+    tag = uuid.uuid4().hex[:8]
+    away = [said(chair, channel, f"while reconnecting {n} {tag}") for n in range(20)]
+    away.append(said(oper, channel, "q+"))
+    bot.wait_log(SETTLED, timeout=BOT_JOIN)
+    assert bot.alive()
+    recovered = re.search(r"(\d+) missed lines recovered", bot.log_text())
+    assert recovered and int(recovered[1]) > 0, "nothing was said while the bot was away"
+    texts = {str(t): n for t, n in rows(
+        bot, "SELECT text, count(*) FROM events WHERE text LIKE ? GROUP BY text", f"% {tag}")}
+    assert texts == {ln.text: 1 for ln in away[:-1]}
+    assert rows(bot, "SELECT count(*) FROM events WHERE kind = 'gap'") == [(0,)]
+    chair.say(channel, "Zakim, q?")
+    chair.wait_for(nick="Zakim", text="I see chair, oper on the speaker queue", timeout=10)

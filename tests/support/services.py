@@ -50,6 +50,7 @@ __all__ = ["ServicesError", "ServicesNetwork", "available"]
 SERVER_NAME = "irc.agendum.test"
 SERVICES_NAME = "services.agendum.test"
 NETWORK = "AgendumTest"
+OPER_PASSWORD = "oper-secret"  # OPER tester <it>: KILL a client to test reconnects
 
 _LIVE: weakref.WeakSet[ServicesNetwork] = weakref.WeakSet()
 
@@ -150,6 +151,7 @@ _INSPIRCD_CONF = """\
 
 <class name="All" commands="*" privs="*" usermodes="*" chanmodes="*">
 <type name="Admin" classes="All">
+<oper name="tester" password="{oper_password}" host="*@{host}" type="Admin">
 
 <files motd="{dir}/motd.txt">
 <channels users="100" opers="100">
@@ -429,6 +431,7 @@ class ServicesNetwork:
             "dir": d, "server": self.server_name, "services": self.services_name,
             "network": NETWORK, "link_password": self.link_password,
             "modules": _atheme_modules_dir(),
+            "oper_password": OPER_PASSWORD,
         }
         ircd_conf = d / "inspircd.conf"
         ircd_conf.write_text(_INSPIRCD_CONF.format(**values))
