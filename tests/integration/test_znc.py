@@ -129,3 +129,39 @@ def test_a_bot_behind_znc_killed_during_a_burst_misses_nothing(
     finally:
         bot.stop()
         witness.stop()
+
+
+def test_a_znc_that_clears_its_buffer_leaves_a_gap_event(
+    ircd: IrcServer, tmp_path: Path, irc_client_factory: ClientFactory
+) -> None:
+    """ZNC's default, AutoClearChanBuffer = true: the playback holds only what was said since
+    the bot left, so it cannot show that nothing is missing before it; the lines come back,
+    and a gap event says lines may be missing."""
+    nicks = {"zakim": "Zakim", "rrsagent": "RRSAgent", "gb": "gb"}
+    with Znc(ircd.port, CHANNEL, nicks, password=PASSWORD, auto_clear=True) as znc:
+        bot = AgendumProcess(tmp_path / "bot", irc_port=znc.port,
+                             db_url=f"sqlite:///{tmp_path / 'agendum.db'}",
+                             channels=[CHANNEL], extra=f'password = "{PASSWORD}"')
+        bot.start()
+        try:
+            chair = irc_client_factory("chair")
+            chair.join(CHANNEL)
+            bot.wait_log("RRSAgent: registered as")
+            chair.say(CHANNEL, "Zakim, q?")
+            chair.wait_for(nick="Zakim", text="speaker queue", timeout=20)
+            bot.kill()
+            time.sleep(1.5)  # the lines below come well after the last one stored
+            tag = uuid.uuid4().hex[:8]
+            texts = [f"while away {n} {tag}" for n in range(5)]
+            for text in texts:
+                chair.say(CHANNEL, text)
+            time.sleep(0.5)
+            bot.start()
+            bot.wait_log(SETTLED, timeout=40)
+            stored = rows(bot, "SELECT text, count(*) FROM events WHERE text LIKE ? "
+                               "GROUP BY text ORDER BY min(id)", f"% {tag}")
+            assert stored == [(t, 1) for t in texts]
+            gaps = [str(t) for t, in rows(bot, "SELECT text FROM events WHERE kind = 'gap'")]
+            assert len(gaps) == 1 and gaps[0].endswith("lines in between may be missing"), gaps
+        finally:
+            bot.stop()
