@@ -8,6 +8,7 @@ so a crash can lose neither a logged line nor the state derived from it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -16,7 +17,8 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Coroutine
-from datetime import UTC, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -24,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Config, persona_nicks, publish_roots, settings_for
 from bot.core.effects import Ask, Effect, Join, Leave, Publish, Remember, Reply, Schedule, Search
 from bot.core.events import CLOCK_OFFSET, Event, Kind, utcnow
+from bot.core.gaps import LOOKBACK, Recovery, gap_text
 from bot.core.names import PERSONAS, RRSAGENT, fold
 from bot.core.router import Router
 from bot.irc.connection import Session
@@ -63,6 +66,10 @@ def _malloc_trim() -> Callable[[int], int] | None:
     except (OSError, AttributeError, TypeError):
         return None
     return trim
+# After a persona is back in a channel, how long to wait for a replay of what was missed
+# before deciding what is missing; and how long after the last replayed line.
+REPLAY_WAIT = 5.0
+REPLAY_QUIET = 2.0
 
 
 class Agendum:
@@ -95,6 +102,8 @@ class Agendum:
                 on_invite=self.on_invite,
                 on_private=self.on_private,
                 on_membership=self.on_membership,
+                on_history_done=self.on_history_done,
+                on_dropped=self.on_dropped,
             )
         self.unique = list({id(s): s for s in self.sessions.values()}.values())
         self.index = {id(s): i for i, s in enumerate(self.unique)}
@@ -111,6 +120,12 @@ class Agendum:
         self.background: set[asyncio.Task[Any]] = set()
         self.drafting = asyncio.Semaphore(DRAFTS_AT_ONCE)
         self.trim = _malloc_trim()
+        # Filling gaps (bot.core.gaps), by folded channel: since when no persona heard it,
+        # the recoveries under way, their loading of stored lines, and when each settles.
+        self.away: dict[str, datetime] = {}
+        self.recovering: dict[str, Recovery] = {}
+        self.loading: dict[str, asyncio.Task[None]] = {}
+        self.settling: dict[str, asyncio.TimerHandle] = {}
 
     # ---- start and stop ----------------------------------------------------------------
 
@@ -187,11 +202,14 @@ class Agendum:
                 session.wanted[fold(channel)] = channel
                 channels.setdefault(fold(channel), channel)
         replayed = 0
+        last = await asyncio.to_thread(self.store.last_event_time, self.network)
         for channel in channels.values():
             events = await asyncio.to_thread(self.store.events_for, self.network, channel, since)
             for event in events:
                 self.router.dispatch(event)  # effects dropped: they happened before
             replayed += len(events)
+            if last is not None:  # heard until the last stored event, then nothing: a hole
+                self.away[fold(channel)] = last
         pending = self.router.pending()
         for timer in pending:
             self.schedule(timer)
@@ -216,6 +234,9 @@ class Agendum:
     def on_event(self, session: Session, event: Event) -> None:
         if event.from_bot:  # our own line, recorded as it was sent
             self.writer.put(event)
+            return
+        if event.history:
+            self.recovered(event)
             return
         if event.kind in (Kind.MESSAGE, Kind.ACTION, Kind.NOTICE) and self.is_own(event.nick):
             return  # the other persona's line, already recorded when sent
@@ -331,6 +352,8 @@ class Agendum:
         session.join(channel)
 
     def on_membership(self, session: Session, channel: str, joined: bool) -> None:
+        if joined:
+            self.back_in(session, channel)
         # Left by request or kicked: forget it; lost connections keep ``wanted`` and rejoin.
         remember = joined or fold(channel) not in session.wanted
         if not remember:
@@ -340,6 +363,110 @@ class Agendum:
                 self.spawn(asyncio.to_thread(
                     self.store.remember_channel, self.network, persona, channel, joined
                 ))
+
+    # ---- gaps: what was said while no persona was in a channel -------------------------
+
+    def on_dropped(self, session: Session, channels: list[str]) -> None:
+        """A connection dropped: channels no other persona is in are unheard from now on
+        (from the last line the connection read, which may be a while before the drop)."""
+        if self.stopped.is_set():
+            return
+        silent = timedelta(seconds=max(0.0, time.monotonic() - session.last_seen))
+        for channel in channels:
+            if not any(s is not session and s.in_channel(channel) for s in self.unique):
+                self.away.setdefault(fold(channel), utcnow() - silent)
+
+    def back_in(self, session: Session, channel: str) -> None:
+        """A persona is back in ``channel``. If it was unheard, load what is stored around the
+        hole before the next line is parsed (a replay follows the JOIN), then ask for
+        history where the server offers it, and decide what is missing once it has come."""
+        key = fold(channel)
+        if key in self.loading:  # the other persona is loading it: wait for that too
+            session.paused = True
+            self.spawn(self._resume_after(session, self.loading[key]))
+            return
+        since = self.away.pop(key, None)
+        if since is None:
+            return
+        session.paused = True
+        task = asyncio.get_running_loop().create_task(
+            self._load_recovery(session, channel, since, utcnow()))
+        self.loading[key] = task
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def _resume_after(self, session: Session, loading: asyncio.Task[None]) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(loading)
+        session.paused = False
+
+    async def _load_recovery(self, session: Session, channel: str, since: datetime,
+                             back_at: datetime) -> None:
+        key = fold(channel)
+        stored: list[Event] = []
+        try:
+            await self.writer.flush()  # what this connection read before is stored
+            stored = await asyncio.to_thread(self.store.events_for, self.network, channel,
+                                             since - LOOKBACK)
+            self.recovering[key] = Recovery.around(channel, since, back_at, stored)
+        except Exception:
+            log.exception("%s: could not read the stored lines to fill the gap", channel)
+            self.recovering[key] = Recovery(channel, since, back_at)
+        finally:
+            self.loading.pop(key, None)
+            session.paused = False
+        # From the line before the last one stored: the answer then overlaps what is stored,
+        # which shows that it reaches back far enough (else the rest is a gap).
+        tagged = [e for e in stored if e.msgid][-2:]
+        if len(tagged) == 2:
+            session.request_history(channel, None, tagged[0].msgid)
+        else:
+            session.request_history(channel, since - LOOKBACK)
+        self.settle_later(key, REPLAY_WAIT)
+
+    def recovered(self, event: Event) -> None:
+        """A replayed line: stored and routed if it is missing, without answering it (the
+        meeting's state becomes what it would have been; old commands get no reply)."""
+        key = fold(event.channel)
+        recovery = self.recovering.get(key)
+        if recovery is None:
+            return  # replayed where nothing was missed (a first join, the other persona's)
+        self.settle_later(key, REPLAY_QUIET)
+        if not recovery.is_new(event):
+            return
+        if event.kind in _RAW_CHECKED and self.is_own(event.nick):
+            return  # our own line: stored when it was sent
+        event = replace(event, history=False)
+        self.writer.put(event)
+        quiet: list[Effect] = [e for e in self.router.dispatch(event)
+                               if isinstance(e, Schedule | Remember)]
+        if quiet:
+            self.spawn(self.apply(quiet, self.writer.committed()))
+
+    def on_history_done(self, session: Session, channel: str) -> None:
+        if fold(channel) in self.recovering:
+            self.settle_later(fold(channel), 0.0)
+
+    def settle_later(self, key: str, delay: float) -> None:
+        if (old := self.settling.pop(key, None)) is not None:
+            old.cancel()
+        self.settling[key] = asyncio.get_running_loop().call_later(delay, self.settle, key)
+
+    def settle(self, key: str) -> None:
+        """The replay is over (or none came): store a gap event for what is still missing."""
+        self.settling.pop(key, None)
+        recovery = self.recovering.pop(key, None)
+        if recovery is None:
+            return
+        gap = recovery.gap()
+        log.info("%s: %d missed lines recovered from history, %d replayed lines already "
+                 "stored; %s", recovery.channel, recovery.new, recovery.known,
+                 gap_text(*gap) if gap else "nothing missing")
+        if gap is not None:  # routed too: RRSAgent's "where am I?" tells of it
+            event = Event(gap[0], self.network, recovery.channel, Kind.GAP,
+                          self.nicks[RRSAGENT], gap_text(*gap))
+            self.writer.put(event)
+            self.router.dispatch(event)
 
     def on_private(self, session: Session, nick: str, text: str) -> None:
         personas = [p for p, s in self.sessions.items() if s is session]

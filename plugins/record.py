@@ -72,6 +72,10 @@ class RecordPlugin(Plugin[Record]):
     # following the channel
 
     def observe(self, event: Event) -> list[Answer]:
+        if event.kind is Kind.GAP:  # the bot was away: this log may miss lines
+            record, _ = log_day(self.channels.get(event.channel), event.time)
+            self._put(event.channel, replace(record, gaps=(*record.gaps, event.text)))
+            return []
         if event.kind not in _ACTIVITY:
             return []
         before = self.channels.get(event.channel)
@@ -152,7 +156,8 @@ class RecordPlugin(Plugin[Record]):
     def bookmark(self, cmd: Command) -> list[Say]:
         record = self.channels.get(cmd.channel)
         url = self._log_url(cmd.channel, record, cmd.event.time)
-        return [Say(f"See {url}#{anchor(cmd.event.time)}")]
+        return [Say(f"See {url}#{anchor(cmd.event.time)}"),
+                *(Say(f"This log may miss lines: {gap}") for gap in record.gaps)]
 
     @command(r"(?:silence|stop|off|nolisten)", help="off")
     def off(self, cmd: Command) -> list[Say]:

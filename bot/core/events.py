@@ -26,6 +26,7 @@ class Kind(StrEnum):
     MODE = "mode"
     TIMER = "timer"  # a plugin's timer fired: nick is the plugin, text the timer's key
     ANSWER = "answer"  # the outside world answered a plugin's Ask: nick is the plugin, text JSON
+    GAP = "gap"  # the bot was away and history could not fill it all: text says from when to when
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ class Event:
     from_bot: bool = False
     msgid: str | None = None
     id: int | None = field(default=None, compare=False)
+    # Said before it reached us: replayed by the server or a bouncer (chathistory, +H, ZNC)
+    # after a reconnect. Not stored as such: once stored, it is a line like any other.
+    history: bool = field(default=False, compare=False)
 
     @property
     def day(self) -> str:

@@ -20,7 +20,7 @@ from bot.core.plugin import Plugin, Settings
 from bot.core.router import Router
 
 NEAR_MIDNIGHT = timedelta(minutes=75)
-_LOGGED = {Kind.MESSAGE, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT, Kind.KICK}
+_LOGGED = {Kind.MESSAGE, Kind.NOTICE, Kind.JOIN, Kind.PART, Kind.QUIT, Kind.KICK, Kind.GAP}
 _MEMBERSHIP = {Kind.JOIN, Kind.PART, Kind.KICK}
 _SPANS = re.compile(r"spans\s+midnight|do\s+not\s+start\s+a\s+new\s+log", re.IGNORECASE)
 
@@ -46,6 +46,7 @@ class Record:
     tracking_actions: bool = True
     stay: bool = False
     here: bool = False  # RRSAgent is in the channel (it joined and has not left)
+    gaps: tuple[str, ...] = ()  # the current log's gap events (bot.core.gaps): lines missing
     channel: str = ""  # as first seen, for the timers
 
 
@@ -80,7 +81,7 @@ def log_day(record: Record, when: datetime) -> tuple[Record, str]:
             start = datetime.fromisoformat(record.log_day).date()
             if (when.astimezone(UTC).date() - start).days <= 1:
                 return record, record.log_day
-        return replace(record, log_day=today, spans_midnight=False), today
+        return replace(record, log_day=today, spans_midnight=False, gaps=()), today
     return record, record.log_day
 
 

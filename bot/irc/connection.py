@@ -23,6 +23,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,12 @@ log = logging.getLogger(__name__)
 
 # cap-notify: the server says when a capability comes or goes (CAP NEW / CAP DEL), so SASL
 # can be used as soon as services are back, without reconnecting.
-WANTED_CAPS = {"server-time", "message-tags", "account-tag", "cap-notify"}
+WANTED_CAPS = {"server-time", "message-tags", "account-tag", "cap-notify", "batch",
+               "draft/chathistory"}
+# Batches that replay what was said before: a chathistory answer (IRCv3, or InspIRCd's +H
+# replay on join) and ZNC's buffer playback. Their lines are marked ``history``.
+HISTORY_BATCHES = {"chathistory", "draft/chathistory", "znc.in/playback"}
+HISTORY_LIMIT = 100  # lines per CHATHISTORY request when the server names no limit
 DRAIN_BUDGET = 0.002  # seconds of parsing before the loop gets to read the sockets again
 RECEIVE_BUFFER = 4 << 20  # ask the kernel for room to absorb a flood (it may give less)
 HOLD_BACK_PAUSE = 0.005  # seconds to wait while the database writer is behind
@@ -143,7 +149,7 @@ class _Connection(AioConnection):
     def _drain(self) -> None:
         """Parse for at most DRAIN_BUDGET seconds, then let the loop read sockets again."""
         loop, session, raw_lines = self.reactor.loop, self.session, self.raw_lines
-        if session.hold_back is not None and session.hold_back():
+        if session.paused or (session.hold_back is not None and session.hold_back()):
             loop.call_later(HOLD_BACK_PAUSE, self._drain)  # let the database catch up first
             return
         wanted = session.raw_filter  # drops the other connection's copies unparsed
@@ -160,6 +166,9 @@ class _Connection(AioConnection):
                     self._process_line(line)
                 except Exception:  # a line we cannot parse must not kill the connection
                     log.exception("%s: could not handle %r", session.wanted_nick, line)
+                if session.paused:  # the daemon looks something up before the next line
+                    loop.call_later(HOLD_BACK_PAUSE, self._drain)
+                    return
             done += 1
             if done % 16 == 0 and time.perf_counter() > deadline:
                 loop.call_soon(self._drain)
@@ -170,14 +179,36 @@ class _Connection(AioConnection):
         self.session._handle(self, event)
 
 
-def _event_time(event: IrcEvent) -> tuple[datetime, str | None]:
-    tags = {t["key"]: t["value"] for t in (event.tags or [])}
+def _tags(event: IrcEvent) -> dict[str, str | None]:
+    return {t["key"]: t["value"] for t in (event.tags or [])}
+
+
+def _event_time(tags: dict[str, str | None]) -> datetime:
     stamp = tags.get("time")
-    when = utcnow()
     if stamp:
         with contextlib.suppress(ValueError):
-            when = datetime.fromisoformat(stamp).astimezone(UTC)
-    return when, tags.get("msgid")
+            return datetime.fromisoformat(stamp).astimezone(UTC)
+    return utcnow()
+
+
+def history_reference(after: datetime | None, msgid: str | None) -> str:
+    """Where a CHATHISTORY request starts: the last stored line's msgid, else its time."""
+    if msgid:
+        return f"msgid={msgid}"
+    if after is None:
+        return "*"
+    return "timestamp=" + after.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@dataclass
+class _Batch:
+    """An open ``BATCH``: its type, target, and (for history) how far it got."""
+
+    kind: str
+    target: str
+    lines: int = 0
+    last_time: datetime | None = None
+    last_msgid: str | None = None
 
 
 def _plain_offered(sasl: str | None) -> bool:
@@ -200,6 +231,8 @@ def backoff_delay(
 
 
 Sink = Callable[["Session", Event], None]
+HistoryDone = Callable[["Session", str], None]
+Dropped = Callable[["Session", list[str]], None]
 
 
 class Session:
@@ -216,6 +249,8 @@ class Session:
         on_invite: Callable[[Session, str, str], None] | None = None,
         on_private: Callable[[Session, str, str], None] | None = None,
         on_membership: Callable[[Session, str, bool], None] | None = None,
+        on_history_done: HistoryDone | None = None,
+        on_dropped: Dropped | None = None,
     ) -> None:
         self.cfg = cfg
         self.wanted_nick = nick
@@ -225,6 +260,14 @@ class Session:
         self.on_invite = on_invite
         self.on_private = on_private
         self.on_membership = on_membership
+        self.on_history_done = on_history_done  # a replay of a channel's history ended
+        self.on_dropped = on_dropped  # the connection dropped while in these channels
+        # True while the daemon looks something up that the next lines need (what is
+        # stored, before a replay is matched against it): parsing waits.
+        self.paused = False
+        self.caps: set[str] = set()  # acknowledged by the server
+        self._batches: dict[str, _Batch] = {}
+        self._history_asked: dict[str, int] = {}  # channel key -> limit of the open request
         # Returns False for a raw line that should not even be parsed (a duplicate).
         self.raw_filter: Callable[[Session, str], bool] | None = None
         # Returns True while parsing should wait: unparsed lines are smaller than events.
@@ -372,6 +415,7 @@ class Session:
         self._cap_offered, self._cap_done = set(), False
         self._stop_sasl_timer()  # one left from a connection lost during SASL
         self.logged_in = self._sasl_refused = self._rechecking = False
+        self.caps, self._batches, self._history_asked = set(), {}, {}
         self._nick_attempt = 0
         kwargs: dict[str, Any] = {}
         if self.cfg.tls:
@@ -430,6 +474,9 @@ class Session:
         transport = getattr(self.conn, "transport", None)
         if transport is not None:
             transport.abort()
+        if self.joined and self.on_dropped is not None and not self.stopping:
+            self.on_dropped(self, list(self.joined.values()))
+        self.paused = False
         self.joined.clear()  # ``wanted`` stays: those channels are rejoined on reconnect
         self.members.clear()
         self.registered.clear()
@@ -493,6 +540,8 @@ class Session:
     def _handle(self, conn: _Connection, ev: IrcEvent) -> None:
         if conn is not self.conn and ev.type not in _STILL_SAID:
             return  # a dropped connection's backlog: keep what people said, nothing else
+        if self._batches and ev.type not in _STILL_SAID and self._replayed(ev):
+            return  # a replayed join, part or quit is no news about who is here now
         handler = getattr(self, f"_on_{ev.type}", None)
         if handler is not None:
             handler(ev)
@@ -521,7 +570,9 @@ class Session:
             else:
                 self._cap_end()
         elif sub == "ACK":
-            if "sasl" in caps and self._want_sasl():
+            acked = set(caps)
+            self.caps |= acked
+            if "sasl" in acked and self._want_sasl():
                 self._start_sasl()
             else:
                 self._cap_end()
@@ -648,11 +699,64 @@ class Session:
     _on_nicknameinuse = _on_unavailresource = _on_erroneusnickname = _nick_taken
 
     def _record(self, ev: IrcEvent, channel: str, kind: Kind, text: str = "") -> None:
-        when, msgid = _event_time(ev)
+        tags = _tags(ev)
+        when, msgid = _event_time(tags), tags.get("msgid")
         nick = sys.intern(ev.source.nick) if ev.source else ""
         text = text.replace("\0", "\ufffd")  # PostgreSQL text cannot hold NUL
-        event = Event(when, self.network, sys.intern(channel), kind, nick, text, msgid=msgid)
+        batch = self._batches.get(tags.get("batch") or "")
+        history = batch is not None and batch.kind in HISTORY_BATCHES
+        if batch is not None and history:
+            batch.lines += 1
+            batch.last_time, batch.last_msgid = when, msgid
+        event = Event(when, self.network, sys.intern(channel), kind, nick, text, msgid=msgid,
+                      history=history)
         self.sink(self, event)
+
+    # ---- history: replays after a reconnect ---------------------------------------------
+
+    def _replayed(self, ev: IrcEvent) -> bool:
+        batch = self._batches.get(_tags(ev).get("batch") or "")
+        return batch is not None and batch.kind in HISTORY_BATCHES
+
+    def request_history(self, channel: str, after: datetime | None,
+                        msgid: str | None = None) -> bool:
+        """Ask for what was said in ``channel`` after the last stored line (IRCv3
+        ``draft/chathistory``); False where the server does not offer it."""
+        if "draft/chathistory" not in self.caps:
+            return False
+        limit = self._history_limit()
+        self._history_asked[fold(channel)] = limit
+        if after is None and msgid is None:
+            self._send_now(f"CHATHISTORY LATEST {channel} * {limit}")
+        else:
+            self._send_now(f"CHATHISTORY AFTER {channel} {history_reference(after, msgid)} "
+                           f"{limit}")
+        return True
+
+    def _history_limit(self) -> int:
+        value = getattr(self.conn.features, "chathistory", None) if self.conn else None
+        try:
+            limit = int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return HISTORY_LIMIT
+        return limit if limit > 0 else HISTORY_LIMIT
+
+    def _on_batch(self, ev: IrcEvent) -> None:
+        ref = ev.target or ""
+        args = list(ev.arguments)
+        if ref.startswith("+"):
+            self._batches[ref[1:]] = _Batch(args[0] if args else "", args[1] if len(args) > 1
+                                            else "")
+            return
+        batch = self._batches.pop(ref[1:], None)
+        if batch is None or batch.kind not in HISTORY_BATCHES or not batch.target:
+            return
+        limit = self._history_asked.pop(fold(batch.target), None)
+        if limit is not None and batch.lines >= limit:  # a full page: there may be more
+            self.request_history(batch.target, batch.last_time, batch.last_msgid)
+            return
+        if self.on_history_done is not None:
+            self.on_history_done(self, batch.target)
 
     def _on_pubmsg(self, ev: IrcEvent) -> None:
         self._record(ev, ev.target, Kind.MESSAGE, ev.arguments[0] if ev.arguments else "")
@@ -662,7 +766,10 @@ class Session:
             self._record(ev, ev.target, Kind.ACTION, ev.arguments[0] if ev.arguments else "")
 
     def _on_pubnotice(self, ev: IrcEvent) -> None:
-        self._record(ev, ev.target, Kind.NOTICE, ev.arguments[0] if ev.arguments else "")
+        text = ev.arguments[0] if ev.arguments else ""
+        if ev.source and "!" not in ev.source and text.startswith("Replaying up to "):
+            return  # InspIRCd's preface to a +H replay (prefixmsg): the server, not a person
+        self._record(ev, ev.target, Kind.NOTICE, text)
 
     def _on_privmsg(self, ev: IrcEvent) -> None:
         if self.on_private is not None and ev.source:

@@ -30,8 +30,14 @@ def log_lines(events: list[Event], settings: Settings, day: str | None = None) -
     while RRSAgent was off) and which day's log it is in; ``day=None`` keeps every day.
     """
     record = public_record(events, settings, record_keeper(settings))
-    return [LogLine(time=e.time, nick=e.nick, text=_as_logged(e))
-            for log_day, e in record if day in (None, log_day)]
+    # In time order: lines recovered from history after a reconnect were stored after the
+    # ones heard on return, and a gap event sits where the lines are missing.
+    return sorted((LogLine(time=e.time, nick=e.nick, text=_as_logged(e))
+                   for log_day, e in record if day in (None, log_day)), key=_time)
+
+
+def _time(line: LogLine) -> datetime:
+    return line.time
 
 
 def _as_logged(e: Event) -> str:

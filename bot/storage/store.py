@@ -249,6 +249,15 @@ class Store:
         with self.engine.connect() as conn:
             return [_event(row) for row in conn.execute(query)]
 
+    def last_event_time(self, network: str) -> datetime | None:
+        """When the latest stored event of the network happened: the bot was there then."""
+        query = select(func.max(events.c.ts)).where(events.c.network == network)
+        with self.engine.connect() as conn:
+            last = conn.execute(query).scalar()
+        if isinstance(last, str):  # SQLite hands an aggregate back as text
+            last = datetime.fromisoformat(last)
+        return None if last is None else last.replace(tzinfo=UTC)
+
     def count_events(self, network: str | None = None, channel: str | None = None) -> int:
         query = select(func.count()).select_from(events)
         if network is not None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bot.core.effects import Effect, Leave, Publish, Remember, Reply, Schedule, Search
 from bot.core.events import Event, Kind
+from bot.core.gaps import gap_text
 from bot.core.names import RRSAGENT
 from bot.core.record import (
     Action,
@@ -31,7 +32,7 @@ from bot.core.record import (
 )
 from bot.core.router import Router
 from bot.publish.log import log_lines, search_lines
-from bot.publish.minutes import LogLine, format_irc_html
+from bot.publish.minutes import LogLine, format_irc_html, render_all
 from tests.support.scripted import (
     CHANNEL,
     GAP,
@@ -854,3 +855,29 @@ def test_every_form_in_the_reference_has_a_case() -> None:
                  "draft minutes", "format", "generate", "make the minutes", "publish",
                  "minutes v1"):
         assert form in said, form
+
+
+# ---- gaps: the bot was away ------------------------------------------------------------------
+
+
+def test_where_am_i_tells_of_the_gaps_in_todays_log_only() -> None:
+    router = make_router()
+    text = gap_text(at("15:10:03"), at("15:12:41"))
+    router.dispatch(Event(at("15:10:03"), "net", CHANNEL, Kind.GAP, "RRSAgent", text))
+    (where,) = play(router, [("c", "RRSAgent, where am I?")], start=at("15:20"))
+    assert shown(where) == [f"See {LOG}#T15-21-30", f"This log may miss lines: {text}"]
+    (tomorrow,) = play(router, [("c", "RRSAgent, where am I?")], start=at("09:00", DAY2))
+    assert shown(tomorrow) == ["See http://localhost:8000/2024/03/08-wg-irc#T09-01-30"]
+
+
+def test_a_gap_is_in_the_log_where_the_lines_are_missing_and_in_the_minutes_notes() -> None:
+    text = gap_text(at("15:10:03"), at("15:12:41"))
+    events = [Event(at("15:10:03"), "net", CHANNEL, Kind.MESSAGE, "ann", "last heard"),
+              Event(at("15:12:41"), "net", CHANNEL, Kind.JOIN, "RRSAgent"),
+              Event(at("15:11:00"), "net", CHANNEL, Kind.MESSAGE, "bob", "recovered"),
+              Event(at("15:10:03"), "net", CHANNEL, Kind.GAP, "RRSAgent", text)]
+    lines = log_lines(events, SETTINGS)
+    assert [ln.text for ln in lines] == ["last heard", text, "recovered",
+                                         "RRSAgent has joined #wg"]
+    minutes = render_all(lines, day=at("15:00").date(), channel=CHANNEL)
+    assert text in minutes["html"][minutes["html"].index("Diagnostics"):]

@@ -190,6 +190,15 @@ def test_events_for_window_includes_since_and_excludes_until(store: Store) -> No
     assert [e.text for e in store.events_for(NET, "#wg", just_after, times[3])] == ["m2"]
 
 
+def test_last_event_time_is_the_networks_latest_to_the_microsecond(store: Store) -> None:
+    assert store.last_event_time(NET) is None
+    late = T0 + timedelta(minutes=3, microseconds=7)
+    store.insert_events([ev("b", time=late, channel="#other"), ev("a", time=T0),
+                         ev("c", time=late + timedelta(hours=1), network="elsewhere")])
+    assert store.last_event_time(NET) == late
+    assert store.last_event_time(NET).tzinfo is not None  # type: ignore[union-attr]
+
+
 def test_events_for_window_honours_time_zones(store: Store) -> None:
     store.insert_events([ev("late", time=datetime(2024, 3, 7, 23, 30, tzinfo=UTC))])
     plus2 = timezone(timedelta(hours=2))

@@ -2,7 +2,8 @@
 
 Standard library only (no pytest import).  It is what SASL and IRCv3 tests need and
 ngIRCd/miniircd lack: InspIRCd offers ``sasl``, ``server-time``, ``message-tags``,
-``msgid``, ``account-tag`` and ``echo-message``; SASL itself is answered by Atheme's
+``msgid``, ``account-tag``, ``echo-message``, ``batch`` and history replayed on join to
+channels with mode ``+H lines:time`` (``chanhistory``); SASL itself is answered by Atheme's
 SaslServ, linked to InspIRCd over a server port::
 
     from tests.support.services import ServicesNetwork
@@ -52,6 +53,7 @@ __all__ = ["ServicesError", "ServicesNetwork", "available"]
 SERVER_NAME = "irc.agendum.test"
 SERVICES_NAME = "services.agendum.test"
 NETWORK = "AgendumTest"
+OPER_PASSWORD = "oper-secret"  # OPER tester <it>: KILL a client to test reconnects
 
 _LIVE: weakref.WeakSet[ServicesNetwork] = weakref.WeakSet()
 
@@ -152,6 +154,7 @@ _INSPIRCD_CONF = """\
 
 <class name="All" commands="*" privs="*" usermodes="*" chanmodes="*">
 <type name="Admin" classes="All">
+<oper name="tester" password="{oper_password}" host="*@{host}" type="Admin">
 
 <files motd="{dir}/motd.txt">
 <channels users="100" opers="100">
@@ -176,6 +179,11 @@ _INSPIRCD_CONF = """\
 <module name="ircv3_accounttag">
 <module name="ircv3_echomessage">
 <module name="ircv3_capnotify">
+<module name="ircv3_batch">
+
+# history replayed on join to channels with mode +H lines:time (the bot's gap filling)
+<module name="chanhistory">
+<chanhistory maxlines="20000" prefixmsg="yes" bots="yes">
 
 # services link: Atheme connects to the servers port; SASL is relayed to it
 <module name="spanningtree">
@@ -426,6 +434,7 @@ class ServicesNetwork:
             "dir": d, "server": self.server_name, "services": self.services_name,
             "network": NETWORK, "link_password": self.link_password,
             "modules": _atheme_modules_dir(),
+            "oper_password": OPER_PASSWORD,
         }
         ircd_conf = d / "inspircd.conf"
         ircd_conf.write_text(_INSPIRCD_CONF.format(**values))
