@@ -22,6 +22,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config, persona_nicks, publish_roots, settings_for
+from bot.core import snapshot
 from bot.core.effects import Ask, Effect, Join, Leave, Publish, Remember, Reply, Schedule, Search
 from bot.core.events import CLOCK_OFFSET, Event, Kind, utcnow
 from bot.core.names import PERSONAS, RRSAGENT, fold
@@ -36,7 +37,7 @@ from bot.plugins import load_plugins
 from bot.publish.files import write_file
 from bot.publish.log import irc_log_page, read_log, search_lines
 from bot.publish.minutes import LogLine, format_irc_log, render_all
-from bot.storage.store import EventWriter, Store, upgrade_in_child
+from bot.storage.store import EventWriter, Snapshot, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ class Agendum:
         self.stopped = asyncio.Event()
         self.stop_reason = ""
         self.background: set[asyncio.Task[Any]] = set()
+        self.state_version = snapshot.version(self.router)
+        self.snapshot_at: int | None = None  # the event id of the last snapshot taken or loaded
 
     # ---- start and stop ----------------------------------------------------------------
 
@@ -108,6 +111,7 @@ class Agendum:
         self.writer.start()
         self.scheduler.start()
         await self.restore()
+        snapshots = asyncio.create_task(self.snapshot_every(self.cfg.bot.snapshot_minutes * 60))
         gc.freeze()  # start-up objects leave the collector's view: full collections stay short
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -142,9 +146,11 @@ class Agendum:
             task.cancel()
         await asyncio.gather(*others, return_exceptions=True)
         self.scheduler.shutdown(wait=False)
+        snapshots.cancel()
         await self.outside.close()
         if self.writer.task is not None and not self.writer.task.done():
             await self.writer.close()
+        await self.save_snapshot("at shutdown")
         self.store.close()
         log.info("agendum stopped (%s): %d events stored, quit from IRC", self.stop_reason,
                  self.writer.written)
@@ -155,9 +161,11 @@ class Agendum:
         self.stopped.set()
 
     async def restore(self) -> None:
-        """Rejoin remembered channels, rebuild meeting state by replaying stored events, and
-        schedule the timers still pending (those due while we were down fire at once)."""
+        """Rejoin remembered channels, rebuild meeting state from the newest usable snapshot
+        and the events stored after it (else by replaying every stored event of the window),
+        and schedule the timers still pending (those due while we were down fire at once)."""
         since = utcnow() - timedelta(hours=self.cfg.bot.replay_hours)
+        self.writer.last_id = await asyncio.to_thread(self.store.last_event_id)
         for channel, key, value in await asyncio.to_thread(
                 self.store.remembered_values, self.network):
             self.router.recall(channel, key, value)
@@ -169,17 +177,93 @@ class Agendum:
             for channel in [*self.cfg.irc.channels, *remembered]:
                 session.wanted[fold(channel)] = channel
                 channels.setdefault(fold(channel), channel)
+        loaded = await self.load_snapshot(since, list(channels.values()))
+        if loaded is None:
+            replayed = await self.replay(since, list(channels.values()))
+            self.spawn(self.save_snapshot("after a full replay"))  # the next start is quick
+        else:
+            self.snapshot_at = loaded.event_id
+            tail = await asyncio.to_thread(self.store.events_after, self.network,
+                                           loaded.event_id)
+            for event in tail:
+                if fold(event.channel) in channels:  # as the full replay reads them
+                    self.router.dispatch(event)
+            replayed = len(tail)
+        pending = self.router.pending()
+        for timer in pending:
+            self.schedule(timer)
+        source = "stored events" if loaded is None else (
+            f"snapshot {loaded.id} (event {loaded.event_id}) and the stored events after it")
+        log.info("restored %d channels from %d %s; %d timers pending", len(channels), replayed,
+                 source, len(pending))
+
+    async def replay(self, since: datetime, channels: list[str]) -> int:
+        """Every stored event of the window through the router; how many there were."""
         replayed = 0
-        for channel in channels.values():
+        for channel in channels:
             events = await asyncio.to_thread(self.store.events_for, self.network, channel, since)
             for event in events:
                 self.router.dispatch(event)  # effects dropped: they happened before
             replayed += len(events)
-        pending = self.router.pending()
-        for timer in pending:
-            self.schedule(timer)
-        log.info("restored %d channels from %d stored events; %d timers pending",
-                 len(channels), replayed, len(pending))
+        return replayed
+
+    async def load_snapshot(self, since: datetime, channels: list[str]) -> Snapshot | None:
+        """The newest snapshot, loaded into the router; None (and one log line saying why)
+        when there is none this code can use, and the window must be replayed in full."""
+        found = await asyncio.to_thread(self.store.latest_snapshot, self.network)
+        if found is None:
+            return None
+        why = ""
+        if found.version != self.state_version:
+            why = f"written by other code (state version {found.version}, this is " \
+                  f"{self.state_version})"
+        elif found.created_at < since:
+            why = f"taken at {found.created_at:%Y-%m-%d %H:%M} UTC, before the replay window"
+        elif found.event_id > (self.writer.last_id or 0):
+            why = f"it is of event {found.event_id}, past the last one stored"
+        else:
+            try:
+                snapshot.load(self.router, found.payload, channels)
+            except snapshot.SnapshotError as exc:
+                why = str(exc)
+        if why:
+            log.warning("ignoring snapshot %d: %s; replaying the last %g hours instead",
+                        found.id, why, self.cfg.bot.replay_hours)
+            return None
+        return found
+
+    async def snapshot_every(self, seconds: float) -> None:
+        """Snapshot the state now and then, when events came since the last one."""
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await self.writer.flush()
+                for _ in range(100):  # under a flood, wait for a moment with nothing to write
+                    if self.writer.boundary() is not None:
+                        break
+                    await asyncio.sleep(0.05)
+                await self.save_snapshot("periodic")
+            except Exception:  # a cache: a failure costs start-up time, never a meeting
+                log.exception("could not save a snapshot of the state")
+
+    async def save_snapshot(self, when: str) -> None:
+        """Store the router's state with the id of the last event it holds, if every event
+        routed is committed (else the boundary would not be exact: no snapshot this time)."""
+        boundary = self.writer.boundary()
+        if boundary is None or boundary == self.snapshot_at:
+            if boundary is None:
+                log.info("no snapshot %s: events still being written", when)
+            return
+        payload = snapshot.dump(self.router)  # same turn of the loop as the boundary
+        self.snapshot_at = boundary
+        try:
+            saved = await asyncio.to_thread(self.store.save_snapshot, self.network,
+                                            self.state_version, boundary, utcnow(), payload)
+        except Exception:
+            self.snapshot_at = None
+            raise
+        log.info("snapshot %d %s: the state after event %d, %d bytes", saved, when, boundary,
+                 len(payload))
 
     # ---- events in ---------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from bot.storage.store import Store, make_engine, upgrade
 
 
 def test_migrations_match_the_declared_schema(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     engine = create_engine(db_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
@@ -101,7 +101,7 @@ def _triggers(store: Store) -> list[str]:
 
 
 def test_0004_takes_indexing_off_the_insert_and_its_downgrade_puts_it_back(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     store = Store.open(db_url)
     try:
         _migrate(db_url, "0003")
@@ -124,6 +124,6 @@ def test_0004_takes_indexing_off_the_insert_and_its_downgrade_puts_it_back(db_ur
             "walnut indexed by the trigger", "walnut stored after 0004",
             "walnut stored after 0004 too", "walnut after the downgrade"]
         assert store.index_pending() == 0
-        assert upgrade(db_url) == "0004"
+        assert upgrade(db_url) == "0005"
     finally:
         store.close()

@@ -54,7 +54,7 @@ def ev(
 
 
 def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     engine = make_engine(db_url)
     try:
         insp = inspect(engine)
@@ -68,12 +68,12 @@ def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> Non
 
 
 def test_second_upgrade_is_a_no_op_that_keeps_the_data(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     s = Store.open(db_url)
     try:
         s.insert_events([ev("kept")])
         s.remember_channel(NET, ZAKIM, "#wg", True)
-        assert upgrade(db_url) == "0004"
+        assert upgrade(db_url) == "0005"
         assert s.count_events() == 1
         assert [e.text for e in s.events_for(NET, "#wg", EPOCH)] == ["kept"]
         assert s.joined_channels(NET, ZAKIM) == ["#wg"]
@@ -312,11 +312,11 @@ class _FailsFirst(Store):
         self.fail = fail
         self.attempts = 0
 
-    def insert_events(self, batch: Sequence[Event]) -> None:
+    def insert_events(self, batch: Sequence[Event]) -> int | None:
         self.attempts += 1
         if self.attempts <= self.fail:
             raise ConnectionError("database unavailable")
-        super().insert_events(batch)
+        return super().insert_events(batch)
 
 
 def test_writer_retries_a_failed_write_and_drops_nothing(store: Store) -> None:
