@@ -126,9 +126,16 @@ def _decode(router: Router, parts: dict[str, _Part]
         raise SnapshotError(f"snapshot of plugins {sorted(parts)}, not of this router's")
     for key, plugin, tp in kept:
         part = parts[key]
-        values = msgspec.json.decode(part.channels, type=dict[str, tp]) if tp else {}  # type: ignore[valid-type]
+        values = _typed(part.channels, dict[str, tp], key) if tp else {}  # type: ignore[valid-type]
         if set(part.attrs) != set(plugin.snapshot_attrs):
             raise SnapshotError(f"{key}: snapshot attributes {sorted(part.attrs)}")
-        attrs = {name: msgspec.json.decode(part.attrs[name], type=t)
+        attrs = {name: _typed(part.attrs[name], t, f"{key}.{name}")
                  for name, t in plugin.snapshot_attrs.items()}
         yield plugin, values, attrs
+
+
+def _typed(raw: msgspec.Raw, tp: Any, where: str) -> Any:
+    try:
+        return msgspec.json.decode(raw, type=tp)
+    except msgspec.ValidationError as exc:
+        raise SnapshotError(f"unreadable snapshot: {where}: {exc}") from None
