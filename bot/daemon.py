@@ -192,10 +192,11 @@ class Agendum:
         pending = self.router.pending()
         for timer in pending:
             self.schedule(timer)
-        source = "stored events" if loaded is None else (
-            f"snapshot {loaded.id} (event {loaded.event_id}) and the stored events after it")
-        log.info("restored %d channels from %d %s; %d timers pending", len(channels), replayed,
-                 source, len(pending))
+        source = f"{replayed} stored events" if loaded is None else (
+            f"snapshot {loaded.id} (event {loaded.event_id}) and the {replayed} stored events "
+            "after it")
+        log.info("restored %d channels from %s; %d timers pending", len(channels), source,
+                 len(pending))
 
     async def replay(self, since: datetime, channels: list[str]) -> int:
         """Every stored event of the window through the router; how many there were."""

@@ -80,7 +80,7 @@ def test_a_full_replay_saves_a_snapshot_and_the_next_start_replays_only_what_cam
     store.insert_events([said("bob", "q-", 0.5), said("carol", "q+", 0.5)])
     caplog.clear()
     second = started(config_path)
-    assert (f"restored 1 channels from 2 snapshot {saved.id} (event {saved.event_id}) and the "
+    assert (f"restored 1 channels from snapshot {saved.id} (event {saved.event_id}) and the 2 "
             "stored events after it") in caplog.text
     assert queue(second) == "I see alice, carol on the speaker queue"
     full = Agendum(load_config(config_path))
