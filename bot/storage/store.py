@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import importlib.resources
 import logging
+import re
 import subprocess
 import sys
 from collections import deque
@@ -128,13 +129,47 @@ except StorageUnavailable as exc:
 """
 
 
+_REVISION = re.compile(r'^(revision|down_revision)\s*=\s*"([^"]+)"', re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest migration's id, read from the migration files themselves (no Alembic);
+    None unless there is exactly one head."""
+    revisions: set[str | None] = set()
+    parents: set[str | None] = set()
+    for file in importlib.resources.files("bot.migrations").joinpath("versions").iterdir():
+        if file.name.endswith(".py") and not file.name.startswith("__"):
+            found = {m[1]: m[2] for m in _REVISION.finditer(file.read_text("utf-8"))}
+            revisions.add(found.get("revision"))
+            parents.add(found.get("down_revision"))
+    heads = revisions - parents - {None}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def current_revision(url: str) -> str | None:
+    """The database's migration id; None when it has none or cannot say."""
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
 def upgrade_in_child(url: str) -> str:
     """Migrate in a short-lived child process, so Alembic (~12 MB) never enters the daemon.
 
+    A database already at the newest migration (every restart but the first after an
+    upgrade) needs no child: starting Python and Alembic would cost a second of start-up.
     The URL travels on stdin, not argv, so a password never shows in the process list.
     A database that cannot be reached comes back as StorageUnavailable with the child's
     one-line reason; any other failure is a bug, raised with the child's traceback.
     """
+    head = head_revision()
+    if head is not None and current_revision(url) == head:
+        return head
     child = subprocess.run([sys.executable, "-c", _CHILD], input=url, capture_output=True,
                            text=True, check=False)
     if child.returncode == _UNAVAILABLE:
