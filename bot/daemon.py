@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import DBAPIError
 
 from bot.config import Config, persona_nicks, publish_roots, settings_for
 from bot.core import snapshot
@@ -237,32 +238,33 @@ class Agendum:
         """Snapshot the state now and then, when events came since the last one."""
         while True:
             await asyncio.sleep(seconds)
-            try:
-                await self.writer.flush()
-                for _ in range(100):  # under a flood, wait for a moment with nothing to write
-                    if self.writer.boundary() is not None:
-                        break
-                    await asyncio.sleep(0.05)
-                await self.save_snapshot("periodic")
-            except Exception:  # a cache: a failure costs start-up time, never a meeting
-                log.exception("could not save a snapshot of the state")
+            await self.writer.flush()
+            for _ in range(100):  # under a flood, wait for a moment with nothing to write
+                if self.writer.boundary() is not None:
+                    break
+                await asyncio.sleep(0.05)
+            await self.save_snapshot("periodic")
 
     async def save_snapshot(self, when: str) -> None:
         """Store the router's state with the id of the last event it holds, if every event
-        routed is committed (else the boundary would not be exact: no snapshot this time)."""
+        routed is committed (else the boundary would not be exact: no snapshot this time).
+
+        Snapshots are a cache: one that cannot be written costs start-up time, never a
+        meeting, so a failure is one log line and the bot goes on."""
         boundary = self.writer.boundary()
         if boundary is None or boundary == self.snapshot_at:
             if boundary is None:
                 log.info("no snapshot %s: events still being written", when)
             return
-        payload = snapshot.dump(self.router)  # same turn of the loop as the boundary
-        self.snapshot_at = boundary
         try:
+            payload = snapshot.dump(self.router)  # same turn of the loop as the boundary
             saved = await asyncio.to_thread(self.store.save_snapshot, self.network,
                                             self.state_version, boundary, utcnow(), payload)
-        except Exception:
-            self.snapshot_at = None
-            raise
+        except Exception as exc:
+            log.warning("could not save a snapshot %s: %s", when, _why(exc),
+                        exc_info=None if isinstance(exc, DBAPIError | OSError) else exc)
+            return
+        self.snapshot_at = boundary
         log.info("snapshot %d %s: the state after event %d, %d bytes", saved, when, boundary,
                  len(payload))
 

@@ -130,3 +130,30 @@ def test_a_snapshot_this_code_cannot_use_is_ignored_in_one_line_and_the_window_r
     assert "from 1 stored events" in caplog.text
     newest = store.latest_snapshot("local")  # rebuilt at once from the full replay
     assert newest is not None and newest.id != bad and newest.version == bot.state_version
+
+
+def test_a_snapshot_that_cannot_be_written_is_one_line_and_the_bot_goes_on(
+        config_path: Path, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    store.insert_events([said("alice", "q+")])
+    bot = Agendum(load_config(config_path))
+
+    def disk_full(*args: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    bot.store.save_snapshot = disk_full  # type: ignore[method-assign]
+
+    async def restore() -> None:
+        await bot.restore()
+        await asyncio.gather(*bot.background)
+        await bot.save_snapshot("at shutdown")
+
+    caplog.set_level(logging.INFO, "bot.daemon")
+    asyncio.run(restore())
+    bot.store.close()
+    failed = [r.getMessage() for r in caplog.records if "could not save" in r.getMessage()]
+    why = "OSError: [Errno 28] No space left on device"
+    assert failed == [f"could not save a snapshot after a full replay: {why}",
+                      f"could not save a snapshot at shutdown: {why}"], failed
+    assert all(r.exc_info is None for r in caplog.records)
+    assert queue(bot) == "I see alice on the speaker queue"
+    assert store.latest_snapshot("local") is None
