@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -157,13 +158,22 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="starts with a snapshot")
     ap.add_argument("--target", type=float, default=2.0, help="seconds, with a snapshot")
     ap.add_argument("--keep", action="store_true", help="keep the work dir")
+    ap.add_argument("--db", type=Path, help="SQLite file to fill once and reuse (kept)")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="agendum-bench-restart-"))
-    url = f"sqlite:///{work / 'agendum.db'}"
-    print(f"{args.events:,} events into {work / 'agendum.db'} ...", flush=True)
-    results: dict[str, Any] = {"events": args.events, **fill(url, args.events)}
-    print(f"inserted in {results['insert_s']} s, indexed in {results['index_s']} s", flush=True)
+    path = args.db.absolute() if args.db else work / "agendum.db"
+    url = f"sqlite:///{path}"
+    results: dict[str, Any] = {"events": args.events, "load_before": os.getloadavg()[0]}
+    if path.exists() and Store.open(url).count_events() == args.events:
+        with sqlite3.connect(path) as db:  # the first start must find no snapshot
+            db.execute("DELETE FROM snapshots")
+        print(f"reusing the {args.events:,} events of {path}", flush=True)
+    else:
+        print(f"{args.events:,} events into {path} ...", flush=True)
+        results.update(fill(url, args.events))
+        print(f"inserted in {results['insert_s']} s, indexed in {results['index_s']} s",
+              flush=True)
     srv = IrcServer("ngircd").start()
     try:
         bot = AgendumProcess(work / "bot", irc_port=srv.port, db_url=url, channels=CHANNELS)
@@ -180,7 +190,7 @@ def main() -> int:
             quick.append(time_to_first_answer(bot, client))
             print(f"snapshot: {quick[-1]} ({restored_line(bot.log_text())})", flush=True)
             assert bot.terminate(timeout=60) == 0, bot.log_text()[-2000:]
-        with sqlite3.connect(work / "agendum.db") as db:
+        with sqlite3.connect(path) as db:
             size = db.execute("SELECT length(payload) FROM snapshots ORDER BY id DESC").fetchone()
     finally:
         srv.stop()
@@ -190,11 +200,14 @@ def main() -> int:
         "snapshot_answered_s": [q["answered_s"] for q in quick],
         "snapshot_answered_median_s": median, "snapshot_bytes": size[0],
         "target_s": args.target, "ok": median <= args.target,
+        "load_after": os.getloadavg()[0],
     })
     print(f"\n{'':26}{'first q? answered':>20}")
     print(f"{'full replay':26}{full['answered_s']:>19.2f}s")
     print(f"{'snapshot (median)':26}{median:>19.2f}s   target <= {args.target:g}s  "
           f"{'ok' if results['ok'] else 'MISSED'}")
+    print(f"load average (1 min) {results['load_before']:.1f} before, "
+          f"{results['load_after']:.1f} after, on {os.cpu_count()} CPUs")
     if args.keep:
         print(f"kept {work}")
     else:

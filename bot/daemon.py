@@ -17,7 +17,7 @@ from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import DBAPIError
@@ -36,9 +36,12 @@ from bot.irc.dedupe import Deduper, event_key, raw_message_key
 from bot.outside.asker import Outside, answer_text
 from bot.plugins import load_plugins
 from bot.publish.files import write_file
-from bot.publish.log import irc_log_page, read_log, search_lines
-from bot.publish.minutes import LogLine, format_irc_log, render_all
 from bot.storage.store import EventWriter, Snapshot, Store, upgrade_in_child
+
+if TYPE_CHECKING:
+    # Publishing (Jinja2, the minutes engine) is imported when first used, not at start-up:
+    # a restart answers sooner, and only the first minutes of a run pay for it.
+    from bot.publish.minutes import LogLine
 
 log = logging.getLogger(__name__)
 
@@ -335,6 +338,8 @@ class Agendum:
             # Not the searches themselves, nor RRSAgent's answers: only what the meeting said.
             lines = [ln for ln in lines if not self.is_own(ln.nick)
                      and RRSAGENT not in (self.router.addressed_to(ln.text) or ((), ""))[0]]
+            from bot.publish.log import search_lines
+
             for line in search_lines(lines, effect):
                 self.sessions[RRSAGENT].say(effect.channel, line)
         elif isinstance(effect, Ask):
@@ -449,10 +454,15 @@ class Agendum:
             await asyncio.sleep(0.02)
 
     def log_of(self, channel: str, day: str) -> list[LogLine]:
+        from bot.publish.log import read_log
+
         return read_log(self.store, self.network, channel, day, self.router.settings)
 
     def write_minutes(self, channel: str, day: str) -> list[Path]:
         """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON."""
+        from bot.publish.log import irc_log_page
+        from bot.publish.minutes import format_irc_log, render_all
+
         lines = self.log_of(channel, day)
         base = self.cfg.publish.base_url
         minutes = render_all(lines, day=datetime.fromisoformat(day).date(), channel=channel,

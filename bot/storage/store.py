@@ -309,11 +309,12 @@ class Store:
     def events_after(self, network: str, event_id: int) -> list[Event]:
         """The network's events with an id above ``event_id``, in order: a snapshot's tail.
 
-        A range of the primary key, so only the tail is read, however long the table."""
-        query = (select(events).where(events.c.id > event_id)
-                 .where(events.c.network == network).order_by(events.c.id))
+        A range of the primary key, so only the tail is read, however long the table. The
+        network is picked out here, not in SQL: given it, SQLite would walk the network's
+        index over every event it has (0.35 s for a million) and sort them."""
+        query = select(events).where(events.c.id > event_id).order_by(events.c.id)
         with self.engine.connect() as conn:
-            return [_event(row) for row in conn.execute(query)]
+            return [_event(row) for row in conn.execute(query) if row.network == network]
 
     def save_snapshot(self, network: str, version: str, event_id: int, created_at: datetime,
                       payload: bytes, keep: int = 2) -> int:
