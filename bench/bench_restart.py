@@ -165,7 +165,7 @@ def main() -> int:
     path = args.db.absolute() if args.db else work / "agendum.db"
     url = f"sqlite:///{path}"
     results: dict[str, Any] = {"events": args.events, "load_before": os.getloadavg()[0]}
-    if path.exists() and Store.open(url).count_events() == args.events:
+    if path.exists() and Store.open(url).count_events() >= args.events:
         with sqlite3.connect(path) as db:  # the first start must find no snapshot
             db.execute("DELETE FROM snapshots")
         print(f"reusing the {args.events:,} events of {path}", flush=True)
