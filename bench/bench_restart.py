@@ -11,6 +11,8 @@ Then:
    done); a client in the channel sends ``Zakim, q?`` as soon as Zakim joins. SIGTERM.
 2. **With a snapshot.** The same database, now with the snapshot the previous run took at
    shutdown: ``--runs`` starts, each timed the same way.
+3. **A snapshot and a tail.** As after a ``kill -9``: ``--tail`` more events (10 minutes of
+   meetings) stored after the snapshot before each of ``--runs`` starts.
 
 Prints a table and, as the last line, the results as JSON. Exit status 0 when the start with a
 snapshot answers within ``--target`` seconds (2 by default). See bench/README.md.
@@ -100,11 +102,11 @@ def meeting(rng: random.Random, n: int) -> Iterator[tuple[str, Kind, str]]:
         yield nick, Kind.PART, ""
 
 
-def events(count: int, seed: int = 1) -> Iterator[Event]:
-    """``count`` events of meetings in turn in the ten channels, the last 20 hours of them."""
+def events(count: int, seed: int = 1, hours: float = 20.0) -> Iterator[Event]:
+    """``count`` events of meetings in turn in the ten channels, over the last ``hours``."""
     rng = random.Random(seed)
-    start = datetime.now(UTC) - timedelta(hours=20)
-    step = timedelta(hours=19.5) / count
+    start = datetime.now(UTC) - timedelta(hours=hours)
+    step = timedelta(hours=hours * 0.975) / count
     made, n = 0, 0
     while True:
         channel = CHANNELS[n % len(CHANNELS)]
@@ -137,7 +139,7 @@ def fill(url: str, count: int) -> dict[str, float]:
 
 def time_to_first_answer(bot: AgendumProcess, client: Raw) -> dict[str, float]:
     """Start the bot; seconds until Zakim joins and until it answers ``Zakim, q?``."""
-    t0 = time.perf_counter()
+    t0, wall = time.perf_counter(), time.time()
     bot.start()
     client.wait(lambda p, c, a: c == "JOIN" and p.startswith("Zakim!"), timeout=600)
     joined = time.perf_counter() - t0
@@ -145,7 +147,16 @@ def time_to_first_answer(bot: AgendumProcess, client: Raw) -> dict[str, float]:
     client.wait(lambda p, c, a: c == "PRIVMSG" and p.startswith("Zakim!") and
                 "speaker queue" in a[-1], timeout=60)
     answered = time.perf_counter() - t0
-    return {"joined_s": round(joined, 3), "answered_s": round(answered, 3)}
+    log = bot.log_text()
+    return {"ready_s": round(logged(log, "Using selector") - wall, 3),  # imports, config
+            "restored_s": round(logged(log, "restored ") - wall, 3),  # + migrations, restore
+            "joined_s": round(joined, 3), "answered_s": round(answered, 3)}
+
+
+def logged(log: str, needle: str) -> float:
+    """When the bot's last log line holding ``needle`` was written (its local time stamp)."""
+    line = [x for x in log.splitlines() if needle in x][-1]
+    return datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
 
 
 def restored_line(log: str) -> str:
@@ -156,6 +167,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3, help="starts with a snapshot")
+    ap.add_argument("--tail", type=int, default=10_000,
+                    help="events stored after the snapshot, for a third series (0: none)")
     ap.add_argument("--target", type=float, default=2.0, help="seconds, with a snapshot")
     ap.add_argument("--keep", action="store_true", help="keep the work dir")
     ap.add_argument("--db", type=Path, help="SQLite file to fill once and reuse (kept)")
@@ -190,15 +203,28 @@ def main() -> int:
             quick.append(time_to_first_answer(bot, client))
             print(f"snapshot: {quick[-1]} ({restored_line(bot.log_text())})", flush=True)
             assert bot.terminate(timeout=60) == 0, bot.log_text()[-2000:]
+        tailed = []  # as after a kill -9: the events stored since the last snapshot
+        for run in range(args.runs if args.tail else 0):
+            store = Store.open(url)
+            store.insert_events(list(events(args.tail, seed=100 + run, hours=10 / 60)))
+            store.close()
+            tailed.append(time_to_first_answer(bot, client))
+            print(f"snapshot + {args.tail:,}: {tailed[-1]} ({restored_line(bot.log_text())})",
+                  flush=True)
+            assert bot.terminate(timeout=60) == 0, bot.log_text()[-2000:]
         with sqlite3.connect(path) as db:
             size = db.execute("SELECT length(payload) FROM snapshots ORDER BY id DESC").fetchone()
     finally:
         srv.stop()
     median = statistics.median(q["answered_s"] for q in quick)
     results.update({
-        "no_snapshot_answered_s": full["answered_s"], "no_snapshot_joined_s": full["joined_s"],
+        "no_snapshot": full, "snapshot": quick,
+        "no_snapshot_answered_s": full["answered_s"],
         "snapshot_answered_s": [q["answered_s"] for q in quick],
         "snapshot_answered_median_s": median, "snapshot_bytes": size[0],
+        "tail": args.tail, "snapshot_and_tail": tailed,
+        "snapshot_and_tail_answered_median_s": statistics.median(
+            q["answered_s"] for q in tailed) if tailed else None,
         "target_s": args.target, "ok": median <= args.target,
         "load_after": os.getloadavg()[0],
     })
@@ -206,6 +232,9 @@ def main() -> int:
     print(f"{'full replay':26}{full['answered_s']:>19.2f}s")
     print(f"{'snapshot (median)':26}{median:>19.2f}s   target <= {args.target:g}s  "
           f"{'ok' if results['ok'] else 'MISSED'}")
+    if tailed:
+        print(f"{f'snapshot + {args.tail:,} events':26}"
+              f"{results['snapshot_and_tail_answered_median_s']:>19.2f}s")
     print(f"load average (1 min) {results['load_before']:.1f} before, "
           f"{results['load_after']:.1f} after, on {os.cpu_count()} CPUs")
     if args.keep:
