@@ -268,8 +268,9 @@ class Agendum:
                         exc_info=None if isinstance(exc, DBAPIError | OSError) else exc)
             return
         self.snapshot_at = boundary
-        log.info("snapshot %d %s: the state after event %d, %d bytes", saved, when, boundary,
-                 len(payload))
+        # DEBUG: routine, every few minutes; the start-up line says which snapshot it used.
+        log.debug("snapshot %d %s: the state after event %d, %d bytes", saved, when, boundary,
+                  len(payload))
 
     # ---- events in ---------------------------------------------------------------------
 

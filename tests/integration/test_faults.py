@@ -39,7 +39,7 @@ def joined(irc_client_factory: ClientFactory, nick: str, server: IrcServer | Non
 
 def retries(bot: AgendumProcess, nick: str, port: int, why: str) -> list[str]:
     """The bot's one-line-per-attempt reports for ``nick`` (see Session.run)."""
-    pattern = re.compile(rf"WARNING bot\.ircconn: {nick}: {why}.*; retrying in "
+    pattern = re.compile(rf"WARNING bot\.irc\.connection: {nick}: {why}.*; retrying in "
                          rf"\d+\.\ds \(attempt \d+\)$".replace("PORT", str(port)))
     return [ln for ln in bot.log_text().splitlines() if pattern.search(ln)]
 
@@ -177,5 +177,5 @@ def test_a_clean_stop_reads_as_one_line(
     stop = [ln for ln in bot.log_text().splitlines()[before:]
             if re.search(r" (INFO|WARNING|ERROR|CRITICAL) ", ln)]
     assert len(stop) == 1, stop
-    assert re.search(r"INFO bot\.app: agendum stopped \(SIGTERM\): \d+ events stored, quit "
+    assert re.search(r"INFO bot\.daemon: agendum stopped \(SIGTERM\): \d+ events stored, quit "
                      r"from IRC$", stop[0]), stop
