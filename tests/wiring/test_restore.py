@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from bot.plugins import load_plugins
 
 from bot.config import load_config
 from bot.core import snapshot
 from bot.core.effects import Reply
 from bot.core.events import Event, Kind, utcnow
+from bot.core.router import Router
 from bot.daemon import Agendum
 from bot.storage.store import Store, upgrade
 
@@ -157,3 +160,60 @@ def test_a_snapshot_that_cannot_be_written_is_one_line_and_the_bot_goes_on(
     assert all(r.exc_info is None for r in caplog.records)
     assert queue(bot) == "I see alice on the speaker queue"
     assert store.latest_snapshot("local") is None
+
+
+def test_snapshots_taken_while_events_pour_in_hold_exactly_the_events_up_to_their_id(
+        config_path: Path, store: Store) -> None:
+    """The boundary is exact: each snapshot equals the replay of the stored events up to its
+    ``event_id``, however the writer's batches and the snapshots interleave with the lines."""
+    rng = random.Random(7)
+    lines = ["q+", "q-", "ack alice", "agenda+ budget", "next agendum", "present+", "hello",
+             "question+ why?", "Zakim, remind us in 5 minutes to stop"]
+    bot = Agendum(load_config(config_path))
+    saved: list[tuple[int, bytes]] = []
+    save = bot.store.save_snapshot
+
+    def keep(network: str, version: str, event_id: int, created_at: datetime,
+             payload: bytes) -> int:
+        saved.append((event_id, payload))
+        return save(network, version, event_id, created_at, payload)
+
+    bot.store.save_snapshot = keep  # type: ignore[method-assign]
+
+    async def run() -> None:
+        bot.writer.start()
+        await bot.restore()
+        done = asyncio.Event()
+
+        async def lines_come() -> None:
+            for i in range(3000):
+                event = Event(NOW + timedelta(milliseconds=i), "local",
+                              rng.choice([CHANNEL, "#other"]), Kind.MESSAGE,
+                              rng.choice(["alice", "bob", "chair"]), rng.choice(lines))
+                bot.writer.put(event)  # as on_event: stored, then routed, in one turn
+                bot.router.dispatch(event)
+                if i % 50 == 0:
+                    await asyncio.sleep(rng.choice([0, 0, 0.002, 0.01]))
+            done.set()
+
+        async def snapshots_taken() -> None:
+            while not done.is_set():
+                await asyncio.sleep(0.003)
+                await bot.writer.flush()  # as snapshot_every: then one moment may do
+                await bot.save_snapshot("now")
+
+        await asyncio.gather(lines_come(), snapshots_taken())
+        await bot.writer.close()
+        await bot.save_snapshot("at the end")
+
+    asyncio.run(run())
+    bot.store.close()
+    stored = store.events_after("local", 0)
+    assert len(stored) == 3000 and len(saved) >= 4, len(saved)
+    assert saved[-1][0] == stored[-1].id
+    for event_id, payload in saved:
+        replayed = Router(bot.router.settings, load_plugins(bot.router.settings))
+        for event in stored:
+            if event.id is not None and event.id <= event_id:
+                replayed.dispatch(event)
+        assert snapshot.dump(replayed) == payload, f"snapshot at event {event_id}"
