@@ -123,7 +123,8 @@ class Plugin(Generic[S]):
     name: str = "plugin"
     State: Callable[[], S]  # a channel's state when the plugin first hears of it
     # Instance attributes that events change outside ``channels`` (name -> type): a snapshot
-    # (``bot.core.snapshot``) keeps them with the channels' values.
+    # (``bot.core.snapshot``) keeps them with the channels' values. Every attribute a plugin
+    # sets beyond ``settings`` and ``channels`` belongs here (tests/core/test_snapshot.py).
     snapshot_attrs: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, settings: Settings) -> None:

@@ -141,3 +141,13 @@ def test_a_state_type_is_read_from_the_plugin_class() -> None:
     assert plugins["queue"].__name__ == "Queue"
     assert plugins["dismiss"] is None
     assert str(plugins["reminders"]).startswith("dict[str,")
+
+
+def test_every_plugin_attribute_besides_its_channels_is_kept_in_snapshots() -> None:
+    """State a plugin keeps outside ``channels`` (RRSAgent's last activity, gb's recent
+    writes) must be declared in ``snapshot_attrs``, or a restart from a snapshot loses it."""
+    for plugin in make_router().plugins:
+        own = set(vars(plugin)) - {"settings", "channels", "persona"}
+        assert own <= set(plugin.snapshot_attrs), (
+            f"{type(plugin).__name__}: {sorted(own - set(plugin.snapshot_attrs))} not in "
+            "snapshot_attrs")
