@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-noroot venv lint bench bench-memory bench-meetings bench-minutes fuzz-minutes clean
+.PHONY: demo test test-noroot venv lint bench bench-memory bench-meetings bench-minutes bench-restart fuzz-minutes clean
 
 $(BIN)/agendum: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench-meetings: venv
 
 bench-minutes: venv
 	$(BIN)/python bench/bench_minutes.py
+
+# A start-up on 1,000,000 stored events, without and with a snapshot (bench/README.md).
+bench-restart: venv
+	$(BIN)/python bench/bench_restart.py
 
 # Generated logs through scribe.perl and agendum; shrunk divergences go to tests/scribe_regressions.
 fuzz-minutes: venv

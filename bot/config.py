@@ -106,6 +106,7 @@ class BotConfig:
     rrsagent_nick: str = option("RRSAgent", _nick, _NICK_MSG)
     realname: str = _not_empty("agendum meeting bot")
     replay_hours: float = _positive(24.0)
+    snapshot_minutes: float = _positive(10.0)
     idle_leave_minutes: float = _positive(120.0)
     logs: str = option("public", lambda v: v in VISIBILITIES,
                        f"must be one of {', '.join(VISIBILITIES)}")

@@ -22,8 +22,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import DBAPIError
 
 from bot.config import Config, persona_nicks, publish_roots, settings_for
+from bot.core import snapshot
 from bot.core.effects import Ask, Effect, Join, Leave, Publish, Remember, Reply, Schedule, Search
 from bot.core.events import CLOCK_OFFSET, Event, Kind, utcnow
 from bot.core.gaps import LOOKBACK, Recovery, gap_text
@@ -34,9 +36,9 @@ from bot.irc.dedupe import Deduper, event_key, raw_message_key
 from bot.outside.asker import Outside, answer_text
 from bot.plugins import load_plugins
 from bot.publish.lines import LogLine
-from bot.publish.log import read_log, search_lines
+from bot.publish.log import read_log
 from bot.publish.worker import DraftFailed, Job, run_job
-from bot.storage.store import EventWriter, Store, upgrade_in_child
+from bot.storage.store import EventWriter, Snapshot, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,8 @@ class Agendum:
         self.recovering: dict[str, Recovery] = {}
         self.loading: dict[str, asyncio.Task[None]] = {}
         self.settling: dict[str, asyncio.TimerHandle] = {}
+        self.state_version = snapshot.version(self.router)
+        self.snapshot_at: int | None = None  # the event id of the last snapshot taken or loaded
 
     # ---- start and stop ----------------------------------------------------------------
 
@@ -139,6 +143,7 @@ class Agendum:
         self.writer.start()
         self.scheduler.start()
         await self.restore()
+        snapshots = asyncio.create_task(self.snapshot_every(self.cfg.bot.snapshot_minutes * 60))
         gc.freeze()  # start-up objects leave the collector's view: full collections stay short
         self.spawn(self.give_back_memory())
         loop = asyncio.get_running_loop()
@@ -174,9 +179,11 @@ class Agendum:
             task.cancel()
         await asyncio.gather(*others, return_exceptions=True)
         self.scheduler.shutdown(wait=False)
+        snapshots.cancel()
         await self.outside.close()
         if self.writer.task is not None and not self.writer.task.done():
             await self.writer.close()
+        await self.save_snapshot("at shutdown")
         self.store.close()
         log.info("agendum stopped (%s): %d events stored, quit from IRC", self.stop_reason,
                  self.writer.written)
@@ -187,9 +194,11 @@ class Agendum:
         self.stopped.set()
 
     async def restore(self) -> None:
-        """Rejoin remembered channels, rebuild meeting state by replaying stored events, and
-        schedule the timers still pending (those due while we were down fire at once)."""
+        """Rejoin remembered channels, rebuild meeting state from the newest usable snapshot
+        and the events stored after it (else by replaying every stored event of the window),
+        and schedule the timers still pending (those due while we were down fire at once)."""
         since = utcnow() - timedelta(hours=self.cfg.bot.replay_hours)
+        self.writer.last_id = await asyncio.to_thread(self.store.last_event_id)
         for channel, key, value in await asyncio.to_thread(
                 self.store.remembered_values, self.network):
             self.router.recall(channel, key, value)
@@ -201,20 +210,99 @@ class Agendum:
             for channel in [*self.cfg.irc.channels, *remembered]:
                 session.wanted[fold(channel)] = channel
                 channels.setdefault(fold(channel), channel)
-        replayed = 0
         last = await asyncio.to_thread(self.store.last_event_time, self.network)
-        for channel in channels.values():
+        loaded = await self.load_snapshot(since, list(channels.values()))
+        if loaded is None:
+            replayed = await self.replay(since, list(channels.values()))
+            self.spawn(self.save_snapshot("after a full replay"))  # the next start is quick
+        else:
+            self.snapshot_at = loaded.event_id
+            tail = await asyncio.to_thread(self.store.events_after, self.network,
+                                           loaded.event_id)
+            for event in tail:
+                if fold(event.channel) in channels:  # as the full replay reads them
+                    self.router.dispatch(event)
+            replayed = len(tail)
+        if last is not None:  # heard until the last stored event, then nothing: a hole
+            self.away.update(dict.fromkeys(channels, last))
+        pending = self.router.pending()
+        for timer in pending:
+            self.schedule(timer)
+        source = f"{replayed} stored events" if loaded is None else (
+            f"snapshot {loaded.id} (event {loaded.event_id}) and the {replayed} stored events "
+            "after it")
+        log.info("restored %d channels from %s; %d timers pending", len(channels), source,
+                 len(pending))
+
+    async def replay(self, since: datetime, channels: list[str]) -> int:
+        """Every stored event of the window through the router; how many there were."""
+        replayed = 0
+        for channel in channels:
             events = await asyncio.to_thread(self.store.events_for, self.network, channel, since)
             for event in events:
                 self.router.dispatch(event)  # effects dropped: they happened before
             replayed += len(events)
-            if last is not None:  # heard until the last stored event, then nothing: a hole
-                self.away[fold(channel)] = last
-        pending = self.router.pending()
-        for timer in pending:
-            self.schedule(timer)
-        log.info("restored %d channels from %d stored events; %d timers pending",
-                 len(channels), replayed, len(pending))
+        return replayed
+
+    async def load_snapshot(self, since: datetime, channels: list[str]) -> Snapshot | None:
+        """The newest snapshot, loaded into the router; None (and one log line saying why)
+        when there is none this code can use, and the window must be replayed in full."""
+        found = await asyncio.to_thread(self.store.latest_snapshot, self.network)
+        if found is None:
+            return None
+        why = ""
+        if found.version != self.state_version:
+            why = f"written by other code (state version {found.version}, this is " \
+                  f"{self.state_version})"
+        elif found.created_at < since:
+            why = f"taken at {found.created_at:%Y-%m-%d %H:%M} UTC, before the replay window"
+        elif found.event_id > (self.writer.last_id or 0):
+            why = f"it is of event {found.event_id}, past the last one stored"
+        else:
+            try:
+                snapshot.load(self.router, found.payload, channels)
+            except snapshot.SnapshotError as exc:
+                why = str(exc)
+        if why:
+            log.warning("ignoring snapshot %d: %s; replaying the last %g hours instead",
+                        found.id, why, self.cfg.bot.replay_hours)
+            return None
+        return found
+
+    async def snapshot_every(self, seconds: float) -> None:
+        """Snapshot the state now and then, when events came since the last one."""
+        while True:
+            await asyncio.sleep(seconds)
+            await self.writer.flush()
+            for _ in range(100):  # under a flood, wait for a moment with nothing to write
+                if self.writer.boundary() is not None:
+                    break
+                await asyncio.sleep(0.05)
+            await self.save_snapshot("periodic")
+
+    async def save_snapshot(self, when: str) -> None:
+        """Store the router's state with the id of the last event it holds, if every event
+        routed is committed (else the boundary would not be exact: no snapshot this time).
+
+        Snapshots are a cache: one that cannot be written costs start-up time, never a
+        meeting, so a failure is one log line and the bot goes on."""
+        boundary = self.writer.boundary()
+        if boundary is None or boundary == self.snapshot_at:
+            if boundary is None:
+                log.info("no snapshot %s: events still being written", when)
+            return
+        try:
+            payload = snapshot.dump(self.router)  # same turn of the loop as the boundary
+            saved = await asyncio.to_thread(self.store.save_snapshot, self.network,
+                                            self.state_version, boundary, utcnow(), payload)
+        except Exception as exc:
+            log.warning("could not save a snapshot %s: %s", when, _why(exc),
+                        exc_info=None if isinstance(exc, DBAPIError | OSError) else exc)
+            return
+        self.snapshot_at = boundary
+        # DEBUG: routine, every few minutes; the start-up line says which snapshot it used.
+        log.debug("snapshot %d %s: the state after event %d, %d bytes", saved, when, boundary,
+                  len(payload))
 
     # ---- events in ---------------------------------------------------------------------
 
@@ -286,6 +374,8 @@ class Agendum:
             # Not the searches themselves, nor RRSAgent's answers: only what the meeting said.
             lines = [ln for ln in lines if not self.is_own(ln.nick)
                      and RRSAGENT not in (self.router.addressed_to(ln.text) or ((), ""))[0]]
+            from bot.publish.log import search_lines
+
             for line in search_lines(lines, effect):
                 self.sessions[RRSAGENT].say(effect.channel, line)
             del lines
@@ -532,4 +622,6 @@ class Agendum:
             await asyncio.sleep(0.02)
 
     def log_of(self, channel: str, day: str) -> list[LogLine]:
+
         return read_log(self.store, self.network, channel, day, self.router.settings)
+

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.core.agendas import MAX_ITEMS, agenda_lines, clean
 from bot.core.effects import Answer, Ask, Remember, Say, Signal
@@ -64,6 +64,7 @@ class GitHubPlugin(Plugin[Channel]):
     persona = GB
     name = "github"
     State = Channel
+    snapshot_attrs: ClassVar[dict[str, Any]] = {"writes": dict[str, list[datetime]]}
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

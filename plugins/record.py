@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
 
 from bot.core.effects import Answer, Leave, Publish, Remember, Say, Schedule, Search, Signal
 from bot.core.events import Event, Kind
@@ -57,6 +58,7 @@ class RecordPlugin(Plugin[Record]):
     persona = RRSAGENT
     name = "record"
     State = Record
+    snapshot_attrs: ClassVar[dict[str, Any]] = {"last_seen": dict[str, datetime]}
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from bot.core.effects import Answer, Schedule, Signal
 from bot.core.events import Event
@@ -122,6 +122,10 @@ class Plugin(Generic[S]):
     persona: str = ZAKIM
     name: str = "plugin"
     State: Callable[[], S]  # a channel's state when the plugin first hears of it
+    # Instance attributes that events change outside ``channels`` (name -> type): a snapshot
+    # (``bot.core.snapshot``) keeps them with the channels' values. Every attribute a plugin
+    # sets beyond ``settings`` and ``channels`` belongs here (tests/core/test_snapshot.py).
+    snapshot_attrs: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -68,6 +68,20 @@ channel_values = Table(
     Column("updated_at", DateTime(), nullable=False),
 )
 
+# The plugins' state after the network's events up to ``event_id`` (bot.core.snapshot): a
+# cache that spares a restart the replay of the whole window; never the truth.
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("network", String(64), nullable=False),
+    Column("version", String(64), nullable=False),  # bot.core.snapshot.version of the writer
+    Column("event_id", BigInteger(), nullable=False),  # the last event folded in
+    Column("created_at", DateTime(), nullable=False),  # UTC, naive, the bot's clock
+    Column("payload", Text(), nullable=False),
+    Index("ix_snapshots_network_id", "network", "id"),
+)
+
 
 # Full-text search structures that migration 0003 creates with the database's own DDL
 # (SQLite FTS5, a PostgreSQL GIN index); schema comparisons must leave them alone.

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import importlib.resources
 import logging
+import re
 import subprocess
 import sys
 from collections import deque
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
@@ -27,7 +28,7 @@ from sqlalchemy.pool import NullPool
 from bot.config import unwritable
 from bot.core.events import Event, Kind
 from bot.core.names import fold
-from bot.storage.schema import channel_values, channels, events
+from bot.storage.schema import channel_values, channels, events, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +129,47 @@ except StorageUnavailable as exc:
 """
 
 
+_REVISION = re.compile(r'^(revision|down_revision)\s*=\s*"([^"]+)"', re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest migration's id, read from the migration files themselves (no Alembic);
+    None unless there is exactly one head."""
+    revisions: set[str | None] = set()
+    parents: set[str | None] = set()
+    for file in importlib.resources.files("bot.migrations").joinpath("versions").iterdir():
+        if file.name.endswith(".py") and not file.name.startswith("__"):
+            found = {m[1]: m[2] for m in _REVISION.finditer(file.read_text("utf-8"))}
+            revisions.add(found.get("revision"))
+            parents.add(found.get("down_revision"))
+    heads = revisions - parents - {None}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def current_revision(url: str) -> str | None:
+    """The database's migration id; None when it has none or cannot say."""
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
 def upgrade_in_child(url: str) -> str:
     """Migrate in a short-lived child process, so Alembic (~12 MB) never enters the daemon.
 
+    A database already at the newest migration (every restart but the first after an
+    upgrade) needs no child: starting Python and Alembic would cost a second of start-up.
     The URL travels on stdin, not argv, so a password never shows in the process list.
     A database that cannot be reached comes back as StorageUnavailable with the child's
     one-line reason; any other failure is a bug, raised with the child's traceback.
     """
+    head = head_revision()
+    if head is not None and current_revision(url) == head:
+        return head
     child = subprocess.run([sys.executable, "-c", _CHILD], input=url, capture_output=True,
                            text=True, check=False)
     if child.returncode == _UNAVAILABLE:
@@ -153,6 +188,17 @@ def _sqlite_time(t: datetime) -> str:
     return _naive_utc(t).isoformat(" ", "microseconds")  # as strftime's "%Y-%m-%d %H:%M:%S.%f"
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A stored snapshot: the plugins' state after the events up to ``event_id``."""
+
+    id: int
+    version: str
+    event_id: int
+    created_at: datetime  # aware UTC
+    payload: str
+
+
 @dataclass
 class Store:
     """Reads and writes the event log and the remembered channels."""
@@ -166,14 +212,19 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def insert_events(self, batch: Sequence[Event]) -> None:
+    def insert_events(self, batch: Sequence[Event]) -> int | None:
         """One transaction, one driver-level executemany: the hot path of a flood.
 
         Tuples straight to the driver cost a third of SQLAlchemy's per-row processing,
         which matters because the writer thread shares the GIL with the IRC loop.
+
+        Returns the highest event id once the batch is in (None for an empty batch): every
+        event of this writer's up to the batch's last has an id at most that, and every later
+        one a greater id, so a snapshot taken with nothing left to write is exactly "the
+        events up to this id". Read in the same transaction; the id's index answers at once.
         """
         if not batch:
-            return
+            return None
         sqlite = self.engine.dialect.name == "sqlite"
         rows = [
             (
@@ -191,6 +242,12 @@ class Store:
         ]
         with self.engine.begin() as conn:
             conn.exec_driver_sql(self._insert_sql(), rows)
+            return int(conn.exec_driver_sql("SELECT max(id) FROM events").scalar_one())
+
+    def last_event_id(self) -> int:
+        """The highest event id stored (0 for none): at start-up, where the state stands."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
 
     def index_pending(self, limit: int | None = None) -> int:
         """Add the events not yet in SQLite's search index, the oldest first, at most
@@ -257,6 +314,41 @@ class Store:
         if isinstance(last, str):  # SQLite hands an aggregate back as text
             last = datetime.fromisoformat(last)
         return None if last is None else last.replace(tzinfo=UTC)
+
+    def events_after(self, network: str, event_id: int) -> list[Event]:
+        """The network's events with an id above ``event_id``, in order: a snapshot's tail.
+
+        A range of the primary key, so only the tail is read, however long the table. The
+        network is picked out here, not in SQL: given it, SQLite would walk the network's
+        index over every event it has (0.35 s for a million) and sort them."""
+        query = select(events).where(events.c.id > event_id).order_by(events.c.id)
+        with self.engine.connect() as conn:
+            return [_event(row) for row in conn.execute(query) if row.network == network]
+
+    def save_snapshot(self, network: str, version: str, event_id: int, created_at: datetime,
+                      payload: bytes, keep: int = 2) -> int:
+        """Store a snapshot and drop the network's older ones beyond the newest ``keep``;
+        returns its id."""
+        row = {"network": network, "version": version, "event_id": event_id,
+               "created_at": _naive_utc(created_at), "payload": payload.decode()}
+        mine = snapshots.c.network == network
+        with self.engine.begin() as conn:
+            conn.execute(snapshots.insert().values(**row))
+            newest = select(snapshots.c.id).where(mine).order_by(snapshots.c.id.desc())
+            kept = conn.execute(newest.limit(max(keep, 1))).scalars().all()  # ours first
+            conn.execute(delete(snapshots).where(mine).where(snapshots.c.id < min(kept)))
+        return int(kept[0])
+
+    def latest_snapshot(self, network: str) -> Snapshot | None:
+        """The network's newest snapshot, whatever its version (the caller judges)."""
+        query = (select(snapshots).where(snapshots.c.network == network)
+                 .order_by(snapshots.c.id.desc()).limit(1))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return Snapshot(id=row.id, version=row.version, event_id=row.event_id,
+                        created_at=row.created_at.replace(tzinfo=UTC), payload=row.payload)
 
     def count_events(self, network: str | None = None, channel: str | None = None) -> int:
         query = select(func.count()).select_from(events)
@@ -360,6 +452,15 @@ class EventWriter:
         self.failing = False  # the last write attempt failed; retrying
         self._indexes = store.engine.dialect.name == "sqlite"
         self._unindexed = self._indexes  # events may wait for the search index
+        self.last_id: int | None = None  # the highest event id after our last batch
+
+    def boundary(self) -> int | None:
+        """The id of the last event put, once every event put is committed; else None.
+
+        Read in the same turn of the loop as the router's state, it says exactly which
+        events that state has folded in (see ``Store.insert_events``).
+        """
+        return self.last_id if self.written == self._queued else None
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._run(), name="event-writer")
@@ -416,7 +517,7 @@ class EventWriter:
                 batch.append(self._queue.get_nowait())
             while True:
                 try:
-                    await asyncio.to_thread(self.store.insert_events, batch)
+                    last = await asyncio.to_thread(self.store.insert_events, batch)
                     break
                 except Exception:
                     self.failing = True
@@ -426,6 +527,7 @@ class EventWriter:
             delay, self.failing = 0.1, False
             self._unindexed = self._indexes
             self.written += len(batch)
+            self.last_id = last if last is not None else self.last_id
             while self._waiters and self._waiters[0][0] <= self.written:
                 _, done = self._waiters.popleft()
                 if not done.done():

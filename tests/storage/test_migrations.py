@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
@@ -17,12 +18,13 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from bot.core.events import Event, Kind
+from bot.storage import store as store_module
 from bot.storage.schema import is_declared, metadata
 from bot.storage.store import Store, make_engine, upgrade
 
 
 def test_migrations_match_the_declared_schema(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     engine = create_engine(db_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
@@ -101,7 +103,7 @@ def _triggers(store: Store) -> list[str]:
 
 
 def test_0004_takes_indexing_off_the_insert_and_its_downgrade_puts_it_back(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     store = Store.open(db_url)
     try:
         _migrate(db_url, "0003")
@@ -124,6 +126,31 @@ def test_0004_takes_indexing_off_the_insert_and_its_downgrade_puts_it_back(db_ur
             "walnut indexed by the trigger", "walnut stored after 0004",
             "walnut stored after 0004 too", "walnut after the downgrade"]
         assert store.index_pending() == 0
-        assert upgrade(db_url) == "0004"
+        assert upgrade(db_url) == "0005"
     finally:
         store.close()
+
+
+def test_the_head_read_from_the_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(importlib.resources.files("bot.migrations")))
+    assert store_module.head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_a_start_on_a_database_at_head_starts_no_migration_child(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restart must not pay a second for Python and Alembic in a child; an older database
+    still gets one."""
+    assert store_module.current_revision(db_url) is None
+    assert store_module.upgrade_in_child(db_url) == "0005"  # a fresh database: the child
+    _migrate(db_url, "0004")
+    assert store_module.upgrade_in_child(db_url) == "0005"  # one migration behind: the child
+
+    def no_child(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a migration child was started: {args}")
+
+    monkeypatch.setattr(store_module.subprocess, "run", no_child)
+    assert store_module.current_revision(db_url) == "0005"
+    assert store_module.upgrade_in_child(db_url) == "0005"

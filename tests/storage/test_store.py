@@ -54,7 +54,7 @@ def ev(
 
 
 def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     engine = make_engine(db_url)
     try:
         insp = inspect(engine)
@@ -68,12 +68,12 @@ def test_upgrade_creates_the_schema_and_reports_the_revision(db_url: str) -> Non
 
 
 def test_second_upgrade_is_a_no_op_that_keeps_the_data(db_url: str) -> None:
-    assert upgrade(db_url) == "0004"
+    assert upgrade(db_url) == "0005"
     s = Store.open(db_url)
     try:
         s.insert_events([ev("kept")])
         s.remember_channel(NET, ZAKIM, "#wg", True)
-        assert upgrade(db_url) == "0004"
+        assert upgrade(db_url) == "0005"
         assert s.count_events() == 1
         assert [e.text for e in s.events_for(NET, "#wg", EPOCH)] == ["kept"]
         assert s.joined_channels(NET, ZAKIM) == ["#wg"]
@@ -321,11 +321,11 @@ class _FailsFirst(Store):
         self.fail = fail
         self.attempts = 0
 
-    def insert_events(self, batch: Sequence[Event]) -> None:
+    def insert_events(self, batch: Sequence[Event]) -> int | None:
         self.attempts += 1
         if self.attempts <= self.fail:
             raise ConnectionError("database unavailable")
-        super().insert_events(batch)
+        return super().insert_events(batch)
 
 
 def test_writer_retries_a_failed_write_and_drops_nothing(store: Store) -> None:
@@ -541,3 +541,54 @@ def test_writer_close_indexes_everything_left(
     assert asyncio.run(main()) == 0
     assert found(sqlite_store, "pear") == event_ids(sqlite_store)
     assert index_is_complete(sqlite_store)
+
+
+# ---- snapshots ------------------------------------------------------------------------------
+
+
+def test_insert_returns_the_last_id_and_events_after_reads_only_the_tail(store: Store) -> None:
+    assert store.last_event_id() == 0
+    first = store.insert_events([ev("a"), ev("b", channel="#other"), ev("c", network="other")])
+    assert first == store.last_event_id() and first is not None
+    last = store.insert_events([ev("d"), ev("e", channel="#WG")])
+    assert last == first + 2
+    assert [e.text for e in store.events_after(NET, 0)] == ["a", "b", "d", "e"]
+    tail = store.events_after(NET, first)
+    assert [(e.text, e.id) for e in tail] == [("d", first + 1), ("e", first + 2)]
+    assert store.events_after(NET, last) == []
+    assert store.insert_events([]) is None
+
+
+def test_snapshots_round_trip_and_only_the_newest_two_are_kept(store: Store) -> None:
+    assert store.latest_snapshot(NET) is None
+    ids = [store.save_snapshot(NET, "1:abc", n, T0 + timedelta(minutes=n), f'{{"n": {n}}}'.encode())
+           for n in range(4)]
+    store.save_snapshot("other", "1:abc", 9, T0, b"{}")
+    got = store.latest_snapshot(NET)
+    assert got is not None
+    assert (got.id, got.version, got.event_id, got.created_at, got.payload) == (
+        ids[-1], "1:abc", 3, T0 + timedelta(minutes=3), '{"n": 3}')
+    with store.engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT network, event_id FROM snapshots ORDER BY id").all()
+    assert [tuple(r) for r in kept] == [(NET, 2), (NET, 3), ("other", 9)]
+
+
+def test_the_writers_boundary_is_the_last_id_once_everything_put_is_committed(
+        store: Store) -> None:
+    async def main() -> list[int | None]:
+        writer = EventWriter(store)
+        writer.start()
+        seen = [writer.boundary()]  # nothing written yet in this run: unknown
+        writer.put_many(ev(f"b{i}") for i in range(1200))
+        seen.append(writer.boundary())  # queued, not committed: no boundary
+        await writer.flush()
+        seen.append(writer.boundary())
+        writer.put(ev("one more"))
+        seen.append(writer.boundary())
+        await writer.close()
+        seen.append(writer.boundary())
+        return seen
+
+    seen = asyncio.run(main())
+    ids = [e.id for e in store.events_for(NET, "#wg", EPOCH)]
+    assert seen == [None, None, ids[-2], None, ids[-1]]

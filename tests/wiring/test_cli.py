@@ -83,9 +83,9 @@ def test_db_upgrade_on_sqlite_and_postgresql(tmp_path: Path, db_url: str) -> Non
     write(tmp_path / "config.toml", f"[storage]\nurl = '{db_url}'\n")
     first = agendum("db", "upgrade", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "revision 0004" in first.stdout
+    assert "revision 0005" in first.stdout
     again = agendum("db", "upgrade", cwd=tmp_path)
-    assert again.returncode == 0 and "revision 0004" in again.stdout
+    assert again.returncode == 0 and "revision 0005" in again.stdout
 
 
 def test_relative_sqlite_path_resolves_next_to_the_config(tmp_path: Path) -> None:

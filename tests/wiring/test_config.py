@@ -66,6 +66,7 @@ def load_error(tmp_path: Path, text: str) -> ConfigError:
         ("bot", "rrsagent_nick", "RRSAgent"),
         ("bot", "realname", "agendum meeting bot"),
         ("bot", "replay_hours", 24.0),
+        ("bot", "snapshot_minutes", 10.0),
         ("bot", "logs", "public"),
         ("bot", "idle_leave_minutes", 120.0),
         ("web", "host", "127.0.0.1"),
