@@ -59,8 +59,11 @@ class Recovery:
                stored: Iterable[Event]) -> Recovery:
         """The recovery of ``channel``, given the events stored since ``away_since - LOOKBACK``."""
         rec = cls(channel, away_since, back_at)
-        for event in stored:  # only lines heard before going away show the replay reaches back
-            rec._remember(event, stored=event.time <= away_since)
+        # Only lines heard before going away show the replay reaches back; the bot's own
+        # lines never do (stored by its clock, without msgid: one said on its return, e.g.
+        # "logging to", would pass for an old line when the replay is stamped to the second).
+        for event in stored:
+            rec._remember(event, stored=event.time <= away_since and not event.from_bot)
         return rec
 
     def _remember(self, event: Event, *, stored: bool) -> None:

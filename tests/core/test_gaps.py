@@ -88,3 +88,15 @@ def test_lines_stored_after_the_return_prove_no_overlap() -> None:
     rec = recovery(line(0, "last heard"), line(150, "logging to ...", nick="RRSAgent"))
     assert not rec.is_new(line(150, "logging to ...", nick="RRSAgent"))
     assert rec.gap() == (T0, T0 + timedelta(seconds=150))
+
+
+def test_the_bots_own_stored_line_does_not_show_the_replay_reaches_back() -> None:
+    """Its own lines are stored by its clock without msgid: a replayed "logging to" said on
+    its return can match the same line said just before it went away. Matched (never stored
+    twice), but no proof that the replay covers the hole."""
+    own = Event(T0 - timedelta(seconds=1), "net", "#wg", Kind.MESSAGE, "RRSAgent",
+                "logging to x", from_bot=True)
+    rec = recovery(own)
+    assert not rec.is_new(line(0.5, "logging to x", nick="RRSAgent", msgid="m65"))
+    assert rec.is_new(line(60, "missed"))
+    assert rec.gap() == (T0, T0 + timedelta(seconds=0.5))
