@@ -64,6 +64,18 @@ _LISTS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
 }
 _SCRIBEOPTIONS = lazy(r" *scribeoptions *: *(.*?) *", _I)  # ASCII colon only
 _NO_SCRIBEOPTIONS = _not_starting("s")
+
+
+def scribe_options_line(text: str) -> re.Match[str] | None:
+    """The match of a ``ScribeOptions:`` line (group 1: its options), else None: the one test
+    for the options (pipeline), the activity count and the lines left out. A cheap test first,
+    as it runs on every line; it must let "ſ" through, which Perl's /i (and re.I) reads as
+    "s", so that "ſcribeoptions:" is a ScribeOptions line as in scribe.perl."""
+    if text[:1] in _NO_SCRIBEOPTIONS or ":" not in text:
+        return None
+    return _SCRIBEOPTIONS.fullmatch(text)
+
+
 _SCRIBE_SELF_OFF = _p(r"scribe(?:nick)? *-:? *")
 _SCRIBE_SELF = _p(r"scribe(?:nick)? *\+:? *")
 _SCRIBE_EMPTY = _p(r"scribe(?:nick)? *: *")
@@ -715,7 +727,7 @@ class _Builder:
         if t.count(" ") == len(t):  # an empty line (spaces are nothing)
             return
         # ScribeOptions lines were read before: gone, even verbatim
-        if ":" in t and t[:1] not in _NO_SCRIBEOPTIONS and _SCRIBEOPTIONS.fullmatch(t):
+        if scribe_options_line(t):
             return
         scribe = self.is_scribe(nick)
         if (self.verbatim or "```" in t or "[[" in t) and self.verbatim_line(ln, scribe):
@@ -975,7 +987,7 @@ def _activity(lines: Sequence[Line]) -> dict[str, int]:
     ScribeOptions lines aside: who was active on IRC, and who is guessed to be the scribe."""
     counts = Counter(ln.nick for ln in lines if not ln.command)
     for ln in lines:  # the few ScribeOptions lines (a cheap test first: this is per line)
-        if ln.text[:1] in "sS " and not ln.command and _SCRIBEOPTIONS.fullmatch(ln.text):
+        if not ln.command and scribe_options_line(ln.text):
             counts[ln.nick] -= 1
     return {nick: n for nick, n in counts.items() if n and nick.casefold() not in _BOT_NICKS}
 
