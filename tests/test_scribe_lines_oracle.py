@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.scribe.engine import _NOT_SPEAKER, _SPEAKER, _ZAKIM_COMMAND, _Builder, _not_speaker
+from bot.scribe.engine import _NOT_SPEAKER, _SPEAKER, _Builder, _not_speaker, _zakim_pattern
 from tests.support.scribe_oracle import compare_minutes, rrsagent_log
 from tests.test_scribe_oracle import FORMS as ZAKIM_FORMS
 
@@ -298,6 +298,6 @@ gate_text = st.text(st.sampled_from(list(" qQuUeEaAcCkKgGnNdDsShHoOwWtTpPlLvVzZi
 def test_first_word_shortcuts(t: str) -> None:
     """Zakim's commands are tested by their first word before the long pattern, and speaker
     lines by their name before the URL pattern: the same answers as the patterns alone."""
-    assert _Builder.zakim_command(t) == bool(_ZAKIM_COMMAND.match(t))
+    assert _Builder.zakim_command(t) == _zakim_pattern(t)
     if m := _SPEAKER.fullmatch(t):
         assert _not_speaker(t, m) == bool(_NOT_SPEAKER.match(t))

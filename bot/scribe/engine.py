@@ -154,6 +154,16 @@ _ZAKIM_COMMAND = lazy(" *(?:" + "|".join((
     r"(?:(?:list|show) +(?:all +)?(?:the +)?questions|questions *\?) *$",
     r"(?:drop|close) +question +[0-9]+ *$",
 )) + ")", _I)
+
+
+def _zakim_pattern(t: str) -> bool:
+    """scribe.perl's Zakim-command patterns on the whole line, without the shortcuts of
+    ``_Builder.zakim_command`` (a test checks that the two agree). "ack ³" is not one: after
+    "ack " must come a word character, Perl's (not Python's \\w)."""
+    m = _ZAKIM_COMMAND.match(t)
+    return m is not None and (m["acked"] is None or is_word(m["acked"]))
+
+
 # The first words _ZAKIM_COMMAND may start with (any case), for a cheap test of most lines;
 # the others start with one of -+=?
 _FIRST_WORD = lazy(r" *([^\W\d_]*)")
@@ -782,9 +792,7 @@ class _Builder:
             word = _FIRST_WORD.match(t)[1].casefold()  # type: ignore[index]
             if word not in _ZAKIM_WORDS:
                 return False
-        m = _ZAKIM_COMMAND.match(t)
-        # "ack ³" is not one: after "ack " must come a word character, Perl's (not Python's \w)
-        return m is not None and (m["acked"] is None or is_word(m["acked"]))
+        return _zakim_pattern(t)
 
     def text_line(self, ln: Line, scribe: bool) -> None:
         """A line that is neither a command nor talk with a bot."""
