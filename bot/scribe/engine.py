@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from bot.scribe.edits import Line
 from bot.scribe.ids import IdPool, hash_many
-from bot.scribe.inline import URL, Context, is_word
+from bot.scribe.inline import PERL_URL, URL, Context, is_word
 from bot.scribe.lazyre import lazy
 from bot.scribe.options import Options
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
@@ -29,10 +29,10 @@ _I = re.I
 # Only spaces may surround a command (a tab is a space by now), a colon may be the full-width
 # one, and the words are case-insensitive. Each pattern is matched against the whole line.
 _C = "[:：]"
-# scribe.perl's URL: any scheme:// (an address the header links to is checked when printed)
-_PURL = (r"(?:(?<!\()(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
-         r"[^\s<>\"‘’“”«»‹›]+|(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
-         r"[^\s<>\"‘’“”«»‹›)]+)")
+# scribe.perl's URL: any scheme:// (an address the header links to is checked when printed).
+# inline's, with Perl's \s and /i folds; case-sensitive as written even inside the re.I
+# patterns here, whose folds are Python's (a dotless i would make "mailto").
+_PURL = f"(?-i:{PERL_URL})"
 _SCRIBE_ENTRY = r"[^ ,/=]+ *(?:[=/] *[^ ,](?:[^,]*[^ ,])? *)?"  # nick, nick=Name or nick/Name
 _ENTRY = lazy(r"([^ ,/=]+) *(?:[=/] *([^ ,](?:[^,]*[^ ,])?) *)?")
 _COMMA = lazy(r" *, *")
