@@ -106,7 +106,8 @@ _AGENDA_OTHER = _p(r"agenda *: *(.*?) *")
 _MEETING = _p(r"meeting *: *(.*?) *")
 _OTHER_MEETING = _p(r"(previous|next) +meeting *: *(URL) *")
 _OTHER_MEETING_TEXT = _p(r"(previous|next) +meeting *: *(.*?) *")
-_DATE = _p(r"date *: *(\d+ \w+ \d+)")  # the start of the line: the rest may be anything
+# the start of the line (the rest may be anything); the month must be Perl's \w+ (_perl_word)
+_DATE = _p(r"date *: *(\d+ ([^ ]+) \d+)")
 _ANCHOR = _p(r"namedanchorhere *: *(.*?) *")
 # every command starts with one of these words; command() picks its patterns by the word
 _KEYWORD = lazy(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
@@ -135,7 +136,7 @@ _ESCAPED = lazy(r" *\\(.*)")  # "\Topic: x" is text, not a command
 _OWN_NICK = lazy(" *<([^>]*)>")  # "<mynick> aside": the writer's own remark
 _AFTER_NICK = lazy("[^>]*> ?")
 _RALPH_LINK = lazy(f" *-> *{_PURL}", _I)  # "-> URL text" by a scribe: a summary
-_VOTE = lazy(r" *[-+]\d+(?:\W.*)?")  # "+1" is the scribe voting, not minuting
+_VOTE = lazy(r" *[-+]\d+(.*)")  # "+1" is the scribe voting, not minuting (see _is_vote)
 # Lines left out as talk with bots. Zakim's need -useZakimTopics (scribe.perl's default); they
 # need not be addressed to it. Found by running scribe.perl, looseness included: any line
 # starting with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py).
@@ -164,6 +165,25 @@ def _zakim_pattern(t: str) -> bool:
     return m is not None and (m["acked"] is None or is_word(m["acked"]))
 
 
+# Python's \w, \W and \b are not Perl's ("³" is a word character to Python only, a combining
+# mark to Perl only): where a pattern of scribe.perl's turns on them, these decide.
+def _perl_word(text: str) -> bool:
+    """Whether ``text`` is a run of Perl's word characters (``\\w+``)."""
+    return bool(text) and all(map(is_word, text))
+
+
+def _word_ends(t: str, end: int) -> bool:
+    """Perl's ``\\b`` after a word character at ``end``: the end of ``t`` or a non-word."""
+    return end == len(t) or not is_word(t[end])
+
+
+def _is_vote(t: str) -> bool:
+    """Whether "+1", "-1 no way" is the scribe voting (an IRC line): scribe.perl's
+    ``^ *[-+]\\d+(?:\\W.*)?$`` with Perl's \\W: nothing, or a non-word, after the digits."""
+    m = _VOTE.fullmatch(t)
+    return m is not None and (not m[1] or not is_word(m[1][0]))
+
+
 # The first words _ZAKIM_COMMAND may start with (any case), for a cheap test of most lines;
 # the others start with one of -+=?
 _FIRST_WORD = lazy(r" *([^\W\d_]*)")
@@ -181,7 +201,7 @@ _ZAKIM_FIRST_OR_SPACE = _ZAKIM_FIRST | {" "}
 # "+q" and the like: where the pattern's \b (Python's \w) can differ from scribe.perl's (Perl's)
 _QUEUE_SIGN = lazy(" *[-+=?] *q(ueue|q)?", _I)
 _TO_RRSAGENT = lazy(" *rrsagent,", _I)
-_TO_TRACKBOT = lazy(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)\b", _I)
+_TO_TRACKBOT = lazy(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)", _I)  # + \b
 _TO_AGENDABOT = lazy(" *agendabot *,", _I)
 _TO_GB = lazy(" *(?:ghurlbot|gb) *,", _I)  # with -noghurlbot
 _NO_BOT = _not_starting("rtag")  # none of the four
@@ -673,7 +693,7 @@ class _Builder:
             else:
                 return False
         elif word == "date":
-            if not (m := _DATE.match(t)):
+            if not (m := _DATE.match(t)) or not _perl_word(m[2]):
                 return False
             self.date_label = m[1]
         elif word == "namedanchorhere":
@@ -761,7 +781,7 @@ class _Builder:
             self.zakim_line(ln)
             return
         if (use_zakim and t[:1] in _ZAKIM_FIRST_OR_SPACE and self.zakim_command(t)) or \
-                (addressed and _TO_TRACKBOT.match(t)):
+                (addressed and (m := _TO_TRACKBOT.match(t)) and _word_ends(t, m.end())):
             return
         if nick == "trackbot":
             self.trackbot_line(ln)
@@ -830,7 +850,7 @@ class _Builder:
         elif scribe and "->" in t and _RALPH_LINK.match(t):  # a link: "..." still continues
             self.add("summary", ln, t)
             return
-        elif scribe and not (("+" in t or "-" in t) and _VOTE.fullmatch(t)):
+        elif scribe and not (("+" in t or "-" in t) and _is_vote(t)):
             self.add("summary", ln, t)
             self.lastspeaker[nick] = None
             return
