@@ -20,10 +20,10 @@ from bot.scribe.ids import IdPool, hash_many
 from bot.scribe.inline import PERL_URL, URL, Context, is_word
 from bot.scribe.lazyre import lazy
 from bot.scribe.options import Options
+from bot.scribe.perlchars import perl_case
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
 BOTS = frozenset({"zakim", "rrsagent", "trackbot", "agendabot", "gb", "ghurlbot"})
-_I = re.I
 
 # ---- the minutes commands, exactly as scribe.perl reads them (found by running it) ----
 # Only spaces may surround a command (a tab is a space by now), a colon may be the full-width
@@ -46,10 +46,15 @@ def _not_starting(letters: str) -> frozenset[str]:
     return frozenset(c for c in map(chr, range(128)) if c.lower() not in letters + " ")
 
 
+def _ci(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern, compiled on first use, that folds as Perl's /i."""
+    return lazy(perl_case(pattern), re.I)
+
+
 def _p(pattern: str) -> re.Pattern[str]:
     """A command pattern: leading spaces allowed, every ``:`` (but ``(?:``) either colon,
     ``URL`` scribe.perl's URL."""
-    return lazy(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL), _I)
+    return _ci(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL))
 
 
 # Present, Regrets and Chair: (pattern, operation) in scribe.perl's order
@@ -62,7 +67,7 @@ _LISTS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
               (_p(r"chairs? *\+:? *"), "self"), (_p(r"chairs? *: *"), "empty"),
               (_p(r"chairs? *(:|\+:?) *(.*?) *"), "set")),
 }
-_SCRIBEOPTIONS = lazy(r" *scribeoptions *: *(.*?) *", _I)  # ASCII colon only
+_SCRIBEOPTIONS = _ci(r" *scribeoptions *: *(.*?) *")  # ASCII colon only
 _NO_SCRIBEOPTIONS = _not_starting("s")
 
 
@@ -79,8 +84,8 @@ def scribe_options_line(text: str) -> re.Match[str] | None:
 _SCRIBE_SELF_OFF = _p(r"scribe(?:nick)? *-:? *")
 _SCRIBE_SELF = _p(r"scribe(?:nick)? *\+:? *")
 _SCRIBE_EMPTY = _p(r"scribe(?:nick)? *: *")
-_SCRIBE_SET = lazy(rf" *scribe(?:nick)? *({_C}|\+{_C}?) *({_SCRIBE_ENTRY}(?:, *"
-                   rf"{_SCRIBE_ENTRY})*)", _I)
+_SCRIBE_SET = _ci(rf" *scribe(?:nick)? *({_C}|\+{_C}?) *({_SCRIBE_ENTRY}(?:, *"
+                  rf"{_SCRIBE_ENTRY})*)")
 _SCRIBE_OLD = _p(r"scribe *: *([^ ].*?) *")  # "Scribe: John Smith": listed, nobody scribes
 _SCRIBE_OFF = _p(r"scribe(?:nick)? *-:? *([^ ].*)? *")
 _REPO_ADD = _p(r"repo(?:s|sitory|sitories)? *(?::|\+:?) *(.*?) *")
@@ -110,37 +115,37 @@ _OTHER_MEETING_TEXT = _p(r"(previous|next) +meeting *: *(.*?) *")
 _DATE = _p(r"date *: *(\d+ ([^ ]+) \d+)")
 _ANCHOR = _p(r"namedanchorhere *: *(.*?) *")
 # every command starts with one of these words; command() picks its patterns by the word
-_KEYWORD = lazy(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
-                r"sub-?topic|action|resol|issue|agenda|meeting|previous|next|date|"
-                r"namedanchorhere)", _I)
+_KEYWORD = _ci(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
+               r"sub-?topic|action|resol|issue|agenda|meeting|previous|next|date|"
+               r"namedanchorhere)")
 _NO_KEYWORD = _not_starting("prcsgtaimnd")
 # ---- the lines that are not commands, as scribe.perl reads them (found by running it) ----
 # Every pattern reads the line as typed (tabs are spaces by now); only spaces count as such.
 _DASHES = lazy(" *-+ *")  # with -dashTopics: the next line of its writer is a topic
 _VERBATIM_START = lazy(" *(```|\\[\\[) *")
 _VERBATIM_END = {"```": "```", "[[": "]]"}
-_SLIDE = lazy(r" *\[ *slide *(\d+) *\] *", _I)  # [slide 3], once there is a slideset
+_SLIDE = _ci(r" *\[ *slide *(\d+) *\] *")  # [slide 3], once there is a slideset
 # The commands scribe.perl reads before it leaves RRSAgent's lines out (its order): RRSAgent's
 # other lines go first, so that its "ACTION: …" echoes make no actions
-_EARLY_COMMAND = lazy(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|topic|"
-                      r"sub-?topic)", _I)
+_EARLY_COMMAND = _ci(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|topic|"
+                     r"sub-?topic)")
 # A speaker's name has no space, colon (either), quote or ">" and does not start with "..";
 # spaces may come before it unless -allowSpaceContinuations makes those a continuation.
 _SPEAKER = lazy('( *)((?:[^. :：">]|\\.[^. :：">])[^ :：">]*) *[:：] *(.*)')
-_NOT_SPEAKER = lazy(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
-                    f"{_C})", _I)  # a URL, or words unlikely to be anybody's name
+_NOT_SPEAKER = _ci(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
+                   f"{_C})")  # a URL, or words unlikely to be anybody's name
 _DOTS = lazy(" *(?:\\.\\.+|…) *(.*?) *")  # "..." or "…": a continuation line
 _TRIMMED = lazy(" *(.*?) *")  # -implicitContinuations: any line continues the speaker
 _SPACED = lazy(" +(.*?) *")  # -allowSpaceContinuations: a line starting with a space
 _ESCAPED = lazy(r" *\\(.*)")  # "\Topic: x" is text, not a command
 _OWN_NICK = lazy(" *<([^>]*)>")  # "<mynick> aside": the writer's own remark
 _AFTER_NICK = lazy("[^>]*> ?")
-_RALPH_LINK = lazy(f" *-> *{_PURL}", _I)  # "-> URL text" by a scribe: a summary
+_RALPH_LINK = _ci(f" *-> *{_PURL}")  # "-> URL text" by a scribe: a summary
 _VOTE = lazy(r" *[-+]\d+(.*)")  # "+1" is the scribe voting, not minuting (see _is_vote)
 # Lines left out as talk with bots. Zakim's need -useZakimTopics (scribe.perl's default); they
 # need not be addressed to it. Found by running scribe.perl, looseness included: any line
 # starting with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py).
-_ZAKIM_COMMAND = lazy(" *(?:" + "|".join((
+_ZAKIM_COMMAND = _ci(" *(?:" + "|".join((
     r"zakim,",                                              # zakim, anything (not "zakim:")
     r"(?:chair +)?(?:ack|recognize)s? (?P<acked>.)",  # ack bob, chair recognizes alice (is_word)
     r"agg?enda *\d* *[-+=?]",                               # agenda+ text, agenda 2 = text, agenda?
@@ -154,7 +159,7 @@ _ZAKIM_COMMAND = lazy(" *(?:" + "|".join((
     r"(?:ple?a?se? +)?clear +(?:the +)?agenda *$",
     r"(?:(?:list|show) +(?:all +)?(?:the +)?questions|questions *\?) *$",
     r"(?:drop|close) +question +[0-9]+ *$",
-)) + ")", _I)
+)) + ")")
 
 
 def _zakim_pattern(t: str) -> bool:
@@ -199,11 +204,11 @@ _ZAKIM_FIRST = frozenset("-+=?ſ" + "".join({w[0] for w in _ZAKIM_WORDS}) +
                          "".join({w[0].upper() for w in _ZAKIM_WORDS}))
 _ZAKIM_FIRST_OR_SPACE = _ZAKIM_FIRST | {" "}
 # "+q" and the like: where the pattern's \b (Python's \w) can differ from scribe.perl's (Perl's)
-_QUEUE_SIGN = lazy(" *[-+=?] *q(ueue|q)?", _I)
-_TO_RRSAGENT = lazy(" *rrsagent,", _I)
-_TO_TRACKBOT = lazy(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)", _I)  # + \b
-_TO_AGENDABOT = lazy(" *agendabot *,", _I)
-_TO_GB = lazy(" *(?:ghurlbot|gb) *,", _I)  # with -noghurlbot
+_QUEUE_SIGN = _ci(" *[-+=?] *q(ueue|q)?")
+_TO_RRSAGENT = _ci(" *rrsagent,")
+_TO_TRACKBOT = _ci(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)")  # + \b
+_TO_AGENDABOT = _ci(" *agendabot *,")
+_TO_GB = _ci(" *(?:ghurlbot|gb) *,")  # with -noghurlbot
 _NO_BOT = _not_starting("rtag")  # none of the four
 # Zakim's own lines (its nick exactly "Zakim", as for the other bots)
 _AGENDUM = lazy(r"agendum \d+\. \"(.*)\" taken up|agendum \d+ -- (.*)")
@@ -215,15 +220,15 @@ _WANTED = lazy("[^ ,]+, you wanted ")  # "jo, you wanted to ask about x": kept
 _NAME_SEP = lazy(", *")
 # trackbot's and ghurlbot's replies
 _TRACKBOT_REF = lazy("([a-zA-Z]+-[0-9]+) -- (.*)")  # ACTION-12 -- text
-_BOT_URL = lazy(_PURL, _I)
-_GB_REF = lazy(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
-               r"Discussion |\#)[0-9]+) ?(.*)", _I)
-_GB_USER = lazy(f"({_PURL}) -> (@.*)", _I)
+_BOT_URL = _ci(_PURL)
+_GB_REF = _ci(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
+              r"Discussion |\#)[0-9]+) ?(.*)")
+_GB_USER = _ci(f"({_PURL}) -> (@.*)")
 _GB_STATUS = lazy("Cannot|Closed|Reopened|Created")
 _GB_OK = lazy(r"(?:[^ ,]+, )?OK\.?")
-_URL_START = lazy(URL, _I)
-_GITHUB_REPO = lazy(r"\bhttps://github.com/[a-z0-9._-]+/[a-z0-9._-]+", _I)  # sic: "."
-_REPO_PARTS = lazy(r"([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+)/?", _I)
+_URL_START = _ci(URL)
+_GITHUB_REPO = _ci(r"\bhttps://github.com/[a-z0-9._-]+/[a-z0-9._-]+")  # sic: "."
+_REPO_PARTS = _ci(r"([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+)/?")
 _REPO_LIST = lazy(r"[ ,]+")
 _MINUTES_URL = lazy(r" to generate ([^ #]+)")  # RRSAgent's lines, anywhere in them
 _LOG_URL = lazy(r"(?:[Ll]ogging to|recorded in|See) ([^ #]+)")

@@ -7,6 +7,7 @@ character spells out SPACE, or tests a character with is_word.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -28,3 +29,16 @@ def is_word(ch: str) -> bool:
         return ch.isalnum() or ch == "_"
     cat = unicodedata.category(ch)
     return cat[0] in "LM" or cat in ("Nd", "Nl", "Pc") or ch in _WORD_EXTRA
+
+
+# What perl_case leaves alone: an escape, a character class, the syntax of a group; or else an i
+_PATTERN_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]"
+                            r"|\(\?(?:P<\w+>|P=\w+\)|[aiLmsux-]+[:)]|<?[=!]|:)|[iI]", re.S)
+
+
+def perl_case(pattern: str) -> str:
+    """``pattern`` for re.I that folds as Perl's /i does: Python's also matches "i" to the
+    dotless "ı" and the dotted "İ" (so "scrıbe:" would be a Scribe command), Perl's does
+    not. Each literal i or I outside classes, escapes and group syntax becomes ``[iI]``,
+    matched case-sensitively."""
+    return _PATTERN_TOKEN.sub(lambda m: "(?-i:[iI])" if m[0] in "iI" else m[0], pattern)
