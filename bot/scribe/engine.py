@@ -48,7 +48,7 @@ def _not_starting(letters: str) -> frozenset[str]:
 
 def _ci(pattern: str) -> re.Pattern[str]:
     """A case-insensitive pattern, compiled on first use, that folds as Perl's /i."""
-    return lazy(perl_case(pattern), re.I)
+    return lazy(pattern, re.I, prepare=perl_case)
 
 
 def _p(pattern: str) -> re.Pattern[str]:

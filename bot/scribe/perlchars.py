@@ -1,8 +1,9 @@
-"""Perl's ``\\s`` and ``\\w`` under Unicode rules, which scribe.perl's patterns use.
+"""Perl's ``\\s``, ``\\w`` and ``/i`` under Unicode rules, which scribe.perl's patterns use.
 
 Python's classes differ on a few characters: its ``\\s`` also has ``\\x1c``-``\\x1f``; its ``\\w``
 lacks marks and has other numbers (``³``, ``¼``). A pattern whose match turns on such a
-character spells out SPACE, or tests a character with is_word.
+character spells out SPACE, or tests a character with is_word. Python's re.I also matches
+"i" to "ı" and "İ": a case-insensitive pattern of scribe.perl's goes through perl_case.
 """
 
 from __future__ import annotations
@@ -40,5 +41,22 @@ def perl_case(pattern: str) -> str:
     """``pattern`` for re.I that folds as Perl's /i does: Python's also matches "i" to the
     dotless "ı" and the dotted "İ" (so "scrıbe:" would be a Scribe command), Perl's does
     not. Each literal i or I outside classes, escapes and group syntax becomes ``[iI]``,
-    matched case-sensitively."""
-    return _PATTERN_TOKEN.sub(lambda m: "(?-i:[iI])" if m[0] in "iI" else m[0], pattern)
+    matched case-sensitively; a class takes ı and İ only as Perl's does (not [a-z], but
+    [^a-z])."""
+    return _PATTERN_TOKEN.sub(_perl_token, pattern)
+
+
+def _perl_token(m: re.Match[str]) -> str:
+    token = m[0]
+    if token in ("i", "I"):
+        return "(?-i:[iI])"
+    if token[0] != "[":
+        return token
+    # Perl's /i folds neither ı nor İ to anything: a class takes them as written
+    python = {c for c in "ıİ" if re.fullmatch(token, c, re.I)}
+    perl = {c for c in "ıİ" if re.fullmatch(token, c)}
+    if extra := "".join(sorted(python - perl)):
+        token = f"(?:(?!(?-i:[{extra}])){token})"
+    if missing := "".join(sorted(perl - python)):
+        token = f"(?:(?-i:[{missing}])|{token})"
+    return token
