@@ -17,22 +17,22 @@ from functools import lru_cache
 
 from bot.scribe.edits import Line
 from bot.scribe.ids import IdPool, hash_many
-from bot.scribe.inline import URL, Context, is_word
+from bot.scribe.inline import PERL_URL, URL, Context, is_word
 from bot.scribe.lazyre import lazy
 from bot.scribe.options import Options
+from bot.scribe.perlchars import perl_case
 from bot.scribe.record import MONTHS, Item, Minutes, Section, Segment
 
 BOTS = frozenset({"zakim", "rrsagent", "trackbot", "agendabot", "gb", "ghurlbot"})
-_I = re.I
 
 # ---- the minutes commands, exactly as scribe.perl reads them (found by running it) ----
 # Only spaces may surround a command (a tab is a space by now), a colon may be the full-width
 # one, and the words are case-insensitive. Each pattern is matched against the whole line.
 _C = "[:：]"
-# scribe.perl's URL: any scheme:// (an address the header links to is checked when printed)
-_PURL = (r"(?:(?<!\()(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
-         r"[^\s<>\"‘’“”«»‹›]+|(?:[a-z]+://|mailto:[^\s<@]+@|geo:[0-9.]|urn:[a-z0-9-]+:)"
-         r"[^\s<>\"‘’“”«»‹›)]+)")
+# scribe.perl's URL: any scheme:// (an address the header links to is checked when printed).
+# inline's, with Perl's \s and /i folds; case-sensitive as written even inside the re.I
+# patterns here, whose folds are Python's (a dotless i would make "mailto").
+_PURL = f"(?-i:{PERL_URL})"
 _SCRIBE_ENTRY = r"[^ ,/=]+ *(?:[=/] *[^ ,](?:[^,]*[^ ,])? *)?"  # nick, nick=Name or nick/Name
 _ENTRY = lazy(r"([^ ,/=]+) *(?:[=/] *([^ ,](?:[^,]*[^ ,])?) *)?")
 _COMMA = lazy(r" *, *")
@@ -46,10 +46,15 @@ def _not_starting(letters: str) -> frozenset[str]:
     return frozenset(c for c in map(chr, range(128)) if c.lower() not in letters + " ")
 
 
+def _ci(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern, compiled on first use, that folds as Perl's /i."""
+    return lazy(pattern, re.I, prepare=perl_case)
+
+
 def _p(pattern: str) -> re.Pattern[str]:
     """A command pattern: leading spaces allowed, every ``:`` (but ``(?:``) either colon,
     ``URL`` scribe.perl's URL."""
-    return lazy(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL), _I)
+    return _ci(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL))
 
 
 # Present, Regrets and Chair: (pattern, operation) in scribe.perl's order
@@ -62,13 +67,25 @@ _LISTS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
               (_p(r"chairs? *\+:? *"), "self"), (_p(r"chairs? *: *"), "empty"),
               (_p(r"chairs? *(:|\+:?) *(.*?) *"), "set")),
 }
-_SCRIBEOPTIONS = lazy(r" *scribeoptions *: *(.*?) *", _I)  # ASCII colon only
+_SCRIBEOPTIONS = _ci(r" *scribeoptions *: *(.*?) *")  # ASCII colon only
 _NO_SCRIBEOPTIONS = _not_starting("s")
+
+
+def scribe_options_line(text: str) -> re.Match[str] | None:
+    """The match of a ``ScribeOptions:`` line (group 1: its options), else None: the one test
+    for the options (pipeline), the activity count and the lines left out. A cheap test first,
+    as it runs on every line; it must let "ſ" through, which Perl's /i (and re.I) reads as
+    "s", so that "ſcribeoptions:" is a ScribeOptions line as in scribe.perl."""
+    if text[:1] in _NO_SCRIBEOPTIONS or ":" not in text:
+        return None
+    return _SCRIBEOPTIONS.fullmatch(text)
+
+
 _SCRIBE_SELF_OFF = _p(r"scribe(?:nick)? *-:? *")
 _SCRIBE_SELF = _p(r"scribe(?:nick)? *\+:? *")
 _SCRIBE_EMPTY = _p(r"scribe(?:nick)? *: *")
-_SCRIBE_SET = lazy(rf" *scribe(?:nick)? *({_C}|\+{_C}?) *({_SCRIBE_ENTRY}(?:, *"
-                   rf"{_SCRIBE_ENTRY})*)", _I)
+_SCRIBE_SET = _ci(rf" *scribe(?:nick)? *({_C}|\+{_C}?) *({_SCRIBE_ENTRY}(?:, *"
+                  rf"{_SCRIBE_ENTRY})*)")
 _SCRIBE_OLD = _p(r"scribe *: *([^ ].*?) *")  # "Scribe: John Smith": listed, nobody scribes
 _SCRIBE_OFF = _p(r"scribe(?:nick)? *-:? *([^ ].*)? *")
 _REPO_ADD = _p(r"repo(?:s|sitory|sitories)? *(?::|\+:?) *(.*?) *")
@@ -94,40 +111,41 @@ _AGENDA_OTHER = _p(r"agenda *: *(.*?) *")
 _MEETING = _p(r"meeting *: *(.*?) *")
 _OTHER_MEETING = _p(r"(previous|next) +meeting *: *(URL) *")
 _OTHER_MEETING_TEXT = _p(r"(previous|next) +meeting *: *(.*?) *")
-_DATE = _p(r"date *: *(\d+ \w+ \d+)")  # the start of the line: the rest may be anything
+# the start of the line (the rest may be anything); the month must be Perl's \w+ (_perl_word)
+_DATE = _p(r"date *: *(\d+ ([^ ]+) \d+)")
 _ANCHOR = _p(r"namedanchorhere *: *(.*?) *")
 # every command starts with one of these words; command() picks its patterns by the word
-_KEYWORD = lazy(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
-                r"sub-?topic|action|resol|issue|agenda|meeting|previous|next|date|"
-                r"namedanchorhere)", _I)
+_KEYWORD = _ci(r" *(present|regret|chair|scribe|repo|gb|ghurlbot|slides|recording|topic|"
+               r"sub-?topic|action|resol|issue|agenda|meeting|previous|next|date|"
+               r"namedanchorhere)")
 _NO_KEYWORD = _not_starting("prcsgtaimnd")
 # ---- the lines that are not commands, as scribe.perl reads them (found by running it) ----
 # Every pattern reads the line as typed (tabs are spaces by now); only spaces count as such.
 _DASHES = lazy(" *-+ *")  # with -dashTopics: the next line of its writer is a topic
 _VERBATIM_START = lazy(" *(```|\\[\\[) *")
 _VERBATIM_END = {"```": "```", "[[": "]]"}
-_SLIDE = lazy(r" *\[ *slide *(\d+) *\] *", _I)  # [slide 3], once there is a slideset
+_SLIDE = _ci(r" *\[ *slide *(\d+) *\] *")  # [slide 3], once there is a slideset
 # The commands scribe.perl reads before it leaves RRSAgent's lines out (its order): RRSAgent's
 # other lines go first, so that its "ACTION: …" echoes make no actions
-_EARLY_COMMAND = lazy(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|topic|"
-                      r"sub-?topic)", _I)
+_EARLY_COMMAND = _ci(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|topic|"
+                     r"sub-?topic)")
 # A speaker's name has no space, colon (either), quote or ">" and does not start with "..";
 # spaces may come before it unless -allowSpaceContinuations makes those a continuation.
 _SPEAKER = lazy('( *)((?:[^. :：">]|\\.[^. :：">])[^ :：">]*) *[:：] *(.*)')
-_NOT_SPEAKER = lazy(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
-                    f"{_C})", _I)  # a URL, or words unlikely to be anybody's name
+_NOT_SPEAKER = _ci(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
+                   f"{_C})")  # a URL, or words unlikely to be anybody's name
 _DOTS = lazy(" *(?:\\.\\.+|…) *(.*?) *")  # "..." or "…": a continuation line
 _TRIMMED = lazy(" *(.*?) *")  # -implicitContinuations: any line continues the speaker
 _SPACED = lazy(" +(.*?) *")  # -allowSpaceContinuations: a line starting with a space
 _ESCAPED = lazy(r" *\\(.*)")  # "\Topic: x" is text, not a command
 _OWN_NICK = lazy(" *<([^>]*)>")  # "<mynick> aside": the writer's own remark
 _AFTER_NICK = lazy("[^>]*> ?")
-_RALPH_LINK = lazy(f" *-> *{_PURL}", _I)  # "-> URL text" by a scribe: a summary
-_VOTE = lazy(r" *[-+]\d+(?:\W.*)?")  # "+1" is the scribe voting, not minuting
+_RALPH_LINK = _ci(f" *-> *{_PURL}")  # "-> URL text" by a scribe: a summary
+_VOTE = lazy(r" *[-+]\d+(.*)")  # "+1" is the scribe voting, not minuting (see _is_vote)
 # Lines left out as talk with bots. Zakim's need -useZakimTopics (scribe.perl's default); they
 # need not be addressed to it. Found by running scribe.perl, looseness included: any line
 # starting with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py).
-_ZAKIM_COMMAND = lazy(" *(?:" + "|".join((
+_ZAKIM_COMMAND = _ci(" *(?:" + "|".join((
     r"zakim,",                                              # zakim, anything (not "zakim:")
     r"(?:chair +)?(?:ack|recognize)s? (?P<acked>.)",  # ack bob, chair recognizes alice (is_word)
     r"agg?enda *\d* *[-+=?]",                               # agenda+ text, agenda 2 = text, agenda?
@@ -141,7 +159,36 @@ _ZAKIM_COMMAND = lazy(" *(?:" + "|".join((
     r"(?:ple?a?se? +)?clear +(?:the +)?agenda *$",
     r"(?:(?:list|show) +(?:all +)?(?:the +)?questions|questions *\?) *$",
     r"(?:drop|close) +question +[0-9]+ *$",
-)) + ")", _I)
+)) + ")")
+
+
+def _zakim_pattern(t: str) -> bool:
+    """scribe.perl's Zakim-command patterns on the whole line, without the shortcuts of
+    ``_Builder.zakim_command`` (a test checks that the two agree). "ack ³" is not one: after
+    "ack " must come a word character, Perl's (not Python's \\w)."""
+    m = _ZAKIM_COMMAND.match(t)
+    return m is not None and (m["acked"] is None or is_word(m["acked"]))
+
+
+# Python's \w, \W and \b are not Perl's ("³" is a word character to Python only, a combining
+# mark to Perl only): where a pattern of scribe.perl's turns on them, these decide.
+def _perl_word(text: str) -> bool:
+    """Whether ``text`` is a run of Perl's word characters (``\\w+``)."""
+    return bool(text) and all(map(is_word, text))
+
+
+def _word_ends(t: str, end: int) -> bool:
+    """Perl's ``\\b`` after a word character at ``end``: the end of ``t`` or a non-word."""
+    return end == len(t) or not is_word(t[end])
+
+
+def _is_vote(t: str) -> bool:
+    """Whether "+1", "-1 no way" is the scribe voting (an IRC line): scribe.perl's
+    ``^ *[-+]\\d+(?:\\W.*)?$`` with Perl's \\W: nothing, or a non-word, after the digits."""
+    m = _VOTE.fullmatch(t)
+    return m is not None and (not m[1] or not is_word(m[1][0]))
+
+
 # The first words _ZAKIM_COMMAND may start with (any case), for a cheap test of most lines;
 # the others start with one of -+=?
 _FIRST_WORD = lazy(r" *([^\W\d_]*)")
@@ -157,11 +204,11 @@ _ZAKIM_FIRST = frozenset("-+=?ſ" + "".join({w[0] for w in _ZAKIM_WORDS}) +
                          "".join({w[0].upper() for w in _ZAKIM_WORDS}))
 _ZAKIM_FIRST_OR_SPACE = _ZAKIM_FIRST | {" "}
 # "+q" and the like: where the pattern's \b (Python's \w) can differ from scribe.perl's (Perl's)
-_QUEUE_SIGN = lazy(" *[-+=?] *q(ueue|q)?", _I)
-_TO_RRSAGENT = lazy(" *rrsagent,", _I)
-_TO_TRACKBOT = lazy(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)\b", _I)
-_TO_AGENDABOT = lazy(" *agendabot *,", _I)
-_TO_GB = lazy(" *(?:ghurlbot|gb) *,", _I)  # with -noghurlbot
+_QUEUE_SIGN = _ci(" *[-+=?] *q(ueue|q)?")
+_TO_RRSAGENT = _ci(" *rrsagent,")
+_TO_TRACKBOT = _ci(r" *trackbot *, *(?:(?:dis)?associate|bye|start|end|status)")  # + \b
+_TO_AGENDABOT = _ci(" *agendabot *,")
+_TO_GB = _ci(" *(?:ghurlbot|gb) *,")  # with -noghurlbot
 _NO_BOT = _not_starting("rtag")  # none of the four
 # Zakim's own lines (its nick exactly "Zakim", as for the other bots)
 _AGENDUM = lazy(r"agendum \d+\. \"(.*)\" taken up|agendum \d+ -- (.*)")
@@ -173,15 +220,15 @@ _WANTED = lazy("[^ ,]+, you wanted ")  # "jo, you wanted to ask about x": kept
 _NAME_SEP = lazy(", *")
 # trackbot's and ghurlbot's replies
 _TRACKBOT_REF = lazy("([a-zA-Z]+-[0-9]+) -- (.*)")  # ACTION-12 -- text
-_BOT_URL = lazy(_PURL, _I)
-_GB_REF = lazy(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
-               r"Discussion |\#)[0-9]+) ?(.*)", _I)
-_GB_USER = lazy(f"({_PURL}) -> (@.*)", _I)
+_BOT_URL = _ci(_PURL)
+_GB_REF = _ci(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
+              r"Discussion |\#)[0-9]+) ?(.*)")
+_GB_USER = _ci(f"({_PURL}) -> (@.*)")
 _GB_STATUS = lazy("Cannot|Closed|Reopened|Created")
 _GB_OK = lazy(r"(?:[^ ,]+, )?OK\.?")
-_URL_START = lazy(URL, _I)
-_GITHUB_REPO = lazy(r"\bhttps://github.com/[a-z0-9._-]+/[a-z0-9._-]+", _I)  # sic: "."
-_REPO_PARTS = lazy(r"([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+)/?", _I)
+_URL_START = _ci(URL)
+_GITHUB_REPO = _ci(r"\bhttps://github.com/[a-z0-9._-]+/[a-z0-9._-]+")  # sic: "."
+_REPO_PARTS = _ci(r"([a-z]+://(?:[^/?#]*/)*?)?([^/?#]+/)?([^/?#]+)/?")
 _REPO_LIST = lazy(r"[ ,]+")
 _MINUTES_URL = lazy(r" to generate ([^ #]+)")  # RRSAgent's lines, anywhere in them
 _LOG_URL = lazy(r"(?:[Ll]ogging to|recorded in|See) ([^ #]+)")
@@ -655,7 +702,7 @@ class _Builder:
             else:
                 return False
         elif word == "date":
-            if not (m := _DATE.match(t)):
+            if not (m := _DATE.match(t)) or not _perl_word(m[2]):
                 return False
             self.date_label = m[1]
         elif word == "namedanchorhere":
@@ -719,7 +766,7 @@ class _Builder:
         if t.count(" ") == len(t):  # an empty line (spaces are nothing)
             return
         # ScribeOptions lines were read before: gone, even verbatim
-        if ":" in t and t[:1] not in _NO_SCRIBEOPTIONS and _SCRIBEOPTIONS.fullmatch(t):
+        if scribe_options_line(t):
             return
         scribe = self.is_scribe(nick)
         if (self.verbatim or "```" in t or "[[" in t) and self.verbatim_line(ln, scribe):
@@ -743,7 +790,7 @@ class _Builder:
             self.zakim_line(ln)
             return
         if (use_zakim and t[:1] in _ZAKIM_FIRST_OR_SPACE and self.zakim_command(t)) or \
-                (addressed and _TO_TRACKBOT.match(t)):
+                (addressed and (m := _TO_TRACKBOT.match(t)) and _word_ends(t, m.end())):
             return
         if nick == "trackbot":
             self.trackbot_line(ln)
@@ -774,9 +821,7 @@ class _Builder:
             word = _FIRST_WORD.match(t)[1].casefold()  # type: ignore[index]
             if word not in _ZAKIM_WORDS:
                 return False
-        m = _ZAKIM_COMMAND.match(t)
-        # "ack ³" is not one: after "ack " must come a word character, Perl's (not Python's \w)
-        return m is not None and (m["acked"] is None or is_word(m["acked"]))
+        return _zakim_pattern(t)
 
     def text_line(self, ln: Line, scribe: bool) -> None:
         """A line that is neither a command nor talk with a bot."""
@@ -814,7 +859,7 @@ class _Builder:
         elif scribe and "->" in t and _RALPH_LINK.match(t):  # a link: "..." still continues
             self.add("summary", ln, t)
             return
-        elif scribe and not (("+" in t or "-" in t) and _VOTE.fullmatch(t)):
+        elif scribe and not (("+" in t or "-" in t) and _is_vote(t)):
             self.add("summary", ln, t)
             self.lastspeaker[nick] = None
             return
@@ -979,7 +1024,7 @@ def _activity(lines: Sequence[Line]) -> dict[str, int]:
     ScribeOptions lines aside: who was active on IRC, and who is guessed to be the scribe."""
     counts = Counter(ln.nick for ln in lines if not ln.command)
     for ln in lines:  # the few ScribeOptions lines (a cheap test first: this is per line)
-        if ln.text[:1] in "sS " and not ln.command and _SCRIBEOPTIONS.fullmatch(ln.text):
+        if not ln.command and scribe_options_line(ln.text):
             counts[ln.nick] -= 1
     return {nick: n for nick, n in counts.items() if n and nick.casefold() not in _BOT_NICKS}
 

@@ -9,6 +9,7 @@ attributes, which then become the compiled pattern's own (later uses cost nothin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import cast
 
 _ATTRIBUTES = ("match", "fullmatch", "search", "sub", "subn", "split", "finditer", "findall",
@@ -18,17 +19,21 @@ _ATTRIBUTES = ("match", "fullmatch", "search", "sub", "subn", "split", "finditer
 class _Lazy:
     __slots__ = ("_source", *_ATTRIBUTES)
 
-    def __init__(self, pattern: str, flags: int) -> None:
-        self._source = (pattern, flags)
+    def __init__(self, pattern: str, flags: int,
+                 prepare: Callable[[str], str] | None = None) -> None:
+        self._source = (pattern, flags, prepare)
 
     def __getattr__(self, name: str) -> object:
         """Called only for an attribute not set yet: compile, and keep the pattern's."""
-        compiled = re.compile(*self._source)
+        pattern, flags, prepare = self._source
+        compiled = re.compile(prepare(pattern) if prepare else pattern, flags)
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
         return getattr(compiled, name)
 
 
-def lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile(pattern, flags)``, done on first use."""
-    return cast(re.Pattern[str], _Lazy(pattern, flags))
+def lazy(pattern: str, flags: int = 0, *,
+         prepare: Callable[[str], str] | None = None) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, done on first use; ``prepare``, if given, rewrites the
+    pattern then (a rewrite may itself compile patterns, which import should not pay for)."""
+    return cast(re.Pattern[str], _Lazy(pattern, flags, prepare))

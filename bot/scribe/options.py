@@ -28,13 +28,13 @@ first, then the command line, then each ``ScribeOptions:`` line of the log in or
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.scribe.lazyre import lazy
 from bot.scribe.logformats import FORMATS
+from bot.scribe.perlchars import SPACE, SPACES
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,15 @@ def resolve_name(typed: str, names: Mapping[str, str]) -> str | None:
 _OPTION = lazy(r"(--|-|\+)(.+)", re.DOTALL)
 # Getopt::Long's integer: sign, digits and underscores; Perl's "$" also allows a final newline.
 _INTEGER = lazy(r"[-+]?_*[0-9][0-9_]*\n?\Z")
-_WHITESPACE = " \t\r\n\f\v"
+# One piece of an option string, as Text::ParseWords reads one: a "…" or '…' string (a
+# backslash escapes the next character for the match in either), or else the shortest unquoted
+# text (backslash pairs or characters other than \\, " and ') that ends the string, comes
+# before white space (taken with it: a word ends), or before a quote (not at the start: there
+# the quote had no mate).
+_SHELL_PIECE = lazy(r'"((?:[^\\"]|\\.)*)"' r"|'((?:[^\\']|\\.)*)'"
+                    rf"""|((?:\\.|[^\\"'])*?)(\Z|[{SPACE}]+|(?!^)(?=["']))""", re.DOTALL)
+_ESCAPED = lazy(r"\\(.)", re.DOTALL)
+_LEADING_SPACE = "".join(SPACES)
 
 
 class _Skip(Exception):
@@ -349,18 +357,36 @@ def parse_args(argv: Sequence[str], base: Options = Options()) -> tuple[Options,
 
 
 def split_words(text: str) -> list[str]:
-    """Split an option string (SCRIBEOPTIONS, a ScribeOptions: line) into words like a shell.
+    """Split an option string (SCRIBEOPTIONS, a ScribeOptions: line) into words as Getopt::Long
+    does (Text::ParseWords' shellwords), which is not quite a shell.
 
-    Whitespace (Perl's ``\\s``: space, tab, CR, LF, FF, VT) separates words; '…' and "…" quote
-    and backslashes escape (shlex, posix mode). Never raises: with unbalanced quotes or a final
-    lone backslash it falls back to plain whitespace splitting.
+    Perl's ``\\s`` (Unicode: no-break and other wide spaces too) separates words; "…" and '…'
+    quote, and a word may join quoted and unquoted pieces. A backslash escapes any character
+    outside quotes and inside "…", and stays inside '…'. A quote without its mate or a final
+    lone backslash gives no words at all: the whole string is then ignored, as in scribe.perl.
     """
-    lexer = shlex.shlex(text, posix=True)
-    lexer.whitespace, lexer.whitespace_split, lexer.commenters = _WHITESPACE, True, ""
-    try:
-        return list(lexer)
-    except ValueError:
-        return [word for word in re.split(f"[{_WHITESPACE}]+", text) if word]
+    words: list[str] = []
+    word: str | None = None
+    rest = text.lstrip(_LEADING_SPACE)
+    while rest:
+        m = _SHELL_PIECE.match(rest)
+        if m is None:
+            return []
+        double, single, unquoted, delimiter = m.groups()
+        if double is not None:
+            piece = _ESCAPED.sub(r"\1", double)
+        elif single is not None:
+            piece = single  # backslashes kept
+        else:
+            piece = _ESCAPED.sub(r"\1", unquoted)
+        word = (word or "") + piece
+        rest = rest[m.end():]
+        if delimiter:
+            words.append(word)
+            word = None
+        if not rest and word is not None:
+            words.append(word)
+    return words
 
 
 def apply_option_text(text: str, base: Options, *,

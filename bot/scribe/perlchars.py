@@ -1,12 +1,14 @@
-"""Perl's ``\\s`` and ``\\w`` under Unicode rules, which scribe.perl's patterns use.
+"""Perl's ``\\s``, ``\\w`` and ``/i`` under Unicode rules, which scribe.perl's patterns use.
 
 Python's classes differ on a few characters: its ``\\s`` also has ``\\x1c``-``\\x1f``; its ``\\w``
 lacks marks and has other numbers (``³``, ``¼``). A pattern whose match turns on such a
-character spells out SPACE, or tests a character with is_word.
+character spells out SPACE, or tests a character with is_word. Python's re.I also matches
+"i" to "ı" and "İ": a case-insensitive pattern of scribe.perl's goes through perl_case.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -28,3 +30,33 @@ def is_word(ch: str) -> bool:
         return ch.isalnum() or ch == "_"
     cat = unicodedata.category(ch)
     return cat[0] in "LM" or cat in ("Nd", "Nl", "Pc") or ch in _WORD_EXTRA
+
+
+# What perl_case leaves alone: an escape, a character class, the syntax of a group; or else an i
+_PATTERN_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]"
+                            r"|\(\?(?:P<\w+>|P=\w+\)|[aiLmsux-]+[:)]|<?[=!]|:)|[iI]", re.S)
+
+
+def perl_case(pattern: str) -> str:
+    """``pattern`` for re.I that folds as Perl's /i does: Python's also matches "i" to the
+    dotless "ı" and the dotted "İ" (so "scrıbe:" would be a Scribe command), Perl's does
+    not. Each literal i or I outside classes, escapes and group syntax becomes ``[iI]``,
+    matched case-sensitively; a class takes ı and İ only as Perl's does (not [a-z], but
+    [^a-z])."""
+    return _PATTERN_TOKEN.sub(_perl_token, pattern)
+
+
+def _perl_token(m: re.Match[str]) -> str:
+    token = m[0]
+    if token in ("i", "I"):
+        return "(?-i:[iI])"
+    if token[0] != "[":
+        return token
+    # Perl's /i folds neither ı nor İ to anything: a class takes them as written
+    python = {c for c in "ıİ" if re.fullmatch(token, c, re.I)}
+    perl = {c for c in "ıİ" if re.fullmatch(token, c)}
+    if extra := "".join(sorted(python - perl)):
+        token = f"(?:(?!(?-i:[{extra}])){token})"
+    if missing := "".join(sorted(perl - python)):
+        token = f"(?:(?-i:[{missing}])|{token})"
+    return token

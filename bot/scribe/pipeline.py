@@ -3,21 +3,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
 from bot.scribe.edits import Line, apply_edits
-from bot.scribe.engine import build
-from bot.scribe.lazyre import lazy
+from bot.scribe.engine import build, scribe_options_line
 from bot.scribe.logformats import read_as, read_log
 from bot.scribe.options import Options, apply_option_text
 from bot.scribe.record import Minutes
 
 _DEFAULTS = Options()
-# Only spaces around the word and the colon, as scribe.perl has it.
-_SCRIBE_OPTIONS = lazy(r" *scribeoptions *: *(.*?) *", re.I)
 
 
 # What the page loads or prints as markup is the operator's choice (command line, SCRIBEOPTIONS),
@@ -34,7 +30,7 @@ def log_options(lines: list[Line], opts: Options,
     warning (``warn``: scribe.perl prints it on stderr at once, not as a diagnostic)."""
     notes = []
     for ln in lines:
-        if ln.text[:1] not in "sS " or ln.removed or not (m := _SCRIBE_OPTIONS.fullmatch(ln.text)):
+        if ln.removed or not (m := scribe_options_line(ln.text)):
             continue
         changed, rest, warnings = apply_option_text(m[1], opts, pass_through=True)
         if warn is not None:

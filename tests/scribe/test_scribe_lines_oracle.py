@@ -20,13 +20,18 @@ A property test then mixes all of these at random under random options.
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.scribe.engine import _NOT_SPEAKER, _SPEAKER, _ZAKIM_COMMAND, _Builder, _not_speaker
+from bot.scribe.engine import _NOT_SPEAKER, _SPEAKER, _Builder, _not_speaker, _zakim_pattern
+from bot.scribe.perlchars import perl_case
 from tests.scribe.test_scribe_oracle import FORMS as ZAKIM_FORMS
-from tests.support.scribe_oracle import compare_minutes, rrsagent_log
+from tests.support.scribe_oracle import compare_minutes, require_oracle, rrsagent_log
 
 log = rrsagent_log
 
@@ -298,6 +303,27 @@ gate_text = st.text(st.sampled_from(list(" qQuUeEaAcCkKgGnNdDsShHoOwWtTpPlLvVzZi
 def test_first_word_shortcuts(t: str) -> None:
     """Zakim's commands are tested by their first word before the long pattern, and speaker
     lines by their name before the URL pattern: the same answers as the patterns alone."""
-    assert _Builder.zakim_command(t) == bool(_ZAKIM_COMMAND.match(t))
+    assert _Builder.zakim_command(t) == _zakim_pattern(t)
     if m := _SPEAKER.fullmatch(t):
         assert _not_speaker(t, m) == bool(_NOT_SPEAKER.match(t))
+
+
+# ---- Perl's /i, not Python's re.I ----
+
+_PERL_MATCHES = ("use v5.16; use JSON::PP; local $/;"
+                 "print encode_json([map { $_->[1] =~ /^(?:$_->[0])$/i ? 1 : 0 }"
+                 " @{decode_json(<STDIN>)}])")
+FOLD_PATTERNS = ("scribe", "[a-z]+", "[^a-z]+", "[a-z0-9._-]+", "[^/?#]+", r"[\w]+", "x[iI]")
+FOLD_TEXTS = ("scribe", "SCRIBE", "scrıbe", "SCRİBE", "ſcribe", "ı", "İ", "i", "I", "ſ", "K",
+              "xı", "xİ", "a.b", "ab/c")
+
+
+def test_perl_case_folds_as_perls_i() -> None:
+    """Each pattern against each text, Perl's /i (run once) and re.I after perl_case."""
+    pairs = [(p, t) for p in FOLD_PATTERNS for t in FOLD_TEXTS]
+    require_oracle()
+    done = subprocess.run(["perl", "-e", _PERL_MATCHES], input=json.dumps(pairs).encode(),
+                          capture_output=True, check=True)
+    perl = [bool(x) for x in json.loads(done.stdout)]
+    ours = [bool(re.fullmatch(perl_case(p), t, re.I)) for p, t in pairs]
+    assert [(p, t, o) for (p, t), o, e in zip(pairs, ours, perl, strict=True) if o != e] == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import random
 import re
+import subprocess
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +23,8 @@ from bot.scribe.options import (
     split_words,
     usage,
 )
+from bot.scribe.perlchars import SPACE
+from tests.support.scribe_oracle import require_oracle
 
 DEFAULT = Options()
 
@@ -342,13 +347,33 @@ def test_options_after_double_dash_are_not_applied() -> None:
     ("-scribeNick 'Jim V'", ["-scribeNick", "Jim V"]),
     ('-logo=""', ["-logo="]),
     (r"-date 09\ April\ 2014", ["-date", "09 April 2014"]),
-    ('-logo "<b>oops', ["-logo", '"<b>oops']),  # unbalanced quote: plain whitespace split
-    ("-final \\", ["-final", "\\"]),
-    ("a\u00a0b\fc", ["a\u00a0b", "c"]),  # Perl's whitespace, not Unicode's
+    ('-logo "<b>oops', []),  # a quote without its mate: no words at all, as in Getopt::Long
+    ("-final \\", []),  # so does a final lone backslash
+    ("a\u00a0b\fc\u3000d\x1ce", ["a", "b", "c", "d\x1ce"]),  # Perl's \s, Unicode rules
     ('-logo "" -final', ["-logo", "", "-final"]),
+    ('"a\\b" \'a\\b\'', ["ab", "a\\b"]),  # a backslash escapes in "…", not in '…'
+    ('-logo x"y z"\'!\'', ["-logo", "xy z!"]),  # quoted and unquoted pieces make one word
 ])
 def test_split_words_like_a_shell(text: str, words: list[str]) -> None:
     assert split_words(text) == words
+
+
+# Getopt::Long's GetOptionsFromString splits with Text::ParseWords' shellwords (core Perl)
+_SHELLWORDS = ("use v5.16; use Text::ParseWords; use JSON::PP; local $/;"
+               "print encode_json([map { [shellwords($_)] } @{decode_json(<STDIN>)}])")
+
+
+def test_split_words_is_perls_shellwords() -> None:
+    """2,000 strings of quotes, backslashes and Perl's (and not Perl's) white space, split by
+    Perl itself in one run: the same words, or none."""
+    rng = random.Random(7)
+    alphabet = list(" \t\n\x0b\x1c\u00a0\u2028\u3000\"'\\ab-=")
+    texts = ["".join(rng.choices(alphabet, k=rng.randrange(12))) for _ in range(2000)]
+    require_oracle()
+    done = subprocess.run(["perl", "-e", _SHELLWORDS], input=json.dumps(texts).encode(),
+                          capture_output=True, check=True)
+    expected = json.loads(done.stdout)
+    assert [(t, split_words(t)) for t in texts] == list(zip(texts, expected, strict=True))
 
 
 def test_apply_option_text_applies_on_top_of_base_and_returns_leftovers() -> None:
@@ -476,4 +501,4 @@ def test_split_words_never_raises(text: str) -> None:
     words = split_words(text)
     assert all(isinstance(word, str) for word in words)
     if not any(c in text for c in "'\"\\"):
-        assert words == [word for word in re.split("[ \t\r\n\f\v]+", text) if word]
+        assert words == [word for word in re.split(f"[{SPACE}]+", text) if word]
