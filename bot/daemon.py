@@ -33,9 +33,9 @@ from bot.irc.connection import Session
 from bot.irc.dedupe import Deduper, event_key, raw_message_key
 from bot.outside.asker import Outside, answer_text
 from bot.plugins import load_plugins
-from bot.publish.files import write_file
+from bot.publish.files import write_assets, write_file
 from bot.publish.log import irc_log_page, read_log, search_lines
-from bot.publish.minutes import LogLine, format_irc_log, render_all
+from bot.publish.minutes import LogLine, Look, format_irc_log, render_all
 from bot.storage.store import EventWriter, Store, upgrade_in_child
 
 log = logging.getLogger(__name__)
@@ -368,10 +368,12 @@ class Agendum:
         """The day's files, as RRSAgent lays them out, plus the minutes in Markdown and JSON."""
         lines = self.log_of(channel, day)
         base = self.cfg.publish.base_url
+        look = Look(self.cfg.publish.style, self.cfg.publish.logo)
         minutes = render_all(lines, day=datetime.fromisoformat(day).date(), channel=channel,
-                             log_url=url_for(base, channel, day, "irc.txt"))
+                             log_url=url_for(base, channel, day, "irc.txt"), look=look)
         name = partial(relative_name, channel, day)
-        files = {"irc.txt": format_irc_log(lines), "irc.html": irc_log_page(lines, channel, day),
+        files = {"irc.txt": format_irc_log(lines),
+                 "irc.html": irc_log_page(lines, channel, day, look),
                  "minutes.html": minutes["html"], "minutes.md": minutes["md"],
                  "minutes.json": minutes["json"]}
         visibility = self.store.remembered_value(self.network, channel, visibility_key(day))
@@ -380,4 +382,5 @@ class Agendum:
         for other in {r for r in roots.values() if r != root}:  # made member after public...
             for suffix in files:
                 (other / name(suffix)).unlink(missing_ok=True)
+        write_assets(root)
         return [write_file(root, name(suffix), content) for suffix, content in files.items()]

@@ -19,7 +19,7 @@ from bot.core.paths import relative_name
 from bot.core.plugin import Settings
 from bot.core.record import anchors, may_span_midnight, public_record
 from bot.plugins import record_keeper
-from bot.publish.minutes import LogLine, format_irc_html
+from bot.publish.minutes import LogLine, Look, format_irc_html
 from bot.storage.store import Store
 
 
@@ -79,8 +79,10 @@ def read_log(store: Store, network: str, channel: str, day: str,
     return log_lines(events, settings, day)
 
 
-def irc_log_page(lines: list[LogLine], channel: str, day: str) -> str:
+def irc_log_page(lines: list[LogLine], channel: str, day: str,
+                 look: Look | None = None) -> str:
     """The ``-irc.html`` log: one anchor per line, linking the text log and the minutes."""
     name = quote(relative_name(channel, day, "x").rsplit("/", 1)[1].removesuffix("-x"))
     return format_irc_html(lines, anchors(ln.time for ln in lines), channel=channel, day=day,
-                           text_name=f"{name}-irc.txt", minutes_name=f"{name}-minutes.html")
+                           text_name=f"{name}-irc.txt", minutes_name=f"{name}-minutes.html",
+                           look=look)

@@ -250,8 +250,14 @@ class EventStream:
         self.status = self.resp.status
         self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
 
-    def next(self) -> tuple[str | None, Any]:
-        """The next event: its name and its data (decoded from JSON)."""
+    def next(self, wanted: str | None = "minutes") -> tuple[str | None, Any]:
+        """The next event named ``wanted`` (any with None): its name and its data (decoded
+        from JSON). The stream also sends ``room`` events (the meeting room's state)."""
+        while (found := self._one())[0] != wanted and wanted is not None:
+            pass
+        return found
+
+    def _one(self) -> tuple[str | None, Any]:
         name, data = None, None
         while True:
             line = self.resp.readline().decode("utf-8").rstrip("\n")
@@ -289,7 +295,7 @@ def hits(reply: Reply) -> list[str]:
 
 
 def index_links(reply: Reply) -> list[str]:
-    return [unescape(h) for h in re.findall(r'href="([^"]+)"', reply.text)]
+    return [unescape(h) for h in re.findall(r'href="([^"#][^"]*)"', reply.text)]
 
 
 def index_channels(reply: Reply) -> list[str]:
