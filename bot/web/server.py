@@ -36,7 +36,7 @@ from bot.publish.files import ASSETS, asset
 from bot.publish.log import irc_log_page
 from bot.publish.minutes import Look, format_irc_log, render_all
 from bot.storage.store import Store
-from bot.web.data import Day, WebData, readable
+from bot.web.data import Day, SearchFilter, WebData, readable
 from bot.web.room import Room
 
 log = logging.getLogger(__name__)
@@ -149,11 +149,27 @@ async def _day_for(site: Site, request: web.Request, slug: str, day: str) -> Day
     return found
 
 
-async def index(request: web.Request) -> web.Response:
-    site: Site = request.app[SITE]
-    level = site.level(request)
-    days = await asyncio.to_thread(site.data.days)
-    known = await asyncio.to_thread(site.data.visibilities)
+RECENT = 5  # days of each channel on the front page; the channel's page has them all
+CHANNELS_PER_PAGE = 25
+DAYS_PER_PAGE = 50
+
+
+def _page_number(request: web.Request) -> int:
+    raw = request.query.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _pages(count: int, per_page: int, number: int) -> dict[str, int | None]:
+    last = max(1, -(-count // per_page))
+    return {"number": min(number, last), "last": last,
+            "prev": number - 1 if number > 1 else None,
+            "next": number + 1 if number < last else None}
+
+
+def _meetings(site: Site, level: str) -> dict[str, list[dict[str, Any]]]:
+    """The days this reader may read, by channel, newest first, with what the index shows."""
+    days = site.data.days()
+    known = site.data.visibilities()
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     roots = publish_roots(site.cfg)
     channels: dict[str, list[dict[str, Any]]] = {}
@@ -162,11 +178,42 @@ async def index(request: web.Request) -> web.Response:
         if not readable(visibility, level):
             continue
         minutes = (roots[visibility] / relative_name(d.channel, d.day, "minutes.html")).exists()
+        title, chair = site.data.heading(d)
         channels.setdefault(d.channel, []).append(
             {"day": d.day, "slug": d.slug, "slug_href": quote(d.slug), "href": site.href(d),
+             "title": title, "chair": chair, "lines": d.lines, "channel": d.channel,
              "minutes": minutes, "today": d.day == today, "visibility": visibility})
-    return _render(site, "web_index.html.j2", query=None,
-                   channels=sorted(channels.items(), key=lambda kv: kv[0].lower()))
+    return channels
+
+
+async def index(request: web.Request) -> web.Response:
+    """The channels (a page of them at a time), each with its latest meetings."""
+    site: Site = request.app[SITE]
+    channels = await asyncio.to_thread(_meetings, site, site.level(request))
+    ordered = sorted(channels.items(), key=lambda kv: kv[0].lower())
+    pages = _pages(len(ordered), CHANNELS_PER_PAGE, _page_number(request))
+    first = (int(pages["number"] or 1) - 1) * CHANNELS_PER_PAGE
+    shown = [(name, days[:RECENT], len(days), quote(days[0]["slug"]))
+             for name, days in ordered[first:first + CHANNELS_PER_PAGE]]
+    return _render(site, "web_index.html.j2", query=None, channels=shown, pages=pages,
+                   here=f"{site.root}/")
+
+
+async def channel_page(request: web.Request) -> web.Response:
+    """Every meeting of one channel, a page at a time."""
+    site: Site = request.app[SITE]
+    slug = request.match_info["slug"]
+    channels = await asyncio.to_thread(_meetings, site, site.level(request))
+    found = next(((name, days) for name, days in channels.items() if days[0]["slug"] == slug),
+                 None)
+    if found is None:
+        raise web.HTTPNotFound(text="No such channel.\n")
+    name, days = found
+    pages = _pages(len(days), DAYS_PER_PAGE, _page_number(request))
+    first = (int(pages["number"] or 1) - 1) * DAYS_PER_PAGE
+    return _render(site, "web_channel.html.j2", query=None, channel=name, count=len(days),
+                   days=days[first:first + DAYS_PER_PAGE], pages=pages,
+                   here=f"{site.root}/channel/{quote(slug)}")
 
 
 async def page(request: web.Request) -> web.Response:
@@ -202,18 +249,57 @@ async def page(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type=kind, charset="utf-8")
 
 
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+SNIPPET = 240  # characters of a long line shown around the first match
+
+
+def snippet(text: str, words: list[str]) -> list[tuple[str, bool]]:
+    """The line (around its first match when long) in parts, each marked if it matches one of
+    ``words`` (a word, or a word's start: the search takes the last one as a prefix)."""
+    found = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.I)
+    first = found.search(text)
+    start = max(0, first.start() - SNIPPET // 3) if first and len(text) > SNIPPET else 0
+    piece = text[start:start + SNIPPET]
+    parts: list[tuple[str, bool]] = [("…", False)] if start else []
+    at = 0
+    for m in found.finditer(piece):
+        parts += [(piece[at:m.start()], False), (m.group(), True)]
+        at = m.end()
+    parts.append((piece[at:], False))
+    if start + SNIPPET < len(text):
+        parts.append(("…", False))
+    return [p for p in parts if p[0]]
+
+
+def _hits(site: Site, query: str, level: str, limit: int,
+          where: SearchFilter) -> list[dict[str, Any]]:
+    words = re.findall(r"\w+", query.lower())
+    return [{"day": d.day, "time": ln.time.strftime("%H:%M:%S"), "channel": d.channel,
+             "nick": ln.nick, "parts": snippet(ln.text, words), "title": site.data.heading(d)[0],
+             "href": f"{site.href(d)}-irc.html#{ln.time.strftime('T%H-%M-%S')}"}
+            for d, ln in site.data.search(query, level, limit, where)]
+
+
 async def search(request: web.Request) -> web.Response:
+    """Full-text search, filtered by channel and a range of days; each hit a highlighted
+    snippet linking to its line in the log."""
     site: Site = request.app[SITE]
+    level = site.level(request)
     query = request.query.get("q", "").strip()[:200]
+    slug = request.query.get("channel", "") or None
+    start, end = (v if _DAY.fullmatch(v := request.query.get(k, "")) else None
+                  for k in ("from", "to"))
+    channels = await asyncio.to_thread(_meetings, site, level)
+    options = sorted(((days[0]["slug"], name) for name, days in channels.items()),
+                     key=lambda o: o[1].lower())
     hits: list[dict[str, Any]] = []
     limit = 50
-    if query:
-        found = await asyncio.to_thread(site.data.search, query, site.level(request), limit)
-        hits = [{"day": d.day, "time": ln.time.strftime("%H:%M:%S"), "channel": d.channel,
-                 "nick": ln.nick, "text": ln.text,
-                 "href": f"{site.href(d)}-irc.html#{ln.time.strftime('T%H-%M-%S')}"}
-                for d, ln in found]
-    return _render(site, "web_search.html.j2", query=query, hits=hits, limit=limit)
+    words = re.findall(r"\w+", query.lower())
+    if words:
+        hits = await asyncio.to_thread(_hits, site, query, level, limit,
+                                       SearchFilter(slug, start, end))
+    return _render(site, "web_search.html.j2", query=query, hits=hits, limit=limit,
+                   options=options, channel=slug, start=start or "", end=end or "")
 
 
 async def live(request: web.Request) -> web.Response:
@@ -320,6 +406,7 @@ def make_app(cfg: Config, store: Store) -> web.Application:
     if root:
         app.router.add_get(root, index)
     app.router.add_get(f"{root}/search", search)
+    app.router.add_get(f"{root}/channel/{{slug}}", channel_page)
     app.router.add_get(f"{root}/static/{{name:[a-z0-9/_.-]+}}", static)
     app.router.add_get(f"{root}/live/{{slug}}", live)
     app.router.add_get(f"{root}/live/{{slug}}/stream", live_stream)

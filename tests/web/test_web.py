@@ -289,9 +289,18 @@ def first_event(site: Site, path: str, password: str | None = None
 
 
 def hits(reply: Reply) -> list[str]:
-    """The lines a search results page shows, as text."""
-    return [unescape(re.sub(r"<[^>]+>", "", m))
-            for m in re.findall(r"<p class=hit>(.*?)</p>", reply.text, re.S)]
+    """The lines a search results page shows, as text: "day time channel <nick> line"."""
+    def text(html: str) -> str:
+        return unescape(re.sub(r"<[^>]+>", "", html))
+
+    found = []
+    for m in re.findall(r"<li class=hit>(.*?)</li>", reply.text, re.S):
+        when = re.search(r"class=when[^>]*>(.*?)</a>", m, re.S)
+        channel = re.search(r"<span class=channel>(.*?)</span>", m, re.S)
+        line = re.search(r"<div class=line-text>(.*?)</div>", m, re.S)
+        assert when and channel and line, m
+        found.append(f"{text(when[1])} {text(channel[1])} {text(line[1])}")
+    return found
 
 
 def index_links(reply: Reply) -> list[str]:
