@@ -218,3 +218,32 @@ def test_a_long_line_is_cut_around_its_match(tmp_path: Path, sqlite_url: str) ->
         shown = re.search(r"<div class=line-text>(.*?)</div>", page, re.S)
         assert shown and "<mark>rambutan</mark>" in shown[1]
         assert shown[1].count("filler") < 40 and "…" in shown[1]
+
+
+@pytest.mark.browser
+def test_dark_mode_and_print_follow_the_reader(pages_site: Site, browser: Browser,
+                                               tmp_path: Path) -> None:
+    """prefers-color-scheme: dark gives dark pages that still pass axe's contrast checks;
+    printing drops the site's bar and the header's icons."""
+    problems = []
+    for kind in ("index", "minutes", "live", "search"):
+        visit = browser.open(pages_site.url(page_types()[kind]))
+        page = visit.page
+        page.emulate_media(color_scheme="dark")
+        if kind == "live":
+            page.wait_for_function(
+                "() => document.getElementById('live-status').dataset.room", timeout=15_000)
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        if background != "rgb(21, 24, 28)":
+            problems.append(f"{kind}: dark mode background is {background}")
+        if found := a11y.violations(page):
+            problems.append(f"{kind} (dark): axe: {found}")
+        page.screenshot(path=str(tmp_path / f"{kind}-dark.png"), full_page=True)
+        page.emulate_media(media="print", color_scheme="light")
+        hidden = page.evaluate("""() => [...document.querySelectorAll('.site-bar, nav#links')]
+            .map(e => getComputedStyle(e).display)""")
+        if any(d != "none" for d in hidden):
+            problems.append(f"{kind}: printed with the site's bar or icons: {hidden}")
+        if kind == "minutes":
+            page.pdf(path=str(tmp_path / "minutes.pdf"))
+    assert problems == []
