@@ -20,6 +20,7 @@ import hmac
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -74,18 +75,21 @@ class Site:
     root: str  # the path prefix of publish.base_url ("" or "/minutes")
     look: Look
     rooms: dict[str, Room]  # folded channel -> its live room, made when first watched
+    rooms_lock: threading.Lock
 
     @property
     def sheet(self) -> str:
         return self.look.sheet(f"{self.root}/static/")
 
     def room(self, channel: str) -> Room:
-        """The channel's live room (the caller catches it up, in a thread)."""
+        """The channel's live room, shared by its viewers (the caller catches it up, in a
+        thread)."""
         key = fold(channel)
-        if key not in self.rooms:
-            self.rooms[key] = Room(self.data.store, self.data.network, self.data.settings,
-                                   channel, timedelta(hours=self.cfg.bot.replay_hours))
-        return self.rooms[key]
+        with self.rooms_lock:
+            if key not in self.rooms:
+                self.rooms[key] = Room(self.data.store, self.data.network, self.data.settings,
+                                       channel, timedelta(hours=self.cfg.bot.replay_hours))
+            return self.rooms[key]
 
     def level(self, request: web.Request) -> str:
         """public, member or team: what the request's password opens."""
@@ -331,11 +335,13 @@ def _minutes_html(site: Site, day: Day) -> str:
                       log_url=log_url, look=look)["html"]
 
 
-def _room_view(site: Site, channel: str) -> str:
-    """The room caught up with the store, as the JSON the page draws."""
+def _room_view(site: Site, channel: str, sent: int) -> tuple[int, str | None]:
+    """The room caught up with the store: its version, and its view as JSON when the
+    version is not ``sent`` (the one this viewer has)."""
     room = site.room(channel)
     room.catch_up()
-    return json.dumps(room.view())
+    version = room.last_id
+    return version, (json.dumps(room.view()) if version != sent else None)
 
 
 def _event(name: str, data: str) -> bytes:
@@ -355,7 +361,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
                                            **security_headers(site)})
     await response.prepare(request)
     closing: asyncio.Event = request.app[CLOSING]
-    sent_log, sent_room = -1, ""
+    sent_log, sent_room = -1, -1
     # Until the reader goes away or the server stops: look for new events, send what changed.
     while not closing.is_set() and request.transport is not None \
             and not request.transport.is_closing():
@@ -364,18 +370,12 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
             sent_log = current.last_id
             html = await asyncio.to_thread(_minutes_html, site, current)
             await response.write(_event("minutes", json.dumps(html)))
-        view = await asyncio.to_thread(_room_view, site, day.channel)
-        if _without_clock(view) != sent_room:
-            sent_room = _without_clock(view)
+        sent_room, view = await asyncio.to_thread(_room_view, site, day.channel, sent_room)
+        if view is not None:
             await response.write(_event("room", view))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(closing.wait(), LIVE_POLL)
     return response
-
-
-def _without_clock(view: str) -> str:
-    """The view minus its "now": a room that did not change is not sent again."""
-    return re.sub(r'"now": "[^"]*"', "", view, count=1)
 
 
 async def static(request: web.Request) -> web.Response:
@@ -393,7 +393,7 @@ def make_app(cfg: Config, store: Store) -> web.Application:
     """The web application over ``store``; its URLs live under publish.base_url's path."""
     root = _root(cfg.publish.base_url)
     site = Site(cfg, WebData(store, cfg.irc.network, settings_for(cfg)), root,
-                Look(cfg.publish.style, cfg.publish.logo), {})
+                Look(cfg.publish.style, cfg.publish.logo), {}, threading.Lock())
     app = web.Application(middlewares=[_headers])
     app[SITE] = site
     app[CLOSING] = asyncio.Event()  # set at shutdown: live streams end at once
