@@ -360,6 +360,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
                                            "Cache-Control": "no-store",
                                            **security_headers(site)})
     await response.prepare(request)
+    await response.write(b"retry: 1000\n\n")  # after a restart, back within a second
     closing: asyncio.Event = request.app[CLOSING]
     sent_log, sent_room = -1, -1
     # Until the reader goes away or the server stops: look for new events, send what changed.

@@ -35,7 +35,7 @@ AUDIT = """() => ({
     jsLinks: [...document.querySelectorAll('a[href]')].filter(a => a.protocol === 'javascript:')
         .map(a => a.getAttribute('href')),
 })"""
-WAIT = 10_000  # ms: a change must show by then (the bench measures the real latency)
+WAIT = 20_000  # ms: a change must show by then (the bench measures the real latency)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
