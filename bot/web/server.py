@@ -49,7 +49,7 @@ _PAGE = re.compile(r"(?P<dd>\d\d)-(?P<slug>[A-Za-z0-9_.%-]+?)-"
                    r"|minutes\.json)")
 _TYPES = {"html": "text/html", "txt": "text/plain", "md": "text/markdown",
           "json": "application/json"}
-LIVE_POLL = 0.2  # seconds between looks for new events in the live view
+LIVE_POLL = 0.1  # seconds between looks for new events, one per watched channel-day
 _STATIC = {"live.js": "text/javascript", **{name: "text/css" if name.endswith(".css")
                                             else "image/svg+xml" for name in ASSETS}}
 
@@ -114,6 +114,7 @@ class Site:
 
 SITE = web.AppKey("site", Site)
 CLOSING = web.AppKey("closing", asyncio.Event)
+FEEDS = web.AppKey("feeds", dict[tuple[str, str], "Feed"])
 
 
 def _render(site: Site, template: str, **values: Any) -> web.Response:
@@ -337,7 +338,7 @@ def _minutes_html(site: Site, day: Day) -> str:
 
 def _room_view(site: Site, channel: str, sent: int) -> tuple[int, str | None]:
     """The room caught up with the store: its version, and its view as JSON when the
-    version is not ``sent`` (the one this viewer has)."""
+    version is not ``sent``."""
     room = site.room(channel)
     room.catch_up()
     version = room.last_id
@@ -347,6 +348,63 @@ def _room_view(site: Site, channel: str, sent: int) -> tuple[int, str | None]:
 def _event(name: str, data: str) -> bytes:
     """One server-sent event; ``data`` is JSON, so it holds no newline."""
     return f"event: {name}\ndata: {data}\n\n".encode()
+
+
+class Feed:
+    """One channel-day's live stream, shared by everyone watching it: one look at the store
+    every ``LIVE_POLL`` seconds however many watch, and each change encoded once."""
+
+    def __init__(self, site: Site, day: Day) -> None:
+        self.site, self.day = site, day
+        self.minutes: tuple[int, bytes] | None = None  # (the log's last event id, the event)
+        self.room: tuple[int, bytes] | None = None  # (the room's version, the event)
+        self.version = 0  # moves after every change, under ``changed``
+        self.changed = asyncio.Condition()
+        self.viewers = 0
+        self.task: asyncio.Task[None] | None = None
+
+    def running(self, closing: asyncio.Event) -> None:
+        """Make sure the feed runs (each viewer asks every time it waits): it stops when
+        nobody watches, and a failed look is logged and tried again."""
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run(closing))
+
+    async def _run(self, closing: asyncio.Event) -> None:
+        try:
+            while self.viewers > 0 and not closing.is_set():
+                try:
+                    moved = await self._look()
+                except Exception:
+                    log.exception("live view of %s %s", self.day.channel, self.day.day)
+                    moved = False
+                if moved:
+                    async with self.changed:
+                        self.version += 1
+                        self.changed.notify_all()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(closing.wait(), LIVE_POLL)
+        finally:
+            async with self.changed:  # the server stops: viewers stop waiting
+                self.changed.notify_all()
+
+    async def _look(self) -> bool:
+        site, day, changed = self.site, self.day, False
+        current = await asyncio.to_thread(site.data.find, day.slug, day.day)
+        if current is not None and (self.minutes is None or self.minutes[0] != current.last_id):
+            html = await asyncio.to_thread(_minutes_html, site, current)
+            self.minutes, changed = (current.last_id, _event("minutes", json.dumps(html))), True
+        version, view = await asyncio.to_thread(_room_view, site, day.channel,
+                                                self.room[0] if self.room else -1)
+        if view is not None:
+            self.room, changed = (version, _event("room", view)), True
+        return changed
+
+    async def wait(self, seen: int, timeout: float) -> None:
+        """Until the feed moves past version ``seen`` (or ``timeout`` seconds pass)."""
+        async with self.changed:
+            if self.version == seen:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.changed.wait(), timeout)
 
 
 async def live_stream(request: web.Request) -> web.StreamResponse:
@@ -362,20 +420,22 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     await response.write(b"retry: 1000\n\n")  # after a restart, back within a second
     closing: asyncio.Event = request.app[CLOSING]
-    sent_log, sent_room = -1, -1
-    # Until the reader goes away or the server stops: look for new events, send what changed.
-    while not closing.is_set() and request.transport is not None \
-            and not request.transport.is_closing():
-        current = await asyncio.to_thread(site.data.find, day.slug, day.day)
-        if current is not None and current.last_id != sent_log:
-            sent_log = current.last_id
-            html = await asyncio.to_thread(_minutes_html, site, current)
-            await response.write(_event("minutes", json.dumps(html)))
-        sent_room, view = await asyncio.to_thread(_room_view, site, day.channel, sent_room)
-        if view is not None:
-            await response.write(_event("room", view))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(closing.wait(), LIVE_POLL)
+    feed = request.app[FEEDS].setdefault((day.slug, day.day), Feed(site, day))
+    feed.viewers += 1
+    sent: list[tuple[int, bytes] | None] = [None, None]
+    try:
+        # Until the reader goes away or the server stops: send what changed.
+        while not closing.is_set() and request.transport is not None \
+                and not request.transport.is_closing():
+            seen = feed.version
+            feed.running(closing)
+            for i, part in enumerate((feed.minutes, feed.room)):
+                if part is not None and part is not sent[i]:
+                    sent[i] = part
+                    await response.write(part[1])
+            await feed.wait(seen, 1.0)  # at least once a second: is the reader still there?
+    finally:
+        feed.viewers -= 1
     return response
 
 
@@ -398,6 +458,7 @@ def make_app(cfg: Config, store: Store) -> web.Application:
     app = web.Application(middlewares=[_headers])
     app[SITE] = site
     app[CLOSING] = asyncio.Event()  # set at shutdown: live streams end at once
+    app[FEEDS] = {}  # (slug, day) -> the live feed its viewers share
 
     async def closing(app: web.Application) -> None:
         app[CLOSING].set()
