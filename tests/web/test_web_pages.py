@@ -21,7 +21,7 @@ from bot.core.paths import url_for
 from bot.publish.files import write_assets
 from bot.publish.log import log_lines
 from bot.publish.minutes import Look, render_all
-from bot.web.server import CHANNELS_PER_PAGE, DAYS_PER_PAGE, RECENT
+from bot.web.server import CHANNELS_PER_PAGE, DAYS_PER_PAGE, RECENT, csp
 from tests.support import a11y
 from tests.support import browser as support
 from tests.support.browser import Browser
@@ -247,3 +247,22 @@ def test_dark_mode_and_print_follow_the_reader(pages_site: Site, browser: Browse
         if kind == "minutes":
             page.pdf(path=str(tmp_path / "minutes.pdf"))
     assert problems == []
+
+
+@pytest.mark.parametrize(("look", "styles"), [
+    (Look("bundled"), "style-src 'self';"),
+    (Look("w3c"), "style-src 'self' https://www.w3.org;"),
+    (Look("https://css.example:8443/a/m.css"), "style-src 'self' https://css.example:8443;"),
+    (Look("/css/m.css"), "style-src 'self';"),
+])
+def test_the_content_security_policy_allows_only_the_configured_sheets(
+        look: Look, styles: str) -> None:
+    policy = csp(look)
+    assert styles in policy and "unsafe-inline" not in policy
+    assert "script-src 'self';" in policy and "base-uri 'none'" in policy
+
+
+def test_pages_are_sent_with_the_strict_policy(pages_site: Site) -> None:
+    for kind, path in page_types().items():
+        policy = get(pages_site, path).headers["content-security-policy"]
+        assert policy == csp(Look()), kind
