@@ -166,7 +166,8 @@ def _page_number(request: web.Request) -> int:
 
 def _pages(count: int, per_page: int, number: int) -> dict[str, int | None]:
     last = max(1, -(-count // per_page))
-    return {"number": min(number, last), "last": last,
+    number = min(number, last)
+    return {"number": number, "last": last,
             "prev": number - 1 if number > 1 else None,
             "next": number + 1 if number < last else None}
 
@@ -183,12 +184,19 @@ def _meetings(site: Site, level: str) -> dict[str, list[dict[str, Any]]]:
         if not readable(visibility, level):
             continue
         minutes = (roots[visibility] / relative_name(d.channel, d.day, "minutes.html")).exists()
-        title, chair = site.data.heading(d)
         channels.setdefault(d.channel, []).append(
             {"day": d.day, "slug": d.slug, "slug_href": quote(d.slug), "href": site.href(d),
-             "title": title, "chair": chair, "lines": d.lines, "channel": d.channel,
+             "of": d, "lines": d.lines, "channel": d.channel,
              "minutes": minutes, "today": d.day == today, "visibility": visibility})
     return channels
+
+
+def _headed(site: Site, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows shown, with their title and chair (only these: a day that may have gone off
+    the record is read to find them)."""
+    for row in rows:
+        row["title"], row["chair"] = site.data.heading(row["of"])
+    return rows
 
 
 async def index(request: web.Request) -> web.Response:
@@ -198,8 +206,8 @@ async def index(request: web.Request) -> web.Response:
     ordered = sorted(channels.items(), key=lambda kv: kv[0].lower())
     pages = _pages(len(ordered), CHANNELS_PER_PAGE, _page_number(request))
     first = (int(pages["number"] or 1) - 1) * CHANNELS_PER_PAGE
-    shown = [(name, days[:RECENT], len(days), quote(days[0]["slug"]))
-             for name, days in ordered[first:first + CHANNELS_PER_PAGE]]
+    shown = [(name, await asyncio.to_thread(_headed, site, days[:RECENT]), len(days),
+              quote(days[0]["slug"])) for name, days in ordered[first:first + CHANNELS_PER_PAGE]]
     return _render(site, "web_index.html.j2", query=None, channels=shown, pages=pages,
                    here=f"{site.root}/")
 
@@ -216,8 +224,9 @@ async def channel_page(request: web.Request) -> web.Response:
     name, days = found
     pages = _pages(len(days), DAYS_PER_PAGE, _page_number(request))
     first = (int(pages["number"] or 1) - 1) * DAYS_PER_PAGE
+    shown = await asyncio.to_thread(_headed, site, days[first:first + DAYS_PER_PAGE])
     return _render(site, "web_channel.html.j2", query=None, channel=name, count=len(days),
-                   days=days[first:first + DAYS_PER_PAGE], pages=pages,
+                   days=shown, pages=pages,
                    here=f"{site.root}/channel/{quote(slug)}")
 
 

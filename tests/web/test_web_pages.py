@@ -188,6 +188,8 @@ def test_a_channels_meetings_come_a_page_at_a_time(tmp_path: Path, sqlite_url: s
         assert one.count("Session ") == DAYS_PER_PAGE and f"Session {len(days) - 1}<" in one
         two = get(site, f"{PREFIX}/channel/alot?page=2").text
         assert two.count("Session ") == 3 and "Session 0<" in two and "rel=prev" in two
+        far = get(site, f"{PREFIX}/channel/alot?page=999").text
+        assert "Page 2 of 2" in far and "?page=1\" rel=prev" in far and "rel=next" not in far
         assert get(site, f"{PREFIX}/channel/nosuch").status == 404
         assert get(site, f"{PREFIX}/channel/alot?page=x").status == 200
 
