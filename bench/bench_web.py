@@ -151,7 +151,7 @@ def run(a: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         t1 = time.perf_counter()
         bot.write_minutes(channel, day)
         drafts.append((time.perf_counter() - t1) * 1000)
-    bot.storage.store.close()
+    bot.store.close()
     r["draft_ms"] = {"p50": pct(drafts, 50), "p99": pct(drafts, 99), "max": round(max(drafts), 1)}
 
     server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "-c", str(config)],
