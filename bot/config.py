@@ -50,6 +50,13 @@ def _http_url(value: str) -> bool:
         r"\s", value)
 
 
+def _sheet_url(value: str) -> bool:
+    """A style sheet or logo the pages load: http(s) with a host, or a path on this site."""
+    if re.search(r"[\s\"'<>\\]", value):
+        return False
+    return (value.startswith("/") and not value.startswith("//")) or _http_url(value)
+
+
 def _nick(value: str) -> bool:
     return bool(_NICK_RE.fullmatch(value))
 
@@ -132,6 +139,11 @@ class PublishConfig:
     base_url: str = option("http://localhost:8000", _http_url, "must be an http(s) URL with a"
                            " host, e.g. https://example.org/minutes")
     restricted_dir: Path = option(Path("restricted"), bool, "must not be empty")
+    style: str = option("bundled", lambda v: v in ("bundled", "w3c") or _sheet_url(v),
+                        'must be "bundled", "w3c", or the http(s) URL (or /path) of a style'
+                        " sheet")
+    logo: str = option("", lambda v: v in ("", "none") or _sheet_url(v),
+                       'must be "", "none", or the http(s) URL (or /path) of an image')
 
 
 @dataclass(frozen=True)

@@ -580,7 +580,8 @@ class Agendum:
         await self.sent()  # lines said just before (end meeting's attendance) are in the log
         await self.writer.flush()
         job = Job(url=self.cfg.storage.url, network=self.network, channel=effect.channel,
-                  day=effect.day, settings=self.router.settings, roots=publish_roots(self.cfg))
+                  day=effect.day, settings=self.router.settings, roots=publish_roots(self.cfg),
+                  style=self.cfg.publish.style, logo=self.cfg.publish.logo)
         await self.trimmed()  # the day's traffic may have left freed pages behind
         try:
             async with self.drafting:

@@ -42,6 +42,8 @@ class Queue:
     speaker: str | None = None  # the last one recognised while timing
     turn: int = 0  # counts timed recognitions: an old turn's timer stays silent
     timers: tuple[Timer, ...] = ()  # the current speaker's warnings still to come
+    floor: str | None = None  # the last one recognised (ack), timed or not: the live view
+    floor_since: datetime | None = None  # when they were recognised
 
     @property
     def names(self) -> list[str]:
@@ -291,6 +293,7 @@ class QueuePlugin(Plugin[Queue]):
             out.append(Say(f"{name}, you wanted to " + " and to ".join(notes)))
         if announce:  # "ack next" shows who is left; a plain "ack" only passes on notes
             out.append(describe(queue))
+        queue = replace(queue, floor=name, floor_since=cmd.event.time)
         queue, timers = self._start_turn(cmd, queue, name)
         return [*out, *self._put(cmd.channel, queue), *timers]
 
@@ -376,10 +379,10 @@ class QueuePlugin(Plugin[Queue]):
     # what other plugins and the clock tell us
 
     def on_signal(self, signal: Signal, event: Event) -> None:
-        if signal.name == "agendum-taken-up":
+        if signal.name == "agendum-taken-up":  # a new item: the queue opens, nobody speaks yet
             queue = self.channels.get(signal.channel)
-            if queue.closed:
-                self.channels.put(signal.channel, replace(queue, closed=False))
+            self.channels.put(signal.channel,
+                              replace(queue, closed=False, floor=None, floor_since=None))
 
     def on_timer(self, event: Event) -> list[Say]:
         queue = self.channels.get(event.channel)

@@ -19,9 +19,9 @@ from sqlalchemy.exc import DBAPIError
 from bot.core.paths import relative_name, url_for
 from bot.core.record import visibility_key
 from bot.core.text import reason
-from bot.publish.files import write_file
+from bot.publish.files import write_assets, write_file
 from bot.publish.log import irc_log_page, read_log
-from bot.publish.minutes import format_irc_log, render_all
+from bot.publish.minutes import Look, format_irc_log, render_all
 from bot.publish.worker import CANNOT_READ, CANNOT_WRITE, Job
 from bot.storage.store import Store
 
@@ -31,11 +31,12 @@ def publish_day(store: Store, job: Job) -> list[Path]:
     under the folder of the day's visibility (and gone from the others)."""
     lines = read_log(store, job.network, job.channel, job.day, job.settings)
     base = job.settings.base_url
+    look = Look(job.style, job.logo)
     minutes = render_all(lines, day=datetime.fromisoformat(job.day).date(), channel=job.channel,
-                         log_url=url_for(base, job.channel, job.day, "irc.txt"))
+                         log_url=url_for(base, job.channel, job.day, "irc.txt"), look=look)
     name = partial(relative_name, job.channel, job.day)
     files = {"irc.txt": format_irc_log(lines),
-             "irc.html": irc_log_page(lines, job.channel, job.day),
+             "irc.html": irc_log_page(lines, job.channel, job.day, look),
              "minutes.html": minutes["html"], "minutes.md": minutes["md"],
              "minutes.json": minutes["json"]}
     del lines, minutes  # a big day: leave room for the writing
@@ -44,6 +45,7 @@ def publish_day(store: Store, job: Job) -> list[Path]:
     for other in {r for r in job.roots.values() if r != root}:  # made member after public...
         for suffix in files:
             (other / name(suffix)).unlink(missing_ok=True)
+    write_assets(root)  # the bundled style sheet and icons the pages link to
     return [write_file(root, name(suffix), content) for suffix, content in files.items()]
 
 

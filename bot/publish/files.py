@@ -7,7 +7,27 @@ from __future__ import annotations
 
 import os
 import tempfile
+from importlib.resources import files
 from pathlib import Path
+
+# agendum's style sheet and icons, as the published pages link them (``static/`` beside the
+# {YYYY} folders) and as ``agendum serve`` serves them.
+ASSETS = ("agendum.css", "icons/go-previous.svg", "icons/go-next.svg", "icons/chronometer.svg",
+          "icons/text-plain.svg")
+
+
+def asset(name: str) -> bytes:
+    """One of ``ASSETS``, from the installed package."""
+    return files("bot").joinpath("static", name).read_bytes()
+
+
+def write_assets(root: Path) -> None:
+    """Put the style sheet and icons under ``root/static``, unless already there as they are."""
+    for name in ASSETS:
+        content = asset(name)
+        path = root / "static" / name
+        if not path.is_file() or path.read_bytes() != content:
+            write_file(root, f"static/{name}", content.decode("utf-8"))
 
 
 def write_file(root: Path, relative: str, content: str) -> Path:

@@ -8,6 +8,7 @@ day's log and turns them into ``LogLine``s for the publisher, the web and ``grep
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import re2
@@ -21,6 +22,9 @@ from bot.core.record import anchors, may_span_midnight, public_record
 from bot.plugins import record_keeper
 from bot.publish.lines import LogLine
 from bot.storage.store import Store
+
+if TYPE_CHECKING:  # drawing pages needs Jinja2: the daemon, which only searches, never does
+    from bot.publish.minutes import Look
 
 
 def log_lines(events: list[Event], settings: Settings, day: str | None = None) -> list[LogLine]:
@@ -85,10 +89,12 @@ def read_log(store: Store, network: str, channel: str, day: str,
     return log_lines(events, settings, day)
 
 
-def irc_log_page(lines: list[LogLine], channel: str, day: str) -> str:
+def irc_log_page(lines: list[LogLine], channel: str, day: str,
+                 look: Look | None = None) -> str:
     """The ``-irc.html`` log: one anchor per line, linking the text log and the minutes."""
     from bot.publish.minutes import format_irc_html  # Jinja2: only where pages are drawn
 
     name = quote(relative_name(channel, day, "x").rsplit("/", 1)[1].removesuffix("-x"))
     return format_irc_html(lines, anchors(ln.time for ln in lines), channel=channel, day=day,
-                           text_name=f"{name}-irc.txt", minutes_name=f"{name}-minutes.html")
+                           text_name=f"{name}-irc.txt", minutes_name=f"{name}-minutes.html",
+                           look=look)

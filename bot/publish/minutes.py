@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from bot.publish.lines import LogLine
 from bot.scribe.html import render_html
@@ -63,24 +64,63 @@ def parse_log(text: str, day: date) -> list[LogLine]:
     return result
 
 
+# From a published page ({YYYY}/{MM}/…) to the folder of agendum's style sheet and icons,
+# written beside the published files (``bot.publish.files.write_assets``) and served by
+# ``agendum serve``: relative, so any web server serving publish.dir finds them too.
+ASSETS = "../../static/"
+
+
+@dataclass(frozen=True)
+class Look:
+    """How published pages look: ``[publish] style`` and ``logo``.
+
+    style: "bundled" (agendum's own sheet), "w3c" (W3C's sheets, icons and logo, as
+    RRSAgent's minutes have them) or the URL of a style sheet. logo: "" (none, or W3C's with
+    the w3c style), "none", or the URL of an image.
+    """
+
+    style: str = "bundled"
+    logo: str = ""
+    assets: str = ASSETS  # where the page finds agendum's sheet and icons
+
+    def options(self, opts: Options) -> Options:
+        """``opts`` with the engine's page frame set for this look."""
+        if self.style != "w3c":
+            sheet = None if self.style == "bundled" else self.style
+            opts = replace(opts, assets=self.assets, stylesheet=sheet)
+        if self.logo == "none":
+            opts = replace(opts, logo="")
+        elif self.logo:
+            opts = replace(opts, logo=str(Markup('<img src="{}" alt="Logo" height=60>')
+                                          .format(self.logo)))
+        return opts
+
+    def sheet(self, assets: str) -> str:
+        """The style sheet agendum's own pages (log, index, search, live) link: the URL
+        given, else agendum's (W3C has none for them)."""
+        return self.style if self.style not in ("bundled", "w3c") else assets + "agendum.css"
+
+
 def render_minutes(
     lines: Sequence[LogLine], *, day: date, channel: str, log_url: str | None = None,
-    draft: bool = True,
+    draft: bool = True, look: Look | None = None,
 ) -> str:
     """Minutes of the channel's lines, as ``draft minutes`` publishes them."""
-    return render_all(lines, day=day, channel=channel, log_url=log_url, draft=draft)["html"]
+    return render_all(lines, day=day, channel=channel, log_url=log_url, draft=draft,
+                      look=look)["html"]
 
 
 def render_all(
     lines: Sequence[LogLine], *, day: date, channel: str, log_url: str | None = None,
-    draft: bool = True,
+    draft: bool = True, look: Look | None = None,
 ) -> dict[str, str]:
     """The minutes as HTML (scribe.perl's), Markdown and JSON, from one run of the engine.
 
     The log goes through the engine as text, so the bot's minutes and those of
-    ``agendum minutes`` on the published ``-irc.txt`` file are the same document.
+    ``agendum minutes`` on the published ``-irc.txt`` file are the same document (with
+    ``look`` W3C's, the command line's default; else they differ in the page's frame only).
     """
-    opts = Options(draft=draft, embed_diagnostics=True)  # as W3C's RRSAgent publishes them
+    opts = (look or Look()).options(Options(draft=draft, embed_diagnostics=True))  # RRSAgent's
     m, opts = make_minutes(format_irc_log(lines), opts, log_url=log_url, default_date=day)
     if m.title == "(MEETING TITLE)":
         m = replace(m, title=f"{channel} meeting")
@@ -97,9 +137,11 @@ class _Shown:
 
 
 def format_irc_html(lines: Sequence[LogLine], anchors: Sequence[str], *, channel: str,
-                    day: str, text_name: str, minutes_name: str) -> str:
+                    day: str, text_name: str, minutes_name: str, look: Look | None = None) -> str:
     """RRSAgent's HTML log: one anchored paragraph per line, every user string escaped."""
+    look = look or Look()
     shown = [_Shown(a, _utc(ln.time).strftime("%H:%M:%S"), ln.nick, _NEWLINES.sub(" ", ln.text))
              for ln, a in zip(lines, anchors, strict=True)]
     return _ENV.get_template("irc.html.j2").render(
-        channel=channel, day=day, lines=shown, text_name=text_name, minutes_name=minutes_name)
+        channel=channel, day=day, lines=shown, text_name=text_name, minutes_name=minutes_name,
+        sheet=look.sheet(look.assets))

@@ -41,6 +41,8 @@ class Job:
     day: str
     settings: Settings
     roots: dict[str, Path]  # visibility -> folder (bot.config.publish_roots)
+    style: str = "bundled"  # [publish] style and logo (bot.publish.minutes.Look)
+    logo: str = ""
 
 
 class DraftFailed(Exception):

@@ -141,6 +141,8 @@ def styles(opts: Options) -> list[tuple[str, str, str]]:
     kind, old = styleset(opts), opts.old_style
     links: list[tuple[bool, str, str]] = []  # (alternate, title, href)
     custom = _page_url(opts.stylesheet)
+    if opts.assets is not None:  # agendum's own pages: one sheet, nothing from W3C
+        return [("stylesheet", "Default", custom or f"{opts.assets}agendum.css")]
     if custom is not None:
         links.append((False, "Default", custom))
     alt = custom is not None
@@ -166,7 +168,7 @@ def _logo(opts: Options) -> str:
     is given, with -fancy; else W3C's."""
     if opts.logo is not None:
         return opts.logo
-    return "" if styleset(opts) == "fancy" else LOGO
+    return "" if styleset(opts) == "fancy" or opts.assets is not None else LOGO
 
 
 def recording_urls(url: str) -> tuple[str, str]:
@@ -481,6 +483,14 @@ def people(values: Sequence[str], limit: int) -> Markup:
     return Markup(html)
 
 
+def _icons(links: list[tuple[str | None, str, str]],
+           opts: Options) -> list[tuple[str | None, str, str]]:
+    """The header links' icons: W3C's PNGs, or agendum's SVGs of the same names."""
+    if opts.assets is None:
+        return links
+    return [(url, title, icon.replace(".png", ".svg")) for url, title, icon in links]
+
+
 def render_html(m: Minutes, opts: Options) -> str:
     """The whole document as one string."""
     return "".join(html_chunks(m, opts))
@@ -501,7 +511,8 @@ def html_chunks(m: Minutes, opts: Options) -> Iterator[str]:
     canonical = recording["canonical"] if recording else None
     yield from _ENV.get_template("scribe.html.j2").generate(
         m=m, has_math=opts.emphasis and _has_math(m, opts), draft=opts.draft,
-        collapse=opts.collapse_limit, styles=styles(opts), links=links, icons=_ICONS,
+        collapse=opts.collapse_limit, styles=styles(opts), links=_icons(links, opts),
+        icons=_ICONS if opts.assets is None else f"{opts.assets}icons/",
         summaries=summaries, logo=Markup(_logo(opts)),
         mathjax=_or(_page_url(opts.mathjax), MATHJAX), islide=_or(_page_url(opts.islide), ISLIDE),
         recording=recording, people=lambda names: people(names, opts.collapse_limit),

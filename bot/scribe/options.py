@@ -48,6 +48,11 @@ class Options:
     old_style: bool = False
     stylesheet: str | None = None
     logo: str | None = None  # None: the default W3C logo; "": no logo
+    # Not a command-line option: the bot's own pages set it to the folder (a relative URL
+    # ending in "/") holding agendum's style sheet and icons. Then the page links only that
+    # sheet (or -stylesheet's), those icons and no logo unless one is given. None: W3C's, as
+    # scribe.perl has them.
+    assets: str | None = None
     mathjax: str | None = None
     islide: str | None = None
     scribe_only: bool = False

@@ -289,6 +289,20 @@ class Store:
         with self.engine.connect() as conn:
             return [_event(row) for row in conn.execute(query)]
 
+    def channel_events_after(self, network: str, channel: str, after_id: int,
+                             since: datetime) -> list[Event]:
+        """The channel's events stored after event ``after_id`` (and not before ``since``), in
+        order: what a reader folding the channel as it goes has not seen yet."""
+        query = (
+            select(events)
+            .where(events.c.network == network)
+            .where(events.c.channel_key == fold(channel))
+            .where(events.c.id > after_id, events.c.ts >= _naive_utc(since))
+            .order_by(events.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_event(row) for row in conn.execute(query)]
+
     def events_naming(self, network: str, channel: str, nick: str, since: datetime,
                       until: datetime) -> list[Event]:
         """The channel's joins, parts and kicks, and the lines that name ``nick`` (any case):

@@ -48,6 +48,22 @@ class Day:
     lines: int  # spoken lines stored (the public log may hold fewer)
     to_rrsagent: int  # lines naming RRSAgent (off, spans midnight): only then is a day folded
     last_id: int
+    title: str | None = None  # the last "Meeting: …" line's, as the minutes take it
+    chair: str | None = None  # the last "Chair: …" line's
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilter:
+    """Search within one channel (its slug) and/or between two days (YYYY-MM-DD, inclusive)."""
+
+    slug: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    def allows(self, day: Day) -> bool:
+        return ((self.slug is None or day.slug == self.slug)
+                and (self.start is None or day.day >= self.start)
+                and (self.end is None or day.day <= self.end))
 
 
 def readable(visibility: str, level: str) -> bool:
@@ -96,8 +112,17 @@ class WebData:
             .where(events.c.kind.in_(_SPOKEN))
             .group_by(events.c.channel_key, day)
         )
+        heads = (
+            select(events.c.channel_key, day, events.c.text)
+            .where(events.c.network == self.network)
+            .where(events.c.id > after, events.c.id <= upto)
+            .where(events.c.kind.in_(_SPOKEN))
+            .where(said.like("meeting:%") | said.like("chair:%"))
+            .order_by(events.c.id)
+        )
         with self.store.engine.connect() as conn:
             rows = conn.execute(query).all()
+            found = conn.execute(heads).all()
         for key, channel, when, count, commands, last in rows:
             when = str(when)[:10]
             old = self._days.get((key, when))
@@ -108,6 +133,26 @@ class WebData:
                 self._days[(key, when)] = replace(
                     old, lines=old.lines + count, to_rrsagent=old.to_rrsagent + int(commands or 0),
                     last_id=max(old.last_id, last))
+        for key, when, text in found:
+            label, _, value = text.partition(":")
+            field = "title" if label.strip().lower() == "meeting" else "chair"
+            if value.strip() and (key, str(when)[:10]) in self._days:
+                got = self._days[(key, str(when)[:10])]
+                self._days[(key, str(when)[:10])] = replace(got, **{field: value.strip()[:200]})
+
+    def heading(self, day: Day) -> tuple[str | None, str | None]:
+        """The day's title and chair for the index. A day that may have gone off the record
+        (it names RRSAgent) takes them from its public log, so nothing said off it shows."""
+        if not day.to_rrsagent:
+            return day.title, day.chair
+        title = chair = None
+        for line in sorted(self._public(day), key=lambda ln: ln.time):  # a set: by time
+            label, _, value = line.text.partition(":")
+            if label.strip().lower() == "meeting" and value.strip():
+                title = value.strip()[:200]
+            elif label.strip().lower() == "chair" and value.strip():
+                chair = value.strip()[:200]
+        return title, chair
 
     def find(self, slug: str, day: str) -> Day | None:
         """The channel-day a URL names; only names of days that exist ever resolve."""
@@ -136,9 +181,10 @@ class WebData:
         """The day's public log, read as the publisher reads it."""
         return read_log(self.store, self.network, day.channel, day.day, self.settings)
 
-    def search(self, text: str, level: str, limit: int = 50) -> list[tuple[Day, LogLine]]:
+    def search(self, text: str, level: str, limit: int = 50,
+               where: SearchFilter | None = None) -> list[tuple[Day, LogLine]]:
         """Lines with the words of ``text`` in a row (the last one may be a prefix), in logs
-        the reader may read, newest first.
+        the reader may read (and ``where`` allows: a channel, a range of days), newest first.
 
         The database's full-text index finds them (migration 0003), newest first, in batches
         until enough are readable (at most ``SEARCH_SCAN`` matches are looked at). On SQLite
@@ -165,7 +211,8 @@ class WebData:
             for key, when, ts, nick, said in hits:
                 line = LogLine(ts.replace(tzinfo=UTC), nick, said)
                 day = self._log_of_line(key, str(when)[:10], line, by_day, known)
-                if day is not None and readable(self.visibility(day, known), level):
+                if day is not None and readable(self.visibility(day, known), level) \
+                        and (where is None or where.allows(day)):
                     results.append((day, line))
                     if len(results) >= limit:
                         return results

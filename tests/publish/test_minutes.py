@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.publish.minutes import LogLine, format_irc_log, parse_log, render_minutes
+from bot.publish.minutes import LogLine, Look, format_irc_log, parse_log, render_minutes
+from bot.scribe.html import render_html
 from bot.scribe.logformats import read_log
+from bot.scribe.options import Options
 from bot.scribe.pipeline import make_minutes
 from tests.support.seed import SEED
 
@@ -132,3 +134,43 @@ def test_the_seed_meeting_through_the_bots_log_format() -> None:
     assert "Anssi_Kostiainen" in m.present
     for t in m.topics:
         assert f"<h3 id={t.id}>" in via_bot
+
+
+# ---- how the bot's minutes look ([publish] style and logo) --------------------------------------
+
+
+def test_bundled_minutes_load_nothing_from_another_host() -> None:
+    html = render_minutes(said(("s", "Meeting: M"), ("s", "Topic: T")), day=DAY, channel="#c",
+                          log_url="https://example.org/2014/04/09-c-irc.txt")
+    head = html.split("</head>")[0]
+    assert '<link rel="stylesheet" type="text/css" title="Default" ' \
+           'href="../../static/agendum.css">' in head
+    assert head.count("<link") == 1 and "w3.org" not in head
+    assert 'src="../../static/icons/text-plain.svg"' in html
+    assert "w3c-white.svg" not in html and "<p><a href=\"https://www.w3.org/\">" not in html
+
+
+def test_the_w3c_style_is_the_engines_own_default() -> None:
+    """style = "w3c": exactly what ``agendum minutes`` (and scribe.perl) would give."""
+    lines = said(("s", "Meeting: M"), ("s", "Topic: T"), ("s", "RESOLUTION: yes"))
+    html = render_minutes(lines, day=DAY, channel="#c", look=Look("w3c"))
+    opts = Options(draft=True, embed_diagnostics=True)
+    m, opts = make_minutes(format_irc_log(lines), opts, default_date=DAY)
+    assert html == render_html(m, opts)
+    assert "https://www.w3.org/StyleSheets/scribe2/public.css" in html
+
+
+@pytest.mark.parametrize(("look", "present", "absent"), [
+    (Look("bundled", "none"), [], ["<img src", "w3c-white"]),
+    (Look("w3c", "none"), ["scribe2/public.css"], ["w3c-white"]),
+    (Look("https://css.example/m.css", "https://img.example/l.png?a=1&b=2"),
+     ['title="Default" href="https://css.example/m.css"',
+      '<img src="https://img.example/l.png?a=1&amp;b=2" alt="Logo" height=60>'],
+     ["agendum.css", "w3.org/StyleSheets"]),
+])
+def test_style_and_logo_settings(look: Look, present: list[str], absent: list[str]) -> None:
+    html = render_minutes(said(("s", "Meeting: M")), day=DAY, channel="#c", look=look)
+    for snippet in present:
+        assert snippet in html
+    for snippet in absent:
+        assert snippet not in html

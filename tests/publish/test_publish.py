@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.core.names import fold
 from bot.core.paths import channel_slug, relative_name, url_for
-from bot.publish.files import write_file
+from bot.publish.files import ASSETS, asset, write_assets, write_file
 
 DAY = "2024-03-07"
 
@@ -187,3 +187,17 @@ def test_write_file_works_for_long_legal_channel_names(tmp_path: Path, channel: 
     path = write_file(tmp_path, rel, "ok")
     assert path.read_text(encoding="utf-8") == "ok"
     assert path.resolve().is_relative_to(tmp_path.resolve())
+
+
+def test_write_assets_puts_the_sheet_and_icons_beside_the_pages(tmp_path: Path) -> None:
+    write_assets(tmp_path)
+    for name in ASSETS:
+        assert (tmp_path / "static" / name).read_bytes() == asset(name)
+    sheet = tmp_path / "static" / "agendum.css"
+    sheet.write_text("stale", encoding="utf-8")
+    before = {p.name for p in (tmp_path / "static").iterdir()}
+    write_assets(tmp_path)
+    assert sheet.read_bytes() == asset("agendum.css")  # an old copy is replaced
+    assert {p.name for p in (tmp_path / "static").iterdir()} == before  # no temp files left
+    css = asset("agendum.css").decode()
+    assert "url(" not in css and "@import" not in css, "the sheet must load nothing more"

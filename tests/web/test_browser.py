@@ -17,7 +17,7 @@ from bot.core.events import Event, Kind
 from bot.core.names import RRSAGENT, ZAKIM
 from bot.core.paths import relative_name, url_for
 from bot.core.plugin import Settings
-from bot.publish.files import write_file
+from bot.publish.files import write_assets, write_file
 from bot.publish.log import log_lines
 from bot.publish.minutes import LogLine, parse_log, render_minutes
 from bot.scribe.pipeline import make_minutes
@@ -115,6 +115,8 @@ def _hostile_lines(with_meeting: bool) -> list[LogLine]:
 
 
 def _write(root: Path, name: str, html: str) -> str:
+    """A page, with agendum's sheet and icons beside it."""
+    write_assets(root)  # ../../static/ from the top is /static/
     (root / name).write_text(html, encoding="utf-8")
     return name
 
@@ -164,7 +166,7 @@ def test_hostile_text_is_shown_not_run(
 
 
 def _published_meeting(tmp_root: Path, base_url: str) -> tuple[str, str]:
-    """A meeting as the bot stores it, published the way ``Agendum.write_minutes`` does."""
+    """A meeting as the bot stores it, published the way ``bot.publish.draft.publish_day`` does."""
     channel, day = "#webml", DAY.isoformat()
     said = [
         ("anssik", "Meeting: WebML WG Teleconference"),
@@ -195,6 +197,7 @@ def _published_meeting(tmp_root: Path, base_url: str) -> tuple[str, str]:
     log_url = url_for(base_url, channel, day, "irc.txt")
     html = render_minutes(lines, day=DAY, channel=channel, log_url=log_url)
     write_file(tmp_root, relative_name(channel, day, "minutes.html"), html)
+    write_assets(tmp_root)
     return url_for(base_url, channel, day, "minutes.html"), log_url
 
 

@@ -250,8 +250,14 @@ class EventStream:
         self.status = self.resp.status
         self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
 
-    def next(self) -> tuple[str | None, Any]:
-        """The next event: its name and its data (decoded from JSON)."""
+    def next(self, wanted: str | None = "minutes") -> tuple[str | None, Any]:
+        """The next event named ``wanted`` (any with None): its name and its data (decoded
+        from JSON). The stream also sends ``room`` events (the meeting room's state)."""
+        while (found := self._one())[0] != wanted and wanted is not None:
+            pass
+        return found
+
+    def _one(self) -> tuple[str | None, Any]:
         name, data = None, None
         while True:
             line = self.resp.readline().decode("utf-8").rstrip("\n")
@@ -283,13 +289,22 @@ def first_event(site: Site, path: str, password: str | None = None
 
 
 def hits(reply: Reply) -> list[str]:
-    """The lines a search results page shows, as text."""
-    return [unescape(re.sub(r"<[^>]+>", "", m))
-            for m in re.findall(r"<p class=hit>(.*?)</p>", reply.text, re.S)]
+    """The lines a search results page shows, as text: "day time channel <nick> line"."""
+    def text(html: str) -> str:
+        return unescape(re.sub(r"<[^>]+>", "", html))
+
+    found = []
+    for m in re.findall(r"<li class=hit>(.*?)</li>", reply.text, re.S):
+        when = re.search(r"class=when[^>]*>(.*?)</a>", m, re.S)
+        channel = re.search(r"<span class=channel>(.*?)</span>", m, re.S)
+        line = re.search(r"<div class=line-text>(.*?)</div>", m, re.S)
+        assert when and channel and line, m
+        found.append(f"{text(when[1])} {text(channel[1])} {text(line[1])}")
+    return found
 
 
 def index_links(reply: Reply) -> list[str]:
-    return [unescape(h) for h in re.findall(r'href="([^"]+)"', reply.text)]
+    return [unescape(h) for h in re.findall(r'href="([^"#][^"]*)"', reply.text)]
 
 
 def index_channels(reply: Reply) -> list[str]:

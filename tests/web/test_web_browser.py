@@ -52,7 +52,7 @@ AUDIT = """() => ({
 
 
 def publish_minutes(site: Site, channel: str, day: str, visibility: str = "public") -> None:
-    """What ``Agendum.write_minutes`` does: the public log through ``render_all``."""
+    """What ``bot.publish.draft.publish_day`` does: the public log through ``render_all``."""
     start = datetime.fromisoformat(day).replace(tzinfo=UTC)
     events = site.store.events_for("local", channel, start - timedelta(days=1),
                                    start + timedelta(days=2))
@@ -126,11 +126,14 @@ def test_the_index_lists_channels_and_days_and_its_links_work(
     channels = page.eval_on_selector_all("h2", "els => els.map(e => e.innerText)")
     assert {"#webml", "#xss", HOSTILE_CHANNEL} <= set(channels) and "#mem" not in channels
     assert channels == sorted(channels, key=str.lower)
-    rows = page.locator("h2:text-is('#webml') + table tr")
+    rows = page.locator("section:has(h2:text-is('#webml')) tbody tr")
     assert rows.count() == 2
-    assert rows.nth(0).inner_text().split("\t")[:2] == [today(), "log"]
-    assert "minutes" not in rows.nth(0).inner_text() and "live" in rows.nth(0).inner_text()
-    assert rows.nth(1).inner_text().split("\t")[:3] == [D1, "log", "minutes"]
+    cells = rows.nth(0).locator("td").all_inner_texts()
+    assert cells[0] == today() and "log" in cells[-1] and "live" in cells[-1], cells
+    assert rows.nth(0).get_by_role("link", name="minutes").count() == 0
+    cells = rows.nth(1).locator("td").all_inner_texts()
+    assert cells[:3] == [D1, "WebML WG Teleconference", "Anssi"], cells
+    assert "log · minutes" in cells[-1] and "live" not in cells[-1], cells
 
     rows.nth(1).get_by_role("link", name="minutes").click()
     page.wait_for_load_state()
@@ -154,8 +157,9 @@ def test_a_member_sees_member_days_with_the_password(site: Site, browser: Browse
     page = visit.page
     page.set_extra_http_headers(auth(MEMBER_PW))
     page.goto(site.url(f"{PREFIX}/"))
-    row = page.locator("h2:text-is('#mem') + table tr")
-    assert row.inner_text().split("\t") == [D1, "log", "minutes", "", "member"]
+    row = page.locator("section:has(h2:text-is('#mem')) tbody tr")
+    cells = row.locator("td").all_inner_texts()
+    assert cells[0] == D1 and cells[1].endswith("member") and "minutes" in cells[-1], cells
     row.get_by_role("link", name="minutes").click()
     page.wait_for_load_state()
     assert "a member-only unicorn" in page.inner_text("main")
@@ -189,8 +193,13 @@ def test_search_shows_results_that_lead_to_the_line(site: Site, browser: Browser
     page.press("input[name=q]", "Enter")
     page.wait_for_url("**/search?q=unicorn")
     found = page.eval_on_selector_all(".hit", "els => els.map(e => e.innerText)")
-    assert found == ["2026-01-10 15:00:06 #webml <anssik> Rafael: I support the unicorn",
-                     "2026-01-10 15:00:05 #webml <anssik> Anssi: we issued a unicorn CfC"]
+    assert found == [
+        "2026-01-10 15:00:06 · #webml · WebML WG Teleconference\n"
+        "<anssik> Rafael: I support the unicorn",
+        "2026-01-10 15:00:05 · #webml · WebML WG Teleconference\n"
+        "<anssik> Anssi: we issued a unicorn CfC"]
+    assert page.eval_on_selector_all(".hit mark", "els => els.map(e => e.innerText)") == [
+        "unicorn", "unicorn"]
     assert "2 lines found for “unicorn”" in page.inner_text("body")
     assert page.input_value("input[name=q]") == "unicorn"
     page.locator(".hit a").first.click()

@@ -43,4 +43,4 @@ def test_run_serves_the_index_and_the_live_log_when_asked(
     assert "<alice> alice: the kiwi proposal stands" in log
     assert "papaya" not in log
     found = fetch(f"http://127.0.0.1:{port}/pub/search?q=kiwi")
-    assert "the kiwi proposal stands" in found
+    assert "the <mark>kiwi</mark> proposal stands" in found

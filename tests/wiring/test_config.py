@@ -114,6 +114,13 @@ def test_default_config_has_no_path() -> None:
         ("[bot]\nteam_channels = ['#t']\n", "bot", "team_channels", ("#t",)),
         ("irc.port = 7000\n", "irc", "port", 7000),
         ("irc = { host = 'irc.example' }\n", "irc", "host", "irc.example"),
+        ("[publish]\nstyle = 'w3c'\n", "publish", "style", "w3c"),
+        ("[publish]\nstyle = 'https://css.example/m.css'\n", "publish", "style",
+         "https://css.example/m.css"),
+        ("[publish]\nstyle = '/css/minutes.css'\n", "publish", "style", "/css/minutes.css"),
+        ("[publish]\nlogo = 'none'\n", "publish", "logo", "none"),
+        ("[publish]\nlogo = 'https://img.example/logo.svg'\n", "publish", "logo",
+         "https://img.example/logo.svg"),
     ],
 )
 def test_valid_values(tmp_path: Path, text: str, section: str, key: str, expected: object) -> None:
@@ -180,6 +187,12 @@ BAD_VALUES = [
     ("[publish]\ndir = 3\n", "publish.dir", 2),
     ("[publish]\nbase_url = false\n", "publish.base_url", 2),
     ("[log]\nlevel = 'LOUD'\n", "log.level", 2),
+    ("[publish]\nstyle = 'fancy'\n", "publish.style", 2),
+    ("[publish]\nstyle = 'javascript:alert(1)'\n", "publish.style", 2),
+    ("[publish]\nstyle = '//cdn.example/x.css'\n", "publish.style", 2),
+    ("[publish]\nstyle = 'https://x.example/a b.css'\n", "publish.style", 2),
+    ("[publish]\nlogo = 'data:image/png;base64,AAAA'\n", "publish.logo", 2),
+    ("[publish]\nlogo = 'https://x.example/\"onerror=\"x'\n", "publish.logo", 2),
     ("irc = 5\n", "irc", 1),
 ]
 

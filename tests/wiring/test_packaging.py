@@ -60,7 +60,7 @@ def test_the_wheel_holds_every_module_and_data_file(wheel: Path) -> None:
     expected = {f"{target}/{path.relative_to(ROOT / folder)}"
                 for folder, target in SOURCES.items()
                 for path in (ROOT / folder).rglob("*")
-                if path.is_file() and path.suffix in (".py", ".j2", ".js", ".mako")
+                if path.is_file() and path.suffix in (".py", ".j2", ".js", ".css", ".svg", ".mako")
                 and "__pycache__" not in path.parts}
     assert len(expected) > 60
     assert sorted(expected - names) == []
