@@ -144,7 +144,8 @@ _RALPH_LINK = _ci(f" *-> *{_PURL}")  # "-> URL text" by a scribe: a summary
 _VOTE = lazy(r" *[-+]\d+(.*)")  # "+1" is the scribe voting, not minuting (see _is_vote)
 # Lines left out as talk with bots. Zakim's need -useZakimTopics (scribe.perl's default); they
 # need not be addressed to it. Found by running scribe.perl, looseness included: any line
-# starting with "agenda " goes, "close item 2" or "ack" alone stay (tests/test_scribe_oracle.py).
+# starting with "agenda " goes, "close item 2" or "ack" alone stay
+# (tests/scribe/test_scribe_oracle.py).
 _ZAKIM_COMMAND = _ci(" *(?:" + "|".join((
     r"zakim,",                                              # zakim, anything (not "zakim:")
     r"(?:chair +)?(?:ack|recognize)s? (?P<acked>.)",  # ack bob, chair recognizes alice (is_word)

@@ -2,9 +2,9 @@
 
 W3C's style sheets and the tools that read W3C minutes rely on the element names, classes,
 ids and their order, so the document is scribe.perl's byte for byte (found by running it; see
-tests/test_scribe_document_oracle.py). Escaping happens in exactly two places: ``inline.to_html``
-(or ``escape``) for user text, and the environment's ``finalize`` for every other value, so no
-user string reaches the page unescaped.
+tests/scribe/test_scribe_document_oracle.py). Escaping happens in exactly two places:
+``inline.to_html`` (or ``escape``) for user text, and the environment's ``finalize`` for
+every other value, so no user string reaches the page unescaped.
 
 Deliberate differences from scribe.perl, each for the reader's safety:
 
