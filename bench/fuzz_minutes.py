@@ -19,9 +19,9 @@ line. Each shrunk case is written there (at most ``--max-write``) as ``KIND-SLUG
 with a ``# options: ...`` first line; review them and keep a few distinct ones.
 
 Prints progress per chunk, then a table of divergence kinds (logs showing each, share), then
-each shrunk example as it is done; ``--report FILE`` also writes those to a file. Ctrl-C stops
-the campaign and prints the table so far. Exits 0 (the campaign is a measurement; the tests are
-what fails).
+each shrunk example as it is done; ``--report FILE`` also writes those to a file. Ctrl-C or
+SIGTERM stops the campaign and prints the table so far. Exits 0 (the campaign is a measurement;
+the tests are what fails).
 """
 
 from __future__ import annotations
@@ -271,6 +271,11 @@ def _die_with_parent() -> None:
         pass
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (``kill``, a job control that sends no SIGINT) stops the campaign like Ctrl-C."""
+    raise KeyboardInterrupt
+
+
 def table(total: Tally, args: argparse.Namespace, elapsed: float, interrupted: bool) -> list[str]:
     """The summary: divergence rate, rate per option set, and the kinds with their counts."""
     rate = total.divergent / max(total.logs, 1)
@@ -340,6 +345,7 @@ def main() -> int:
 
     if args.report:
         args.report.write_text("", encoding="utf-8")
+    signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
     total, interrupted = Tally(), False
     written: list[Path] = []
