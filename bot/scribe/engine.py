@@ -47,14 +47,21 @@ def _not_starting(letters: str) -> frozenset[str]:
 
 
 def _ci(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive pattern, compiled on first use, that folds as Perl's /i."""
-    return lazy(pattern, re.I, prepare=perl_case)
+    """A case-insensitive pattern, compiled on first use, that folds as Perl's /i; ``URL``
+    in it is scribe.perl's URL."""
+    return lazy(pattern, re.I, prepare=_perl_pattern)
+
+
+def _perl_pattern(pattern: str) -> str:
+    """perl_case, then each ``URL`` put in: that one is exact already (case-sensitive), and
+    left out of perl_case's work, which every run pays for at its start."""
+    return perl_case(pattern).replace("URL", _PURL)
 
 
 def _p(pattern: str) -> re.Pattern[str]:
     """A command pattern: leading spaces allowed, every ``:`` (but ``(?:``) either colon,
     ``URL`` scribe.perl's URL."""
-    return _ci(" *" + re.sub(r"(?<!\?):", _C, pattern).replace("URL", _PURL))
+    return _ci(" *" + re.sub(r"(?<!\?):", _C, pattern))
 
 
 # Present, Regrets and Chair: (pattern, operation) in scribe.perl's order
@@ -132,7 +139,7 @@ _EARLY_COMMAND = _ci(r" *(?:present|regret|repo|gb|ghurlbot|slides|recording|top
 # A speaker's name has no space, colon (either), quote or ">" and does not start with "..";
 # spaces may come before it unless -allowSpaceContinuations makes those a continuation.
 _SPEAKER = lazy('( *)((?:[^. :：">]|\\.[^. :：">])[^ :：">]*) *[:：] *(.*)')
-_NOT_SPEAKER = _ci(rf" *(?:{_PURL}|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
+_NOT_SPEAKER = _ci(rf" *(?:URL|(?:propos(?:ed|al)|issue-\d+|action-\d+|github) *"
                    f"{_C})")  # a URL, or words unlikely to be anybody's name
 _DOTS = lazy(" *(?:\\.\\.+|…) *(.*?) *")  # "..." or "…": a continuation line
 _TRIMMED = lazy(" *(.*?) *")  # -implicitContinuations: any line continues the speaker
@@ -140,7 +147,7 @@ _SPACED = lazy(" +(.*?) *")  # -allowSpaceContinuations: a line starting with a 
 _ESCAPED = lazy(r" *\\(.*)")  # "\Topic: x" is text, not a command
 _OWN_NICK = lazy(" *<([^>]*)>")  # "<mynick> aside": the writer's own remark
 _AFTER_NICK = lazy("[^>]*> ?")
-_RALPH_LINK = _ci(f" *-> *{_PURL}")  # "-> URL text" by a scribe: a summary
+_RALPH_LINK = _ci(" *-> *URL")  # "-> URL text" by a scribe: a summary
 _VOTE = lazy(r" *[-+]\d+(.*)")  # "+1" is the scribe voting, not minuting (see _is_vote)
 # Lines left out as talk with bots. Zakim's need -useZakimTopics (scribe.perl's default); they
 # need not be addressed to it. Found by running scribe.perl, looseness included: any line
@@ -221,10 +228,10 @@ _WANTED = lazy("[^ ,]+, you wanted ")  # "jo, you wanted to ask about x": kept
 _NAME_SEP = lazy(", *")
 # trackbot's and ghurlbot's replies
 _TRACKBOT_REF = lazy("([a-zA-Z]+-[0-9]+) -- (.*)")  # ACTION-12 -- text
-_BOT_URL = _ci(_PURL)
-_GB_REF = _ci(f"({_PURL}) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
+_BOT_URL = _ci("URL")
+_GB_REF = _ci("(URL) -> ((?:CLOSED |MERGED )?(?:Issue |Action |Pull Request |"
               r"Discussion |\#)[0-9]+) ?(.*)")
-_GB_USER = _ci(f"({_PURL}) -> (@.*)")
+_GB_USER = _ci("(URL) -> (@.*)")
 _GB_STATUS = lazy("Cannot|Closed|Reopened|Created")
 _GB_OK = lazy(r"(?:[^ ,]+, )?OK\.?")
 _URL_START = _ci(URL)

@@ -42,7 +42,9 @@ def perl_case(pattern: str) -> str:
     dotless "ı" and the dotted "İ" (so "scrıbe:" would be a Scribe command), Perl's does
     not. Each literal i or I outside classes, escapes and group syntax becomes ``[iI]``,
     matched case-sensitively; a class takes ı and İ only as Perl's does (not [a-z], but
-    [^a-z])."""
+    [^a-z]). For patterns that do not spell ı or İ themselves, as scribe.perl's do not."""
+    if "ı" in pattern or "İ" in pattern:
+        raise ValueError(f"perl_case: a pattern with ı or İ in it: {pattern!r}")
     return _PATTERN_TOKEN.sub(_perl_token, pattern)
 
 
@@ -52,6 +54,14 @@ def _perl_token(m: re.Match[str]) -> str:
         return "(?-i:[iI])"
     if token[0] != "[":
         return token
+    return _perl_class(token)
+
+
+@lru_cache(maxsize=256)
+def _perl_class(token: str) -> str:
+    """A character class that takes ı and İ as Perl's /i does."""
+    if not any(c in token for c in "iI-\\"):
+        return token  # only other characters, no range, no escape: either takes both or none
     # Perl's /i folds neither ı nor İ to anything: a class takes them as written
     python = {c for c in "ıİ" if re.fullmatch(token, c, re.I)}
     perl = {c for c in "ıİ" if re.fullmatch(token, c)}

@@ -313,9 +313,11 @@ def test_first_word_shortcuts(t: str) -> None:
 _PERL_MATCHES = ("use v5.16; use JSON::PP; local $/;"
                  "print encode_json([map { $_->[1] =~ /^(?:$_->[0])$/i ? 1 : 0 }"
                  " @{decode_json(<STDIN>)}])")
-FOLD_PATTERNS = ("scribe", "[a-z]+", "[^a-z]+", "[a-z0-9._-]+", "[^/?#]+", r"[\w]+", "x[iI]")
+# classes perl_case rewrites, and (no letter, range or escape) ones it leaves as they are
+FOLD_PATTERNS = ("scribe", "[a-z]+", "[^a-z]+", "[a-z0-9._-]+", "[^/?#]+", r"[\w]+", "x[iI]",
+                 "[^ ,]+", "[ .,]+")
 FOLD_TEXTS = ("scribe", "SCRIBE", "scrıbe", "SCRİBE", "ſcribe", "ı", "İ", "i", "I", "ſ", "K",
-              "xı", "xİ", "a.b", "ab/c")
+              "xı", "xİ", "a.b", "ab/c", " ,", "a,b")
 
 
 def test_perl_case_folds_as_perls_i() -> None:
@@ -327,3 +329,10 @@ def test_perl_case_folds_as_perls_i() -> None:
     perl = [bool(x) for x in json.loads(done.stdout)]
     ours = [bool(re.fullmatch(perl_case(p), t, re.I)) for p, t in pairs]
     assert [(p, t, o) for (p, t), o, e in zip(pairs, ours, perl, strict=True) if o != e] == []
+
+
+@pytest.mark.parametrize("pattern", ["[ıx]+", "[^İ]", "scrıbe"])
+def test_perl_case_refuses_a_pattern_that_spells_dotless_or_dotted_i(pattern: str) -> None:
+    """Its rewrite is right only for patterns without ı and İ (scribe.perl's have none)."""
+    with pytest.raises(ValueError, match="ı or İ"):
+        perl_case(pattern)
