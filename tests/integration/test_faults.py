@@ -9,32 +9,15 @@ import shutil
 import socket
 import sqlite3
 import time
-from collections.abc import Callable
 
 import pytest
 
 from tests.support.daemon import AgendumProcess
 from tests.support.ircclient import IrcTestClient
 from tests.support.ircd import IrcServer, free_port
+from tests.support.live import CHANNEL, BotFactory, ClientFactory, joined, wait_bots
 
-CHANNEL = "#meeting"
-BotFactory = Callable[..., AgendumProcess]
-ClientFactory = Callable[..., IrcTestClient]
-BOT_JOIN = 20.0
 RECONNECT_MAX = 2.0  # tests/support/daemon.py: reconnect_min 0.2, reconnect_max 2.0
-
-
-def wait_bots(client: IrcTestClient, nicks: tuple[str, ...] = ("Zakim", "RRSAgent")) -> None:
-    client.wait_names(CHANNEL, lambda names: all(n.lower() in {x.lower() for x in names}
-                                                  for n in nicks), timeout=BOT_JOIN)
-
-
-def joined(irc_client_factory: ClientFactory, nick: str, server: IrcServer | None = None
-           ) -> IrcTestClient:
-    client = irc_client_factory(nick, server=server)
-    client.join(CHANNEL)
-    wait_bots(client)
-    return client
 
 
 def retries(bot: AgendumProcess, nick: str, port: int, why: str) -> list[str]:

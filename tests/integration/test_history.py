@@ -24,7 +24,7 @@ import pytest
 
 from tests.support.daemon import AgendumProcess
 from tests.support.ircclient import IrcTestClient, ParsedLine
-from tests.support.services import OPER_PASSWORD, ServicesError, ServicesNetwork, available
+from tests.support.services import OPER_PASSWORD, ServicesNetwork
 
 pytestmark = pytest.mark.integration
 
@@ -35,35 +35,13 @@ ClientFactory = Callable[..., IrcTestClient]
 BotFactory = Callable[..., AgendumProcess]
 
 
-@pytest.fixture(scope="module")
-def network() -> Iterator[ServicesNetwork]:
-    if not available():
-        pytest.fail("InspIRCd and Atheme are needed: apt-get install inspircd atheme-services",
-                    pytrace=False)
-    net = ServicesNetwork()
-    try:
-        net.start()
-    except ServicesError as e:
-        net.stop()
-        pytest.fail(str(e), pytrace=False)
-    try:
-        yield net
-    finally:
-        net.stop()
-
-
 @pytest.fixture
-def channel(request: pytest.FixtureRequest) -> str:
-    return "#" + request.node.name.removeprefix("test_").replace("_", "-")[:40]
-
-
-@pytest.fixture
-def client(network: ServicesNetwork) -> Iterator[ClientFactory]:
+def client(services_network: ServicesNetwork) -> Iterator[ClientFactory]:
     """``client(nick)``: registered, with server-time, msgids and its own lines echoed."""
     clients: list[IrcTestClient] = []
 
     def make(nick: str) -> IrcTestClient:
-        c = IrcTestClient(network.host, network.port, nick)
+        c = IrcTestClient(services_network.host, services_network.port, nick)
         clients.append(c)
         c.connect()
         c.raw("CAP REQ :" + " ".join(CAPS))
@@ -77,11 +55,12 @@ def client(network: ServicesNetwork) -> Iterator[ClientFactory]:
 
 
 @pytest.fixture
-def agendum(network: ServicesNetwork, tmp_path: Path, channel: str) -> Iterator[BotFactory]:
+def agendum(services_network: ServicesNetwork, tmp_path: Path,
+            channel: str) -> Iterator[BotFactory]:
     started: list[AgendumProcess] = []
 
     def make(zakim: str = "Zakim", rrsagent: str = "RRSAgent") -> AgendumProcess:
-        proc = AgendumProcess(tmp_path / f"{zakim}-bot", irc_port=network.port,
+        proc = AgendumProcess(tmp_path / f"{zakim}-bot", irc_port=services_network.port,
                               db_url=f"sqlite:///{tmp_path / f'{zakim}.db'}",
                               channels=[channel], zakim=zakim, rrsagent=rrsagent)
         started.append(proc.start())

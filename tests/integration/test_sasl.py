@@ -26,7 +26,7 @@ import pytest
 
 from tests.support.daemon import AgendumProcess
 from tests.support.ircclient import IrcTestClient, ParsedLine
-from tests.support.services import ServicesError, ServicesNetwork, available
+from tests.support.services import ServicesError, ServicesNetwork
 
 pytestmark = pytest.mark.integration
 
@@ -41,32 +41,13 @@ ClientFactory = Callable[..., IrcTestClient]
 
 
 @pytest.fixture(scope="module")
-def services() -> Iterator[ServicesNetwork]:
-    """InspIRCd + Atheme, linked, with the account ACCOUNT registered."""
-    if not available():
-        pytest.fail("InspIRCd and Atheme are needed: apt-get install inspircd atheme-services",
-                    pytrace=False)
-    net = ServicesNetwork()
-    error = None
+def services(services_network: ServicesNetwork) -> ServicesNetwork:
+    """The module's network, with the account ACCOUNT registered."""
     try:
-        net.start()
-        net.register(ACCOUNT, PASSWORD)
+        services_network.register(ACCOUNT, PASSWORD)
     except ServicesError as e:
-        error = str(e)
-    if error is not None:
-        net.stop()
-        pytest.fail(error, pytrace=False)
-    try:
-        yield net
-    finally:
-        net.stop()
-
-
-@pytest.fixture
-def channel(request: pytest.FixtureRequest) -> str:
-    """A channel of this test's own: the network lives for the whole module."""
-    name: str = request.node.name
-    return "#" + name.removeprefix("test_").replace("_", "-")[:40]
+        pytest.fail(str(e), pytrace=False)
+    return services_network
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,14 +24,13 @@ import pytest
 from tests.support.daemon import AgendumProcess
 from tests.support.ircclient import IrcTestClient
 from tests.support.ircd import IrcServer
+from tests.support.live import CHANNEL, ClientFactory, wait_bots
 from tests.support.znc import Znc, available
 
 pytestmark = pytest.mark.integration
 
-CHANNEL = "#meeting"
 PASSWORD = "bouncer-secret"
 SETTLED = "missed lines recovered from history"
-ClientFactory = Callable[..., IrcTestClient]
 
 
 @pytest.fixture
@@ -50,11 +49,6 @@ def rows(bot: AgendumProcess, sql: str, *args: object) -> list[tuple[object, ...
         return db.execute(sql, args).fetchall()
 
 
-def wait_bots(c: IrcTestClient, *nicks: str) -> None:
-    c.wait_names(CHANNEL, lambda names: {n.lower() for n in nicks} <= {x.lower() for x in names},
-                 timeout=30)
-
-
 def test_a_bot_behind_znc_killed_during_a_burst_misses_nothing(
     znc: Znc, ircd: IrcServer, tmp_path: Path, irc_client_factory: ClientFactory
 ) -> None:
@@ -69,7 +63,7 @@ def test_a_bot_behind_znc_killed_during_a_burst_misses_nothing(
     try:
         chair = irc_client_factory("chair")
         chair.join(CHANNEL)
-        wait_bots(chair, "Zakim", "RRSAgent", "Zakim2", "RRSAgent2")
+        wait_bots(chair, CHANNEL, ("Zakim", "RRSAgent", "Zakim2", "RRSAgent2"), timeout=30)
         bot.wait_log("Zakim: registered as")
         speakers = [irc_client_factory(f"speaker{i}") for i in range(5)]
         for s in speakers:

@@ -48,6 +48,21 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 LOCAL_SCHEMES = frozenset({"about", "data", "blob", "file"})
 
 
+# What hostile text could have turned into, looked for in the page itself (a Content-Security-
+# Policy alone would stop a script from running; these find a hole in the escaping even so).
+XSS_AUDIT = """() => ({
+    xss: typeof window.__xss,
+    scripts: [...document.scripts].map(s => s.getAttribute('src')),
+    handlers: [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
+        .filter(a => a.name.toLowerCase().startsWith('on')).map(a => el.tagName + ' ' + a.name)),
+    svg: document.querySelectorAll('svg, iframe, object, embed').length,
+    badImages: [...document.images].filter(i => i.getAttribute('src') === 'x').length,
+    jsLinks: [...document.querySelectorAll('a[href]')].filter(a => a.protocol === 'javascript:')
+        .map(a => a.getAttribute('href')),
+    text: (document.body || document.documentElement).innerText,
+})"""
+
+
 def is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in LOCAL_SCHEMES or (parts.hostname or "") in LOCAL_HOSTS

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, text
 
 from tests.support.daemon import AgendumProcess
 from tests.support.ircclient import IrcTestClient
+from tests.support.ircd import IrcServer
 
 CHANNEL = "#meeting"
 BotFactory = Callable[..., AgendumProcess]
@@ -16,14 +17,18 @@ BOT_JOIN = 20.0
 
 
 def wait_bots(client: IrcTestClient, channel: str = CHANNEL,
-              nicks: tuple[str, ...] = ("Zakim", "RRSAgent")) -> None:
+              nicks: tuple[str, ...] = ("Zakim", "RRSAgent"), timeout: float = BOT_JOIN) -> None:
+    """Wait until NAMES shows every one of ``nicks`` in ``channel``."""
     client.wait_names(channel, lambda names: all(n.lower() in {x.lower() for x in names}
-                                                  for n in nicks), timeout=BOT_JOIN)
+                                                  for n in nicks), timeout=timeout)
 
 
-def joined(irc_client_factory: ClientFactory, nick: str) -> IrcTestClient:
-    """A client in CHANNEL once both personas are there too."""
-    client = irc_client_factory(nick)
+def joined(irc_client_factory: ClientFactory, nick: str, server: IrcServer | None = None
+           ) -> IrcTestClient:
+    """A client in CHANNEL (on ``server``, else the default one) once both personas are
+    there too."""
+    client = (irc_client_factory(nick) if server is None
+              else irc_client_factory(nick, server=server))
     client.join(CHANNEL)
     wait_bots(client)
     return client

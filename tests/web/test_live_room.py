@@ -14,7 +14,7 @@ import pytest
 
 from tests.support import a11y
 from tests.support import browser as support
-from tests.support.browser import Browser, Visit
+from tests.support.browser import XSS_AUDIT, Browser, Visit
 from tests.support.ircclient import IrcTestClient
 from tests.support.ircd import free_port
 from tests.support.live import CHANNEL, BotFactory, ClientFactory, joined, wait_bots
@@ -24,17 +24,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 chromium = support.chromium
 browser = support.browser
 
-# What hostile text could have turned into, looked for in the page itself.
-AUDIT = """() => ({
-    xss: typeof window.__xss,
-    scripts: [...document.scripts].map(s => s.getAttribute('src')),
-    handlers: [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
-        .filter(a => a.name.toLowerCase().startsWith('on')).map(a => el.tagName + ' ' + a.name)),
-    svg: document.querySelectorAll('svg, iframe, object, embed').length,
-    badImages: [...document.images].filter(i => i.getAttribute('src') === 'x').length,
-    jsLinks: [...document.querySelectorAll('a[href]')].filter(a => a.protocol === 'javascript:')
-        .map(a => a.getAttribute('href')),
-})"""
 WAIT = 20_000  # ms: a change must show by then (the bench measures the real latency)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -175,7 +164,7 @@ def test_hostile_text_in_the_room_stays_text(
     shows(viewer, "#present", texts["present"])
     shows(viewer, "#room-title", texts["title"])
     shows(viewer, "#live-minutes", texts["topic"])
-    found = viewer.page.evaluate(AUDIT)
+    found = viewer.page.evaluate(XSS_AUDIT)
     assert found["xss"] == "undefined"
     assert found["handlers"] == [] and found["svg"] == 0 and found["badImages"] == 0
     assert found["jsLinks"] == []

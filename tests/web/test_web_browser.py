@@ -22,7 +22,7 @@ from bot.core.paths import channel_slug, url_for
 from bot.publish.log import log_lines
 from bot.publish.minutes import render_all
 from tests.support import browser as support
-from tests.support.browser import Browser, Visit
+from tests.support.browser import XSS_AUDIT, Browser, Visit
 
 pytestmark = pytest.mark.browser
 
@@ -36,19 +36,6 @@ SVG = '"><svg onload="window.__xss=1">'
 ALERT = "<img src=x onerror=alert(1)>"
 HOSTILE_CHANNEL = '#"><svg/onload=window.__xss=1>'
 
-# What a hostile string could have turned into, looked for in the page itself (the CSP alone
-# would stop a script from running; these find a hole in the escaping even so).
-AUDIT = """() => ({
-    xss: typeof window.__xss,
-    scripts: [...document.scripts].map(s => s.getAttribute('src')),
-    handlers: [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
-        .filter(a => a.name.toLowerCase().startsWith('on')).map(a => el.tagName + ' ' + a.name)),
-    svg: document.querySelectorAll('svg, iframe, object, embed').length,
-    badImages: [...document.images].filter(i => i.getAttribute('src') === 'x').length,
-    jsLinks: [...document.querySelectorAll('a[href]')].filter(a => a.protocol === 'javascript:')
-        .map(a => a.getAttribute('href')),
-    text: (document.body || document.documentElement).innerText,
-})"""
 
 
 def publish_minutes(site: Site, channel: str, day: str, visibility: str = "public") -> None:
@@ -110,7 +97,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def audited(visit: Visit, *, scripts: list[str] | None = None) -> dict[str, Any]:
     """The page's audit, after giving any injected handler a moment to run."""
     visit.page.wait_for_timeout(150)
-    found: dict[str, Any] = visit.page.evaluate(AUDIT)
+    found: dict[str, Any] = visit.page.evaluate(XSS_AUDIT)
     assert found["xss"] == "undefined", visit.page.url
     assert visit.dialogs == [], visit.page.url
     assert found["scripts"] == (scripts or []), visit.page.url
@@ -279,7 +266,7 @@ def test_the_checks_would_see_a_hole(site: Site, browser: Browser) -> None:
     site.publish("#probe", D1, "public", {"minutes.html": f"<p>{IMG}{SCRIPT}</p>"})
     visit = browser.open(site.url(site.href("#probe", D1, "minutes.html")))
     visit.page.wait_for_timeout(150)
-    found = visit.page.evaluate(AUDIT)
+    found = visit.page.evaluate(XSS_AUDIT)
     assert found["handlers"] == ["IMG onerror"] and found["scripts"] == [None]
     assert found["badImages"] == 1
     assert found["xss"] == "undefined"  # blocked by the Content-Security-Policy
