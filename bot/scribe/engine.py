@@ -242,6 +242,7 @@ _MINUTES_URL = lazy(r" to generate ([^ #]+)")  # RRSAgent's lines, anywhere in t
 _LOG_URL = lazy(r"(?:[Ll]ogging to|recorded in|See) ([^ #]+)")
 # agendum's gap events (bot.core.gaps): the bot was away, the log may miss lines. Not in
 # scribe.perl, which never sees such a line; listed among the diagnostics.
+_GAP_START = "agendum was away from "
 _GAP_LINE = lazy(r"agendum was away from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d UTC; "
                  r"lines in between may be missing")
 _DMY = lazy(r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4})")
@@ -1226,7 +1227,8 @@ def build(lines: list[Line], opts: Options, *, log_url: str | None = None,
         notes.append("Log URL is not an http(s) URL: not linked")
         log_url = None
     minutes_url = opts.minutes_url
-    notes += [ln.text for ln in lines if _GAP_LINE.fullmatch(ln.text)]
+    notes += [ln.text for ln in lines  # (a cheap test first: this is per line)
+              if ln.text.startswith(_GAP_START) and _GAP_LINE.fullmatch(ln.text)]
     for ln in lines:
         if ln.nick == "RRSAgent":  # the minutes' address, else the log's, the last given
             if m := _MINUTES_URL.search(ln.text):
