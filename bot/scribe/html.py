@@ -287,7 +287,12 @@ def _body(item: Item, ctx: Context) -> str:
         if text.endswith("\n"):  # a record a scribe's verbatim lines went to: shown as a block
             return _verbatim_lines(text[:-1].split("\n"), ctx)
         return to_html(text, ctx)
-    return _joined_html("\t".join([s.text for s in segs]), ctx)
+    joined = "\t".join([s.text for s in segs])
+    if "\n" in joined[:-1]:  # verbatim lines went to one of its lines and more follows: as
+        # in _verbatim_lines, no URL is looked for, and emphasis does not pass a newline (it
+        # does pass a tab); a newline at the very end is scribe.perl's "$", which allows it
+        return "\n".join(issues_html(line, ctx) for line in joined.split("\n"))
+    return _joined_html(joined, ctx)
 
 
 @lru_cache(maxsize=8192)
@@ -471,8 +476,10 @@ def _or(value: str | None, default: str) -> str:
 
 
 def names(values: Sequence[str]) -> str:
-    """A list of names as scribe.perl prints it: comma-separated, or "-" when empty."""
-    return ", ".join(values) or "-"
+    """A list of names as scribe.perl prints it: comma-separated, or "-" when that is false
+    to Perl: empty, or just "0" (a name "0" alone, as in "scribe: 0")."""
+    joined = ", ".join(values)
+    return "-" if joined in ("", "0") else joined
 
 
 def people(values: Sequence[str], limit: int) -> Markup:

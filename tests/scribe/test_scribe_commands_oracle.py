@@ -48,6 +48,10 @@ ATTENDANCE = [
     case("chair-forms", ["a chair: X, y", "a chair+ Z", "b chair+", "a chair- y", "a chair: ",
                          "c chairs+: Q", "b chair-", "a chair:+ W", "a Chair： V"]),
     case("chair-sorted", ["a chair: zed, Bob, alice, Éric, eve"]),
+    # a list that prints as "0" is false to Perl: "-"; "00", "0.0" or "0, b" are not
+    case("lists-of-just-zero", ["a scribe: 0", "a present: 0", "a chair: 0", "a regrets: 0"]),
+    case("lists-of-zero-and-more", ["a scribe: 00", "a present: 0, b", "a chair: 0.0",
+                                    "a regrets: 0 0"]),
     case("chair-plus-keeps-order-of-names", ["al chair: Jonathan, Louis", "al Chair+ Mia",
                                              "al chair+ Zoe, Pete, Annabel"]),
     case("zakim-attendees", ["a scribe: a",
