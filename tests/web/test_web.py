@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -34,10 +34,12 @@ from urllib.parse import quote, unquote
 import pytest
 from sqlalchemy import event
 
-from bot.config import Config, load_config, publish_roots
+from bot.config import Config, load_config, publish_roots, settings_for
 from bot.core.events import Event, Kind
-from bot.core.paths import channel_slug, relative_name
+from bot.core.paths import channel_slug, relative_name, url_for
 from bot.publish.files import write_file
+from bot.publish.log import log_lines
+from bot.publish.minutes import Look, render_all
 from bot.storage.store import Store, upgrade
 from bot.web.server import serve
 from tests.support.ircd import free_port
@@ -160,6 +162,19 @@ class Site:
     def set_visibility(self, channel: str, day: str, visibility: str) -> None:
         """What ``RRSAgent, make logs member`` leaves in channel_values."""
         self.store.remember_value(NETWORK, channel, f"record.visibility.{day}", visibility)
+
+    def publish_minutes(self, channel: str, day: str, visibility: str = "public",
+                        look: Look | None = None) -> None:
+        """What ``bot.publish.draft.publish_day`` does: the day's public log through
+        ``render_all``, its HTML, Markdown and JSON written where that visibility's go."""
+        start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+        events = self.store.events_for("local", channel, start - timedelta(days=1),
+                                       start + timedelta(days=2))
+        lines = log_lines(events, settings_for(self.cfg), day)
+        minutes = render_all(lines, day=date.fromisoformat(day), channel=channel, look=look,
+                             log_url=url_for(self.cfg.publish.base_url, channel, day, "irc.txt"))
+        self.publish(channel, day, visibility, {f"minutes.{kind}": minutes[kind]
+                                                for kind in ("html", "md", "json")})
 
     def publish(self, channel: str, day: str, visibility: str, files: dict[str, str]) -> None:
         """Minutes files (suffix -> content) where the publisher writes that visibility's."""

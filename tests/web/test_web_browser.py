@@ -10,17 +10,14 @@ and its fixtures come from tests/support/browser.py; the page never reaches the 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from test_web import D1, MEMBER_PW, PREFIX, Site, auth, running_site, today
 
-from bot.config import settings_for
-from bot.core.paths import channel_slug, url_for
-from bot.publish.log import log_lines
-from bot.publish.minutes import render_all
+from bot.core.paths import channel_slug
 from tests.support import browser as support
 from tests.support.browser import XSS_AUDIT, Browser, Visit
 
@@ -36,19 +33,6 @@ SVG = '"><svg onload="window.__xss=1">'
 ALERT = "<img src=x onerror=alert(1)>"
 HOSTILE_CHANNEL = '#"><svg/onload=window.__xss=1>'
 
-
-
-def publish_minutes(site: Site, channel: str, day: str, visibility: str = "public") -> None:
-    """What ``bot.publish.draft.publish_day`` does: the public log through ``render_all``."""
-    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-    events = site.store.events_for("local", channel, start - timedelta(days=1),
-                                   start + timedelta(days=2))
-    lines = log_lines(events, settings_for(site.cfg), day)
-    minutes = render_all(lines, day=date.fromisoformat(day), channel=channel,
-                         log_url=url_for(site.cfg.publish.base_url, channel, day, "irc.txt"))
-    site.publish(channel, day, visibility, {"minutes.html": minutes["html"],
-                                            "minutes.md": minutes["md"],
-                                            "minutes.json": minutes["json"]})
 
 
 MEETING = [
@@ -84,13 +68,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with running_site(tmp, f"sqlite:///{tmp / 'agendum.db'}", member_channels=["#mem"]) as s:
         now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
         s.conversation("#webml", D1, MEETING)
-        publish_minutes(s, "#webml", D1)
+        s.publish_minutes("#webml", D1)
         s.conversation("#webml", today(), MEETING[:5], start=now)
         s.conversation("#mem", D1, [("bob", "a member-only unicorn")])
-        publish_minutes(s, "#mem", D1, "member")
+        s.publish_minutes("#mem", D1, "member")
         for channel in ("#xss", HOSTILE_CHANNEL):
             s.conversation(channel, today(), HOSTILE, start=now)
-            publish_minutes(s, channel, today())
+            s.publish_minutes(channel, today())
         yield s
 
 

@@ -16,11 +16,8 @@ from urllib.parse import quote
 import pytest
 from test_web import D1, D2, PREFIX, Site, get, hits, running_site, today
 
-from bot.config import settings_for
-from bot.core.paths import url_for
 from bot.publish.files import write_assets
-from bot.publish.log import log_lines
-from bot.publish.minutes import Look, render_all
+from bot.publish.minutes import Look
 from bot.web.server import CHANNELS_PER_PAGE, DAYS_PER_PAGE, RECENT, csp
 from tests.support import a11y
 from tests.support import browser as support
@@ -54,13 +51,8 @@ MEETING = [
 
 
 def publish(site: Site, channel: str, day: str, look: Look | None = None) -> None:
-    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-    events = site.store.events_for("local", channel, start - timedelta(days=1),
-                                   start + timedelta(days=2))
-    lines = log_lines(events, settings_for(site.cfg), day)
-    minutes = render_all(lines, day=date.fromisoformat(day), channel=channel, look=look,
-                         log_url=url_for(site.cfg.publish.base_url, channel, day, "irc.txt"))
-    site.publish(channel, day, "public", {"minutes.html": minutes["html"]})
+    """The day's minutes as the bot publishes them, with agendum's style sheet beside them."""
+    site.publish_minutes(channel, day, look=look)
     write_assets(Path(site.cfg.publish.dir))
 
 
